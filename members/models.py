@@ -1,0 +1,245 @@
+"""People, terms and organisations of the CPPCC committee, and the handling units.
+
+A person has one login for life (User); what they are in a given term (sector, committee,
+group, standing committee) is a Membership of that term, so a re-appointed member keeps one
+account and past statistics never move when somebody changes committee.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    """The roles of DOMAIN.md. Each is a Django group of the same name (created by migration)."""
+
+    MEMBER = "member", "委员"
+    STAFF = "staff", "提案委"
+    REVIEWER = "reviewer", "审查"
+    UNIT = "unit", "承办单位"
+    LEADER = "leader", "督办领导"
+
+
+class User(AbstractUser):
+    name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=30, blank=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+    work_unit = models.CharField("工作单位及职务", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+    def role_set(self) -> frozenset[str]:
+        """Role codes of this user, read once per request object."""
+        cached = getattr(self, "_role_set", None)
+        if cached is None:
+            if not self.is_authenticated or not self.is_active:
+                cached = frozenset()
+            else:
+                cached = frozenset(self.groups.values_list("name", flat=True))
+            self._role_set = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_set()
+
+
+def role_group(role: str) -> Group:
+    group, _ = Group.objects.get_or_create(name=role)
+    return group
+
+
+class Term(models.Model):
+    number = models.PositiveSmallIntegerField("届次", unique=True)
+    name = models.CharField("名称", max_length=20, help_text="如：四届")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    is_current = models.BooleanField("当前届次", default=False)
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}陈仓区政协"
+
+    @classmethod
+    def current(cls) -> "Term | None":
+        return cls.objects.filter(is_current=True).first()
+
+
+class Session(models.Model):
+    """A plenary session (次会议). Plenary cases come in between opens and closes (the 大会 window)."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions", verbose_name="届次")
+    number = models.PositiveSmallIntegerField("次会议序号")
+    name = models.CharField("名称", max_length=30, help_text="如：四届三次会议")
+    opens = models.DateField("会议开幕（大会提案开始）")
+    closes = models.DateField("大会提案截止")
+
+    class Meta:
+        verbose_name = "会议"
+        verbose_name_plural = "会议"
+        ordering = ["term__number", "number"]
+        constraints = [models.UniqueConstraint(fields=["term", "number"], name="unique_session_number")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.Model):
+    name = models.CharField("界别", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "界别"
+        verbose_name_plural = "界别"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialCommittee(models.Model):
+    name = models.CharField("专委会", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "专委会"
+        verbose_name_plural = "专委会"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberGroup(models.Model):
+    """委员小组 / 联组, per term."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="groups", verbose_name="届次")
+    name = models.CharField("委员小组/联组", max_length=50)
+
+    class Meta:
+        verbose_name = "委员小组"
+        verbose_name_plural = "委员小组"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["term", "name"], name="unique_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyBranch(models.Model):
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="party_branches", verbose_name="届次")
+    name = models.CharField("党支部", max_length=50)
+
+    class Meta:
+        verbose_name = "党支部"
+        verbose_name_plural = "党支部"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """Parties (党派) and people's organisations (人民团体) that propose collectively."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", "民主党派/工商联"
+        PEOPLES_ORG = "peoples_org", "人民团体"
+
+    name = models.CharField("名称", max_length=80, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "党派团体"
+        verbose_name_plural = "党派团体"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Affiliation(models.TextChoices):
+    CPC = "cpc", "中共党员"
+    MINGE = "minge", "民革"
+    MINMENG = "minmeng", "民盟"
+    MINJIAN = "minjian", "民建"
+    MINJIN = "minjin", "民进"
+    NONGGONG = "nonggong", "农工党"
+    ZHIGONG = "zhigong", "致公党"
+    JIUSAN = "jiusan", "九三学社"
+    NONPARTY = "nonparty", "无党派人士"
+    MASSES = "masses", "群众"
+
+
+class Membership(models.Model):
+    """What a person is in one term. Ends (active=False) when the term ends or they leave."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships", verbose_name="委员")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="memberships", verbose_name="届次")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, verbose_name="界别")
+    committee = models.ForeignKey(SpecialCommittee, on_delete=models.PROTECT, verbose_name="专委会")
+    group = models.ForeignKey(MemberGroup, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="委员小组")
+    party_branch = models.ForeignKey(
+        PartyBranch, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="党支部"
+    )
+    affiliation = models.CharField("政治面貌", max_length=20, choices=Affiliation.choices)
+    is_standing = models.BooleanField("常委", default=False)
+    active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = "委员身份"
+        verbose_name_plural = "委员身份"
+        ordering = ["term", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "term"], name="one_membership_per_term")]
+        indexes = [models.Index(fields=["term", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name}（{self.term.name}）"
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.affiliation == Affiliation.CPC
+
+
+class Unit(models.Model):
+    """承办单位. Contact users act for the unit; a unit sees only cases assigned to it."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", "区级部门"
+        TOWN = "town", "镇/街道"
+        CITY_BRANCH = "city_branch", "市级驻区单位"
+        OTHER = "other", "其他"
+
+    name = models.CharField("单位名称", max_length=80, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.BUREAU)
+    active = models.BooleanField("有效", default=True)
+    phone = models.CharField("办公电话", max_length=30, blank=True)
+    contacts = models.ManyToManyField(
+        User, blank=True, related_name="units", verbose_name="联系人账号", limit_choices_to={"is_active": True}
+    )
+
+    class Meta:
+        verbose_name = "承办单位"
+        verbose_name_plural = "承办单位"
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name

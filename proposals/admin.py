@@ -1,0 +1,150 @@
+"""The admin, for staff and administrators: reference data is editable; workflow data is not.
+
+Workflow fields (states, numbers, kind, assignments, replies, ratings) are read-only here and
+cases and audit events cannot be deleted: every workflow change goes through proposals.services,
+which checks it and audits it.
+"""
+
+from django import forms
+from django.contrib import admin
+
+from . import settings_registry
+from .models import (
+    Assignment, Attachment, AuditEvent, CalendarDay, Case, Category, CoHandlerView, ContactRecord, Extension,
+    FollowUp, KeyProposal, OutboxMessage, Proposer, Rating, RejectionGround, Reply, SupervisionActivity,
+    WorkflowSetting,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Show everything, change nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProposerInline(admin.TabularInline):
+    model = Proposer
+    fields = ("role", "user", "collective", "organisation", "sector", "committee", "confirmation", "confirmed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ("unit", "role", "status", "round", "assigned_at", "return_deadline", "due_date", "signed_at", "replied_at", "accepted_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("display_number_col", "title", "kind", "status", "category", "source", "is_key", "submitted_at")
+    list_filter = ("kind", "status", "session", "category", "source", "is_key")
+    search_fields = ("title", "number")
+    list_select_related = ("session", "category")
+    date_hierarchy = "submitted_at"
+    inlines = [ProposerInline, AssignmentInline]
+    show_full_result_count = False
+
+    @admin.display(description="编号", ordering="number")
+    def display_number_col(self, obj):
+        return obj.display_number or "—"
+
+    def get_queryset(self, request):
+        # Members' unsubmitted drafts stay private, in the admin too.
+        return super().get_queryset(request).filter(submitted_at__isnull=False)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("seq", "at", "actor_label", "on_behalf_of", "action", "object_type", "object_id", "from_state", "to_state", "outcome", "ip")
+    list_filter = ("outcome", "action")
+    search_fields = ("actor_label", "object_id", "action")
+    show_full_result_count = False
+
+
+for model, columns, filters in [
+    (Assignment, ("case", "unit", "role", "status", "due_date"), ("status", "role")),
+    (Reply, ("case", "assignment", "round", "state", "reply_class", "submitted_at"), ("state", "reply_class")),
+    (Rating, ("case", "assignment", "round", "proposer", "reply_rating", "contact_rating"), ("reply_rating", "round")),
+    (ContactRecord, ("case", "assignment", "way", "date", "face_to_face"), ("way", "face_to_face")),
+    (CoHandlerView, ("case", "assignment", "sent_at"), ()),
+    (Extension, ("case", "assignment", "requested_due", "state"), ("state",)),
+    (FollowUp, ("case", "date", "done"), ("done",)),
+    (KeyProposal, ("case", "state", "recommended_at", "designated_at"), ("state",)),
+    (SupervisionActivity, ("case", "kind", "date"), ("kind",)),
+    (Attachment, ("case", "purpose", "original_name", "size", "uploaded_at"), ("purpose",)),
+    (OutboxMessage, ("channel", "address", "subject", "state", "attempts", "next_attempt_at"), ("state", "channel")),
+]:
+    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {
+        "list_display": columns, "list_filter": filters, "show_full_result_count": False,
+    }))
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases keep their category; retire one by unticking 启用
+
+
+@admin.register(RejectionGround)
+class RejectionGroundAdmin(CategoryAdmin):
+    pass
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+
+class WorkflowSettingForm(forms.ModelForm):
+    key = forms.ChoiceField(label="设置项", choices=[(d.key, d.label) for d in settings_registry.DEFINITIONS.values()])
+
+    class Meta:
+        model = WorkflowSetting
+        fields = ("key", "value")
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("key")
+        if key in settings_registry.DEFINITIONS and "value" in cleaned:
+            cleaned["value"] = settings_registry.DEFINITIONS[key].clean(cleaned["value"])
+        return cleaned
+
+
+@admin.register(WorkflowSetting)
+class WorkflowSettingAdmin(admin.ModelAdmin):
+    form = WorkflowSettingForm
+    list_display = ("key", "label", "value", "updated_at", "updated_by")
+
+    @admin.display(description="说明")
+    def label(self, obj):
+        definition = settings_registry.DEFINITIONS.get(obj.key)
+        return definition.label if definition else ""
+
+    def save_model(self, request, obj, form, change):
+        # Through the registry, so the change is audited and caches are refreshed.
+        settings_registry.set_value(obj.key, obj.value, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

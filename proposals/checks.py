@@ -1,0 +1,29 @@
+"""Deployment checks (`manage.py check --deploy`)."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+DEMO_USERNAMES = ("admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader")
+
+
+@register(Tags.security, deploy=True)
+def demo_logins_in_production(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    from django.db import DatabaseError
+
+    from members.models import User
+
+    try:
+        found = list(User.objects.filter(username__in=DEMO_USERNAMES, is_active=True).values_list("username", flat=True))
+    except DatabaseError:
+        return []
+    if not found:
+        return []
+    return [
+        Warning(
+            f"DEBUG 已关闭，但存在演示账号：{', '.join(found)}。生产环境请停用或删除这些账号。",
+            hint="python manage.py shell -c \"from members.models import User; User.objects.filter(username__in=[...]).update(is_active=False)\"",
+            id="proposals.W001",
+        )
+    ]
