@@ -6,6 +6,7 @@ Workflow periods (return window, reply period, …) are *not* here: administrato
 them at run time in the database (proposals.settings_registry), without a deploy.
 """
 
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "members",
     "proposals",
 ]
@@ -157,11 +161,63 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "陈仓区政协提案委 <noreply@localhost>")
 
+# --- Notifications: SMS channel and outbox delivery (proposals.sms, proposals.outbox) ----------
+SMS_API_URL = os.environ.get("SMS_API_URL", "")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_SIGN = os.environ.get("SMS_SIGN", "陈仓区政协")
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "proposals.sms.LocmemSMSBackend" if env_bool("TESTING")
+    else "proposals.sms.HttpSMSBackend" if SMS_API_URL else "proposals.sms.ConsoleSMSBackend",
+)
+# Send the just-written messages right after the action commits (cron's deliver_outbox is the
+# safety net). Off in tests, which call deliver_outbox themselves, unless a test turns it on.
+OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", not env_bool("TESTING"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
+# Absolute links in emails ("https://zx.chencang.gov.cn"); empty: site-relative paths.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 # --- Django REST framework --------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous API call is answered 401 with a WWW-Authenticate header.
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "proposals.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_TOKEN_THROTTLE", "10/min")},
+}
+
+# API tokens (django-rest-knox): stored hashed, expire after API_TOKEN_TTL_HOURS, revoked on a
+# password change or when the account is disabled (proposals.api.tokens).
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 8))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "USER_SERIALIZER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "陈仓区政协提案管理系统 API",
+    "DESCRIPTION": "提案、建议的办理流程、审计记录与统计。状态与操作名称见 DOMAIN.md 的参考流程表。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "proposals.models.Status",
+        "CaseKindEnum": "proposals.models.Kind",
+        "AssignmentStatusEnum": "proposals.models.AssignmentStatus",
+        "AssignmentRoleEnum": "proposals.models.AssignmentRole",
+        "SatisfactionEnum": "proposals.models.Satisfaction",
+        "ReplyClassEnum": "proposals.models.ReplyClass",
+        "ActionReplyClassEnum": [("A", "A"), ("B", "B"), ("C", "C")],
+    },
 }
 
 # Proxies in front of the app set X-Forwarded-For; only trust it when told to.
@@ -173,3 +229,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The test suite creates hundreds of users; a real password hash costs half a second each.
+if env_bool("TESTING"):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

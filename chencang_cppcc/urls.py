@@ -22,5 +22,8 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("proposals.api.urls")),
+    path("notifications/", include("proposals.urls_notifications")),
+    path("", include("proposals.urls_documents")),
     path("", include("proposals.urls")),
 ]

@@ -79,3 +79,76 @@ def visible_attachments(user, case: Case) -> QuerySet[Attachment]:
         return qs
     accepted_letters = case.replies.filter(state="accepted").values("letter_file_id")
     return qs.filter(~Q(purpose=Attachment.Purpose.REPLY_LETTER) | Q(id__in=accepted_letters))
+
+
+def upload_purposes(user, case: Case) -> frozenset[str]:
+    """Which kinds of file ``user`` may attach to a visible ``case`` (web pages and API alike)."""
+    from .workflow import CREATOR, INITIATOR, LEADER, PRE_SUBMIT, STAFF, UNIT, relations
+
+    rel = relations(user, case)
+    P = Attachment.Purpose
+    allowed: set[str] = set()
+    if STAFF in rel:
+        allowed |= set(P.values)
+    if {INITIATOR, CREATOR} & rel and case.status in PRE_SUBMIT:
+        allowed |= {P.ATTACHMENT, P.SEALED_SCAN}
+    if UNIT in rel:
+        allowed |= {P.REPLY_LETTER}
+    if LEADER in rel:
+        allowed |= {P.EVIDENCE}
+    return frozenset(allowed)
+
+
+def sees_full_trail(user) -> bool:
+    """Staff and reviewers read the whole audit trail of a case (internal steps, refusals, IPs);
+    everyone else gets the proposer view."""
+    return is_staff(user) or is_reviewer(user)
+
+
+def can_view_statistics(user) -> bool:
+    from members.models import Role
+
+    return user.is_authenticated and bool({Role.STAFF, Role.REVIEWER, Role.LEADER} & user.role_set())
+
+
+def can_export(user) -> bool:
+    """Excel catalogues and lists, and the key-proposal catalogue: staff, reviewers and leaders."""
+    return user.is_authenticated and user.is_active and bool({Role.STAFF, Role.REVIEWER, Role.LEADER} & user.role_set())
+
+
+def visible_events(user, case: Case):
+    """The case's history: the full trail for staff and reviewers; for everyone else the proposer
+    view — successful steps meant for proposers only, and of the ratings only their own."""
+    from .models import AuditEvent
+    from .workflow import proposer_visible_actions
+
+    qs = AuditEvent.objects.filter(case=case).select_related("actor", "on_behalf_of").order_by("seq")
+    if sees_full_trail(user):
+        return qs
+    qs = qs.filter(outcome=AuditEvent.Outcome.SUCCESS, action__in=proposer_visible_actions())
+    return qs.exclude(Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
+
+
+def visible_replies(user, case: Case):
+    """Staff, reviewers and the case's units see every sent reply (a unit also its own drafts);
+    proposers and others only accepted ones."""
+    from .models import Reply
+
+    qs = case.replies.select_related("assignment__unit").order_by("assignment_id", "round", "id")
+    mine = unit_ids(user)
+    live_mine = mine and case.assignments.filter(unit__in=mine).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).exists()
+    if live_mine:
+        return qs.filter(~Q(state=Reply.State.DRAFT) | Q(assignment__unit__in=mine))
+    if is_staff(user) or is_reviewer(user):
+        return qs.exclude(state=Reply.State.DRAFT)
+    return qs.filter(state=Reply.State.ACCEPTED)
+
+
+def visible_ratings(user, case: Case):
+    """Proposers see their own ratings; staff, reviewers, units and leaders all of the case's."""
+    qs = case.ratings.select_related("proposer__user", "proposer__organisation", "proposer__sector",
+                                     "proposer__group", "proposer__committee", "assignment__unit")
+    roles = user.role_set()
+    if {Role.STAFF, Role.REVIEWER, Role.LEADER} & roles or unit_ids(user):
+        return qs
+    return qs.filter(proposer__user=user)

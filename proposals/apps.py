@@ -8,3 +8,5 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, signals  # noqa: F401  (registers deployment checks and cache invalidation)
+        from . import notifications  # noqa: F401  (notices and outbox rows for workflow actions)
+        from .api import tokens  # noqa: F401  (revokes API tokens on a password change or deactivation)

@@ -562,6 +562,16 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk paths refuse too: queryset update() and delete() would bypass the model's save/delete."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计事件只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计事件不能删除。")
+
+
 class AuditEvent(models.Model):
     """The one append-only audit trail: workflow actions, refusals, and later logins and exports.
 
@@ -597,6 +607,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计事件"
@@ -683,3 +695,59 @@ class OutboxMessage(models.Model):
         verbose_name_plural = "待发消息"
         ordering = ["-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+
+# --- Notifications (issue 6): the in-app centre, channel preferences, reminder claims ------------
+
+class Notification(models.Model):
+    """One in-app notice to one user; email/SMS copies go through OutboxMessage."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案")
+    event = models.CharField("事件类型", max_length=50)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """A user's channels for one kind of event (in-app is always on). No row: the kind's default."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name="用户")
+    event = models.CharField("事件类型", max_length=50)
+    email = models.BooleanField("邮件", default=True)
+    sms = models.BooleanField("短信", default=False)
+
+    class Meta:
+        verbose_name = "通知偏好"
+        verbose_name_plural = "通知偏好"
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="one_preference_per_event")]
+
+
+class Reminder(models.Model):
+    """A deadline reminder already sent: the unique key makes send_reminders idempotent across servers."""
+
+    key = models.CharField("提醒键", max_length=200, unique=True)
+    kind = models.CharField("类型", max_length=30)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案")
+    due = models.DateField("期限")
+    created_at = models.DateTimeField("发送时间")
+
+    class Meta:
+        verbose_name = "到期提醒"
+        verbose_name_plural = "到期提醒"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -62,6 +62,9 @@ from .workflow import (
 # Sent inside the action's transaction after its audit event: notifications (the outbox) hook in
 # here, so a rolled-back action leaves no message behind.
 action_performed = Signal()
+# Sent inside a draft's transaction when co-signers are asked to confirm (newly added, or asked
+# again because the text changed): kwargs case, user, event (the audit event), invited (users).
+draft_changed = Signal()
 
 TITLE_MAX = 100
 
@@ -923,8 +926,9 @@ def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] 
         initiator_row.save()
         for order, member in enumerate(cosigner_users, start=1):
             Proposer.objects.create(case=case, user=member, role=Proposer.Role.COSIGNER, order=order)
-        audit.record("create", actor=user, on_behalf_of=initiator if initiator != user else None, obj=case, case=case,
-                     to_state=case.status, data={"title": case.title, "cosigners": [u.display_name for u in cosigner_users]})
+        event = audit.record("create", actor=user, on_behalf_of=initiator if initiator != user else None, obj=case, case=case,
+                             to_state=case.status, data={"title": case.title, "cosigners": [u.display_name for u in cosigner_users]})
+        draft_changed.send(sender=Case, case=case, user=user, event=event, invited=cosigner_users)
         return case
 
     return _guarded("create", user, None, body)
@@ -966,7 +970,7 @@ def update_draft(user, case_id, *, cosigners: list[int] | None = None, **fields_
         case = _editable(user, case_id)
         changed = _apply_draft_fields(case, fields_)
         initiator = case.proposers.get(role=Proposer.Role.INITIATOR)
-        added, removed = [], []
+        added, removed, added_users = [], [], []
         if cosigners is not None:
             wanted = _check_cosigners(case.term, list(cosigners), initiator.user_id)
             current = {p.user_id: p for p in case.proposers.filter(role=Proposer.Role.COSIGNER)}
@@ -980,17 +984,20 @@ def update_draft(user, case_id, *, cosigners: list[int] | None = None, **fields_
                     Proposer.objects.create(case=case, user=member, role=Proposer.Role.COSIGNER, order=order)
                     order += 1
                     added.append(member.display_name)
+                    added_users.append(member)
         reset = 0
+        invited = list(added_users)
         if set(changed) & {"title", "facts", "suggestions", "category", "kind"}:
-            reset = case.proposers.filter(role=Proposer.Role.COSIGNER).exclude(
-                confirmation=Proposer.Confirmation.PENDING).update(
-                confirmation=Proposer.Confirmation.PENDING, confirmed_at=None, confirmed_by=None)
+            answered = case.proposers.filter(role=Proposer.Role.COSIGNER).exclude(confirmation=Proposer.Confirmation.PENDING)
+            invited += [row.user for row in answered.select_related("user")]
+            reset = answered.update(confirmation=Proposer.Confirmation.PENDING, confirmed_at=None, confirmed_by=None)
         if not changed and not added and not removed:
             return case
         case.updated_at = _now()
         case.save()
-        audit.record("edit_draft", actor=user, obj=case, case=case, from_state=case.status, to_state=case.status,
-                     data={"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset})
+        event = audit.record("edit_draft", actor=user, obj=case, case=case, from_state=case.status, to_state=case.status,
+                             data={"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset})
+        draft_changed.send(sender=Case, case=case, user=user, event=event, invited=invited)
         return case
 
     return _guarded("edit_draft", user, case_id, body)

@@ -1,7 +1,29 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workbench/member/", views.member_workbench, name="member_workbench"),
+    path("workbench/staff/", views.staff_workbench, name="staff_workbench"),
+    path("workbench/reviewer/", views.reviewer_workbench, name="reviewer_workbench"),
+    path("workbench/unit/", views.unit_workbench, name="unit_workbench"),
+    path("workbench/leader/", views.leader_workbench, name="leader_workbench"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/overdue/", views.overdue_board, name="overdue_board"),
+    path("cases/new/", views.draft_new, name="draft_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views.draft_edit, name="draft_edit"),
+    path("cases/<int:pk>/act/<str:name>/", views.action_view, name="case_action"),
+    path("cases/<int:pk>/reply-draft/<int:assignment_id>/", views.reply_draft_view, name="reply_draft"),
+    path("cases/<int:pk>/hosts/", views.host_search, name="host_search"),
+    path("cases/<int:pk>/files/", views.upload, name="upload"),
+    path("files/<int:pk>/", views.download, name="download"),
+    path("members/search/", views.member_search, name="member_search"),
+    path("public/", views.public_list, name="public_list"),
+    path("public/<int:pk>/", views.public_detail, name="public_detail"),
 ]

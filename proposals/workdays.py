@@ -98,8 +98,12 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
-def calendar_warning(today: dt.date) -> str:
+def calendar_warning(today: dt.date | None = None) -> str:
     """The staff pages show this when next year's calendar has not been entered yet."""
+    if today is None:
+        from . import clock
+
+        today = clock.today()
     missing = [year for year in (today.year, today.year + 1) if year not in years_with_data()]
     if not missing:
         return ""

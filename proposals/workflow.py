@@ -508,17 +508,19 @@ def _actor_ok(action: ActionDef, rel: frozenset[str], assignment: Assignment | N
 
 
 def check(action: ActionDef, user, case: Case, assignment: Assignment | None = None,
-          *, visible: bool = True) -> Context:
+          *, visible: bool = True, rel: frozenset[str] | None = None) -> Context:
     """Raise the first failing check's WorkflowError; return the context when the action may go ahead.
 
-    ``visible`` is decided by the caller from visible_cases(user) (system actions see everything).
+    ``visible`` is decided by the caller from visible_cases(user) (system actions see everything);
+    ``rel`` may be passed when the caller already computed relations(user, case).
     """
     if not visible:
         raise not_found()
     if action.on_assignment:
         if assignment is None or assignment.case_id != case.pk:
             raise not_found("assignment_not_found", "未找到该交办记录。请在请求中注明 assignment。")
-    rel = relations(user, case)
+    if rel is None:
+        rel = relations(user, case)
     if not _actor_ok(action, rel, assignment, user):
         raise forbidden("actor_not_allowed", f"您无权对此提案执行“{action.label}”。")
     if action.on_assignment and assignment.role not in action.assignment_roles:
@@ -550,15 +552,21 @@ def available_actions(user, case: Case) -> list[Available]:
 
     The caller has already scoped ``case`` through visible_cases(user).
     """
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([case], "proposers__user", "assignments__unit")
+    rel = relations(user, case)
     found: list[Available] = []
     assignments = list(case.assignments.all()) if case.status in IN_HANDLING | {S.REPLIED} else []
     for action in ACTIONS.values():
         if SYSTEM in action.actors and len(action.actors) == 1:
             continue
+        if not (action.actors & rel) or case.status not in action.states:
+            continue  # cheap pre-filter; check() below gives the authoritative answer
         targets = assignments if action.on_assignment else [None]
         for assignment in targets:
             try:
-                check(action, user, case, assignment)
+                check(action, user, case, assignment, rel=rel)
             except WorkflowError:
                 continue
             found.append(Available(action, assignment))

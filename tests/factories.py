@@ -165,3 +165,32 @@ class CaseBuilder:
 
     def closed(self, reply_class: str = "B"):
         return self.replied(reply_class).rated().act("close", self.w.staff)
+
+    # Side branches -----------------------------------------------------------------------------
+    def returned(self, reason: str = "请补充情况分析和具体建议。"):
+        return self.submitted().act("return_for_revision", self.w.reviewer, {"reason": reason})
+
+    def withdrawn(self, reason: str = "情况已发生变化，撤回本案。"):
+        return self.submitted().act("withdraw", self.w.member, {"reason": reason})
+
+    def rejected(self):
+        return self.submitted().act("reject", self.w.reviewer, {"ground": self.w.ground.pk, "message": "不属于提案范围。"})
+
+    def merged_into(self, host: Case):
+        return self.submitted().act("merge", self.w.reviewer, {"host": host.pk, "reason": "内容相近，并案办理。"})
+
+    def converted(self):
+        return self.submitted().act("convert_to_suggestion", self.w.reviewer,
+                                    {"reason": "不够提案条件，转为建议。", "consent": "提案人电话同意"})
+
+    def return_requested(self, co: bool = True):
+        self.assigned(co)
+        return self.act("request_return", self.w.unit_user, {"reason": "不属于本单位职责。", "suggested_unit": self.w.unit3.pk},
+                        assignment=self.assignment(self.w.unit))
+
+    def rehandling(self):
+        self.replied()
+        lead = self.assignment(self.w.unit)
+        self.act("rate", self.w.member, {"reply_rating": "unsatisfied", "contact_rating": "basic"}, assignment=lead)
+        self.act("rate", self.w.member2, {"reply_rating": "satisfied", "contact_rating": "satisfied"}, assignment=lead)
+        return self.act("rehandle", self.w.staff, {"reason": "提案人不满意，重新办理。"})

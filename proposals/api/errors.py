@@ -1,0 +1,64 @@
+"""One error shape for the whole API: {"detail", "code"} plus "errors" for bad data.
+
+Workflow refusals already carry it (WorkflowError.as_dict()); DRF's own exceptions (bad
+credentials, throttling, 404 from a lookup, invalid bodies) are reshaped here to match.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from proposals.errors import WorkflowError
+
+NOT_FOUND_MESSAGE = "未找到该提案，或您无权查看。"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal of the API."""
+
+    detail = serializers.CharField(help_text="中文说明")
+    code = serializers.CharField(help_text="稳定的机器可读代码，如 wrong_state、actor_not_allowed、invalid_data")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="仅 400：字段 → 错误信息列表",
+    )
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, messages in _flatten(value).items():
+                    out[f"{key}.{sub}"] = messages
+            else:
+                out[str(key)] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return out
+    items = detail if isinstance(detail, list) else [detail]
+    return {"non_field_errors": [str(m) for m in items]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, WorkflowError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, Http404):
+        return Response({"detail": str(exc) or NOT_FOUND_MESSAGE, "code": "not_found"}, status=404)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first_field, first_messages = next(iter(errors.items()), ("", ["数据不正确。"]))
+        prefix = "" if first_field == "non_field_errors" else f"{first_field}："
+        response.data = {"detail": f"{prefix}{first_messages[0]}", "code": "invalid_data", "errors": errors}
+        return response
+    detail = getattr(exc, "detail", None)
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    response.data = {"detail": str(detail if detail is not None else exc), "code": codes if isinstance(codes, str) else "error"}
+    return response

@@ -1,0 +1,147 @@
+"""Filters, ordering and cursor pagination of GET /api/cases/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+
+import django_filters as filters
+from django.db.models import DateField, DateTimeField, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from proposals import clock
+from proposals.models import Assignment, AssignmentStatus, Case, Kind, Proposer, Status
+from proposals.workflow import IN_HANDLING
+
+LIVE = ~Q(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+# Cursor pagination compares the sort key with ">"; NULLs never compare, so sort keys are never NULL.
+FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def with_sort_keys(qs):
+    due = Assignment.objects.filter(LIVE, case=OuterRef("pk")).order_by("due_date").values("due_date")[:1]
+    return qs.annotate(
+        due_date=Subquery(due, output_field=DateField()),
+        sort_number=Coalesce("number", Value(0), output_field=IntegerField()),
+        sort_submitted=Coalesce("submitted_at", Value(FAR_PAST), output_field=DateTimeField()),
+        sort_filed=Coalesce("filed_at", Value(FAR_PAST), output_field=DateTimeField()),
+        sort_due=Coalesce(Subquery(due, output_field=DateField()), Value(FAR_FUTURE), output_field=DateField()),
+    )
+
+
+class CaseFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Kind.choices, label="类型")
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）")
+    session = filters.NumberFilter(field_name="session_id", label="会议编号")
+    category = filters.NumberFilter(field_name="category_id", label="类别编号")
+    term = filters.NumberFilter(field_name="term_id", label="届次编号")
+    committee = filters.NumberFilter(method="filter_committee", label="专委会编号（任一提案人所属）")
+    sector = filters.NumberFilter(method="filter_sector", label="界别编号（任一提案人所属）")
+    unit = filters.NumberFilter(method="filter_unit", label="承办单位编号（在办）")
+    key = filters.BooleanFilter(field_name="is_key", label="重点提案")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="逾期未答复")
+    submitted = filters.DateFromToRangeFilter(field_name="submitted_at__date", label="提交日期范围（submitted_after / submitted_before）")
+    filed = filters.DateFromToRangeFilter(field_name="filed_at__date", label="立案日期范围（filed_after / filed_before）")
+    q = filters.CharFilter(method="filter_text", label="全文搜索（编号、案由、正文）")
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def _proposer_exists(self, **lookup):
+        return Exists(Proposer.objects.filter(case=OuterRef("pk"), **lookup))
+
+    def filter_committee(self, qs, name, value):
+        return qs.filter(self._proposer_exists(committee_id=value))
+
+    def filter_sector(self, qs, name, value):
+        return qs.filter(self._proposer_exists(sector_id=value))
+
+    def filter_unit(self, qs, name, value):
+        return qs.filter(Exists(Assignment.objects.filter(LIVE, case=OuterRef("pk"), unit_id=value)))
+
+    def filter_overdue(self, qs, name, value):
+        late = Assignment.objects.filter(
+            case=OuterRef("pk"), due_date__lt=clock.today(),
+            status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED, AssignmentStatus.SIGNED],
+            role__in=["lead", "separate"],
+        )
+        condition = Q(Exists(late), status__in=IN_HANDLING)
+        return qs.filter(condition) if value else qs.exclude(condition)
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        # Plain icontains for now; a full-text index can replace this without changing the API.
+        q = Q(title__icontains=value) | Q(facts__icontains=value) | Q(suggestions__icontains=value)
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if digits and len(digits) <= 9:
+            q |= Q(number=int(digits))
+        return qs.filter(q)
+
+
+class CaseOrdering(OrderingFilter):
+    """Public sort names mapped onto the non-NULL sort keys of with_sort_keys()."""
+
+    ordering_param = "ordering"
+    KEYS = OrderedDict(
+        number="sort_number", submitted_at="sort_submitted", filed_at="sort_filed", due_date="sort_due",
+        created_at="created_at", id="id",
+    )
+    ordering_fields = list(KEYS)
+    ordering_description = "排序：number、submitted_at、filed_at、due_date、created_at、id，前加 - 为倒序；默认 -id"
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param, "")
+        out = []
+        for term in [t.strip() for t in raw.split(",") if t.strip()]:
+            desc = term.startswith("-")
+            key = self.KEYS.get(term.lstrip("-"))
+            if key:
+                out.append(("-" if desc else "") + key)
+        if not out:
+            return ["-id"]
+        if out[-1].lstrip("-") != "id":
+            out.append("-id")
+        return out
+
+    def get_schema_operation_parameters(self, view):
+        names = [n for k in self.KEYS for n in (k, f"-{k}")]
+        return [{
+            "name": self.ordering_param, "required": False, "in": "query",
+            "description": self.ordering_description, "schema": {"type": "string", "enum": names},
+        }]
+
+
+class CasePagination(CursorPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._count = queryset.count() if request.query_params.get("count") in ("1", "true") else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        body = OrderedDict(next=self.get_next_link(), previous=self.get_previous_link())
+        if self._count is not None:
+            body["count"] = self._count
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        base["properties"]["count"] = {"type": "integer", "description": "总数，仅在 ?count=1 时给出"}
+        return base
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        params.append({"name": "count", "required": False, "in": "query",
+                       "description": "为 1 时在结果中附带总数", "schema": {"type": "integer", "enum": [0, 1]}})
+        return params

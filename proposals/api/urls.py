@@ -1,0 +1,47 @@
+"""Routes of /api/. One route per workflow action, generated from workflow.ACTIONS, so the schema
+documents each action's body."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+from proposals.workflow import ACTIONS, SYSTEM
+
+from . import tokens, views
+
+app_name = "api"
+
+
+def _action_routes():
+    for action in ACTIONS.values():
+        if action.actors == {SYSTEM}:
+            continue  # scheduled commands only (deem_signed)
+        yield path(f"cases/<int:pk>/actions/{action.name}/", views.action_view(action).as_view(),
+                   name=f"case-action-{action.name}")
+
+
+urlpatterns = [
+    path("auth/token/", tokens.TokenView.as_view(), name="token"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("cases/", views.CaseListView.as_view(), name="cases"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
+    path("cases/<int:pk>/actions/", views.AvailableActionsView.as_view(), name="case-actions"),
+    *_action_routes(),
+    path("cases/<int:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="case-action-unknown"),
+    path("cases/<int:pk>/events/", views.EventsView.as_view(), name="case-events"),
+    path("cases/<int:pk>/assignments/", views.AssignmentsView.as_view(), name="case-assignments"),
+    path("cases/<int:pk>/replies/", views.RepliesView.as_view(), name="case-replies"),
+    path("cases/<int:pk>/ratings/", views.RatingsView.as_view(), name="case-ratings"),
+    path("cases/<int:pk>/contacts/", views.ContactsView.as_view(), name="case-contacts"),
+    path("cases/<int:pk>/attachments/", views.AttachmentsView.as_view(), name="case-attachments"),
+    path("cases/<int:pk>/attachments/<int:attachment_id>/download/", views.AttachmentDownloadView.as_view(),
+         name="case-attachment-download"),
+    path("members/", views.MembersView.as_view(), name="members"),
+    path("units/", views.UnitsView.as_view(), name="units"),
+    path("committees/", views.CommitteesView.as_view(), name="committees"),
+    path("sectors/", views.SectorsView.as_view(), name="sectors"),
+    path("sessions/", views.SessionsView.as_view(), name="sessions"),
+    path("stats/summary/", views.StatsSummaryView.as_view(), name="stats-summary"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny]), name="docs"),
+]

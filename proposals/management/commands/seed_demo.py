@@ -1,0 +1,73 @@
+"""manage.py seed_demo: the demo data set of DOMAIN.md (4th-term Chencang CPPCC), deterministically."""
+
+from __future__ import annotations
+
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from proposals.demo.seeder import PASSWORD, Seeder
+
+DEMO_LOGINS = [
+    ("admin", "超级管理员（仅开发环境）"),
+    ("staff", "提案委工作人员"),
+    ("reviewer", "审查"),
+    ("member", "委员（有多种状态的提案和待确认的附议邀请）"),
+    ("member2", "委员"),
+    ("unit", "区住建局联系人（待签收、办理中、已答复）"),
+    ("unit2", "区教育局联系人"),
+    ("leader", "督办领导（督办重点提案）"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "生成四届陈仓区政协的演示数据（238 名委员、5 个专委会、承办单位，393 件立案提案、196 件建议、12 件重点提案），"
+        "全部经由业务服务办理，审计链真实。再次运行时检测到数据即不做任何更改。"
+        " TODO: --cases N（1千至10万件的基准测试批量路径）随性能议题一起提供，本命令暂不支持。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2022, help="随机种子（默认 2022），同一种子同一天生成相同数据")
+        parser.add_argument("--demo-logins", action="store_true",
+                            help=f"创建演示账号（密码 {PASSWORD}）；DEBUG 开启时默认创建")
+
+    def handle(self, *args, seed: int, demo_logins: bool, **options):
+        reason = Seeder.existing_reason()
+        if reason:
+            self.stdout.write(f"{reason}，未做任何更改。")
+            return
+        demo = demo_logins or settings.DEBUG
+        started = time.monotonic()
+        self.stdout.write(f"正在生成演示数据（seed={seed}）……")
+        Seeder(seed=seed, demo_logins=demo, out=self.stdout.write).run()
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
+        self.print_summary()
+        if demo:
+            self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
+            for username, label in DEMO_LOGINS:
+                self.stdout.write(f"  {username:<9} {label}")
+
+    def print_summary(self) -> None:
+        from members.models import Membership, Term, Unit
+        from proposals.models import Case, KeyProposal, Kind, Status
+
+        term = Term.objects.get(number=4)
+        cases = Case.objects.filter(term=term)
+        rows = [
+            ("委员", Membership.objects.filter(term=term, active=True).count()),
+            ("中共党员委员", Membership.objects.filter(term=term, active=True, affiliation="cpc").count()),
+            ("承办单位", Unit.objects.filter(active=True).count()),
+            ("立案提案", cases.filter(kind=Kind.PROPOSAL, number__isnull=False).count()),
+            ("建议", cases.filter(kind=Kind.SUGGESTION, number__isnull=False).count()),
+            ("重点提案", KeyProposal.objects.filter(case__term=term, state="designated").count()),
+            ("全部案件", cases.count()),
+        ]
+        for label, value in rows:
+            self.stdout.write(f"  {label}：{value}")
+        by_status = {s: cases.filter(status=s).count() for s in Status.values}
+        self.stdout.write("  按状态：" + "，".join(f"{Status(s).label} {n}" for s, n in by_status.items()))
+        audit = apps.get_model("proposals", "AuditEvent").objects.count()
+        self.stdout.write(f"  审计事件：{audit}")

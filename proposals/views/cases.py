@@ -1,0 +1,158 @@
+"""The case page, the one generic action view, and the small searches its forms use."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from proposals import access, services, workflow
+from proposals.errors import WorkflowError
+from proposals.models import Attachment, Case, Reply, Status
+
+from .common import case_url, is_htmx
+from .forms import FILE_FIELDS, ROLE_CHOICES, UNIT_ROWS, _unit_choices, build_form, post_data, unit_rows
+from .timeline import timeline_for
+
+MERGE_HOST_STATES = ("filed", "assigned", "handling", "replied", "rehandling", "closed")
+
+
+def _case_context(request: HttpRequest, case: Case) -> dict:
+    user = request.user
+    assignments = list(case.assignments.select_related("unit").order_by("id"))
+    available = workflow.available_actions(user, case)
+    relations = workflow.relations(user, case)
+    title, timeline = timeline_for(user, case)
+    proposers = list(case.proposers.select_related("user").order_by("order", "id"))
+    return {
+        "case": case,
+        "assignments": assignments,
+        "available": available,
+        "relations": relations,
+        "proposers": proposers,
+        "show_contacts": access.can_see_contact_details(user, case),
+        "attachments": access.visible_attachments(user, case).select_related("uploaded_by"),
+        "timeline_title": title,
+        "timeline": timeline,
+        "contacts_log": case.contacts.select_related("assignment__unit") if "unit" in relations or access.is_staff(user) else [],
+        "co_views": case.co_views.select_related("assignment__unit") if "unit" in relations or access.is_staff(user) else [],
+        "internal_replies": (case.replies.exclude(state=Reply.State.DRAFT).select_related("assignment__unit")
+                             if "unit" in relations or access.is_staff(user) or access.is_reviewer(user) else []),
+        "ratings": case.ratings.select_related("proposer__user", "assignment__unit") if access.is_staff(user) or "unit" in relations else [],
+        "can_edit": case.status in (Status.DRAFT, Status.RETURNED) and bool({"initiator", "creator"} & relations),
+        "can_upload": bool(relations),
+        "purposes": Attachment.Purpose.choices,
+        "awaiting_cosigners": [p for p in proposers if p.role == "cosigner" and p.confirmation == "pending"],
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_case_or_404(request.user, pk)
+    return render(request, "proposals/case_detail.html", _case_context(request, case))
+
+
+def _assignment_of(case: Case, request: HttpRequest):
+    raw = request.POST.get("assignment") or request.GET.get("assignment")
+    if not raw:
+        return None
+    try:
+        return case.assignments.select_related("unit").filter(pk=int(raw)).first()
+    except ValueError:
+        return None
+
+
+def _render_action(request, case, action, assignment, form, *, error: WorkflowError | None = None, status=200):
+    reply_draft = None
+    if action.name == "reply" and assignment is not None:
+        reply_draft = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first()
+    context = {
+        "case": case, "action": action, "assignment": assignment, "form": form, "error": error,
+        "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
+        "unit_choices": _unit_choices() if action.name == "assign" else [],
+        "role_choices": ROLE_CHOICES,
+        "file_purposes": [(name, FILE_FIELDS[name]) for name in form.fields if name in FILE_FIELDS],
+        "reply_draft": reply_draft,
+        "host_case": Case.objects.filter(pk=form["host"].value()).first() if "host" in form.fields and str(form["host"].value() or "").isdigit() else None,
+    }
+    template = "proposals/_action_form.html" if is_htmx(request) and request.method == "GET" else "proposals/action_page.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """GET: the action's form. POST: services.perform; a refusal re-renders with the reason and the typed data."""
+    case = access.get_case_or_404(request.user, pk)
+    if name not in workflow.ACTIONS:
+        raise Http404("没有该操作。")
+    action = workflow.ACTIONS[name]
+    assignment = _assignment_of(case, request)
+    if request.method == "GET":
+        initial = {}
+        if action.name == "reply" and assignment is not None:
+            draft = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first()
+            if draft:
+                initial = {f: getattr(draft, f) for f in ("reply_class", "letter", "signer", "contact_person", "contact_phone")}
+                initial["letter_file"] = draft.letter_file_id
+        try:
+            workflow.check(action, request.user, case, assignment)
+        except WorkflowError as error:
+            if error.kind == WorkflowError.NOT_FOUND:
+                raise Http404(error.message)
+            return _render_action(request, case, action, assignment, build_form(action, case, request.user, initial=initial),
+                                  error=error, status=error.http_status)
+        return _render_action(request, case, action, assignment, build_form(action, case, request.user, initial=initial))
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    data = post_data(action, request.POST)
+    try:
+        services.perform(action.name, request.user, case.pk, data, assignment_id=assignment.pk if assignment else None)
+    except WorkflowError as error:
+        if error.kind == WorkflowError.NOT_FOUND and not action.on_assignment:
+            raise Http404(error.message)
+        form = build_form(action, case, request.user, data=data)
+        form.is_valid()
+        for field, problems in error.errors.items():
+            if field in form.fields and field not in form.errors:
+                for problem in problems:
+                    form.add_error(field, problem)
+        case.refresh_from_db()
+        return _render_action(request, case, action, assignment, form, error=error, status=error.http_status)
+    messages.success(request, f"已完成“{action.label}”。")
+    return redirect(case_url(case.pk))
+
+
+@login_required
+@require_POST
+def reply_draft_view(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    case = access.get_case_or_404(request.user, pk)
+    fields = {k: request.POST.get(k, "") for k in ("reply_class", "letter", "signer", "contact_person", "contact_phone", "letter_file")}
+    try:
+        services.save_reply_draft(request.user, case.pk, assignment_id, **fields)
+    except WorkflowError as error:
+        if error.kind == WorkflowError.NOT_FOUND:
+            raise Http404(error.message)
+        messages.error(request, error.message)
+        return redirect(f"{case_url(case.pk)}act/reply/?assignment={assignment_id}")
+    messages.success(request, "答复草稿已保存，可稍后继续填写。")
+    return redirect(f"{case_url(case.pk)}act/reply/?assignment={assignment_id}")
+
+
+@login_required
+@require_GET
+def host_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """Candidates to merge a case into: visible, same kind, filed or later; by number or words of the title."""
+    case = access.get_case_or_404(request.user, pk)
+    q = (request.GET.get("host_q") or "").strip()
+    found = []
+    if q:
+        qs = access.visible_cases(request.user).filter(kind=case.kind, status__in=MERGE_HOST_STATES).exclude(pk=case.pk)
+        match = Q(title__icontains=q)
+        if q.isdigit():
+            match |= Q(number=int(q)) | Q(pk=int(q))
+        found = list(qs.filter(match).select_related("session").order_by("-id")[:10])
+    return render(request, "proposals/_host_results.html", {"found": found, "q": q})

@@ -1,0 +1,85 @@
+"""Small helpers the page views share: role workbenches, paging without COUNT, redirects."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from members.models import Role
+
+# The first role a user holds, in this order, decides the workbench `home` opens.
+WORKBENCHES: list[tuple[str, str, str]] = [
+    (Role.STAFF, "staff_workbench", "提案委工作台"),
+    (Role.REVIEWER, "reviewer_workbench", "审查工作台"),
+    (Role.UNIT, "unit_workbench", "承办单位工作台"),
+    (Role.LEADER, "leader_workbench", "督办工作台"),
+    (Role.MEMBER, "member_workbench", "委员工作台"),
+]
+
+PAGE_SIZE = 25
+
+
+def workbenches_of(user) -> list[tuple[str, str]]:
+    roles = user.role_set() if user.is_authenticated else frozenset()
+    return [(url_name, label) for role, url_name, label in WORKBENCHES if role in roles]
+
+
+def role_required(role: str) -> Callable:
+    """A page of one role's workbench; other roles are told so (403), not redirected in a loop."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.has_role(role):
+                raise PermissionDenied("此页面仅供相应角色使用。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+class Page:
+    """One page of a queryset fetched as page_size + 1 rows: "next page" exists without a COUNT."""
+
+    def __init__(self, queryset, request: HttpRequest, page_size: int = PAGE_SIZE):
+        try:
+            self.number = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            self.number = 1
+        start = (self.number - 1) * page_size
+        rows = list(queryset[start:start + page_size + 1])
+        self.has_next = len(rows) > page_size
+        self.items = rows[:page_size]
+        self.has_previous = self.number > 1
+        params = request.GET.copy()
+        params.pop("page", None)
+        self.base_query = params.urlencode()
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def case_url(case_id: int) -> str:
+    return reverse("case_detail", args=[case_id])
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"

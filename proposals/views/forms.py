@@ -1,0 +1,105 @@
+"""The action forms of the case page: the table's generated form, with widgets people can use.
+
+The generated form (action_forms.action_form_class) stays the definition; here only widgets
+change — a picker instead of an id box — and POST data is put back into the shape it expects.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.http import QueryDict
+
+from members.models import Membership, Role, Unit, User
+from proposals.action_forms import action_form_class
+from proposals.models import AssignmentRole, Attachment, Case, Category, Proposer, RejectionGround
+from proposals.workflow import ActionDef
+
+UNIT_ROWS = 4  # rows of the assignment picker; more units can be added by several assignments
+
+FILE_FIELDS = {
+    "scan": Attachment.Purpose.COSIGN_SCAN,
+    "form_scan": Attachment.Purpose.RATING_FORM,
+    "letter_file": Attachment.Purpose.REPLY_LETTER,
+    "photos": Attachment.Purpose.EVIDENCE,
+}
+
+
+def _choice(field: forms.Field, choices, *, multiple: bool = False, widget=None) -> forms.Field:
+    empty = [] if multiple or field.required else [("", "——请选择——")]
+    cls = forms.TypedMultipleChoiceField if multiple else forms.TypedChoiceField
+    return cls(label=field.label, required=field.required, help_text=field.help_text, coerce=int,
+               choices=empty + list(choices), **({"widget": widget} if widget else {}))
+
+
+def _unit_choices():
+    return [(u.pk, u.name) for u in Unit.objects.filter(active=True).order_by("name")]
+
+
+def _file_choices(case: Case, purpose: str):
+    return [(a.pk, f"{a.original_name}（{a.uploaded_at:%Y-%m-%d}）") for a in case.attachments.filter(purpose=purpose)]
+
+
+def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> forms.Form:
+    form = action_form_class(action)(data=data, initial=initial)
+    fields = form.fields
+    for name, field in list(fields.items()):
+        if name in ("unit", "suggested_unit"):
+            fields[name] = _choice(field, _unit_choices())
+        elif name == "replace":
+            live = [(a.pk, f"{a.unit.name}（{a.get_role_display()}）") for a in case.assignments.select_related("unit") if a.is_live]
+            fields[name] = _choice(field, live)
+        elif name == "proposer":
+            rows = case.proposers.select_related("user")
+            if action.name in ("cosign", "decline_cosign"):
+                rows = rows.filter(role=Proposer.Role.COSIGNER, confirmation=Proposer.Confirmation.PENDING)
+            fields[name] = _choice(field, [(p.user_id, p.user.display_name) for p in rows])
+        elif name in FILE_FIELDS:
+            fields[name] = _choice(field, _file_choices(case, FILE_FIELDS[name]), multiple=name == "photos",
+                                   widget=forms.CheckboxSelectMultiple if name == "photos" else None)
+        elif name in ("reply_rating", "contact_rating"):
+            fields[name] = forms.ChoiceField(label=field.label, choices=field.choices, widget=forms.RadioSelect)
+        elif name == "ground":
+            fields[name] = _choice(field, RejectionGround.objects.filter(active=True).values_list("pk", "name"))
+        elif name == "category":
+            fields[name] = _choice(field, Category.objects.filter(active=True).values_list("pk", "name"))
+        elif name == "leaders":
+            leaders = User.objects.filter(groups__name=Role.LEADER, is_active=True).order_by("name")
+            fields[name] = _choice(field, [(u.pk, u.display_name) for u in leaders], multiple=True,
+                                   widget=forms.CheckboxSelectMultiple)
+        elif name == "host":
+            fields[name] = forms.IntegerField(label=field.label, required=field.required, widget=forms.HiddenInput)
+    return form
+
+
+def unit_rows(data) -> list[dict]:
+    """The assignment picker's rows, as typed (for re-display)."""
+    rows = []
+    units = data.getlist("unit_pick") if data is not None else []
+    roles = data.getlist("role_pick") if data is not None else []
+    for i in range(UNIT_ROWS):
+        rows.append({"unit": units[i] if i < len(units) else "", "role": roles[i] if i < len(roles) else ""})
+    return rows
+
+
+def post_data(action: ActionDef, post: QueryDict) -> dict:
+    """POST → the data dict the service's form validates (lists for id lists, JSON for units)."""
+    data: dict = {}
+    for spec in action.fields:
+        if spec.type == "units":
+            rows = unit_rows(post)
+            data[spec.name] = json.dumps([{"unit": r["unit"], "role": r["role"] or "lead"} for r in rows if r["unit"]])
+        elif spec.type == "ids":
+            data[spec.name] = [v for v in post.getlist(spec.name) if v]
+        elif spec.name in post:
+            data[spec.name] = post.get(spec.name)
+    return data
+
+
+ROLE_CHOICES = AssignmentRole.choices
+
+
+def term_members(term) -> list[tuple[int, str]]:
+    rows = Membership.objects.filter(term=term, active=True).select_related("user").order_by("user__name")
+    return [(m.user_id, m.user.display_name) for m in rows]

@@ -1,0 +1,34 @@
+"""Public pages (公开): published cases with their accepted replies; no login, no contact details."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from proposals.models import Case, Proposer, Reply
+
+from .common import Page
+
+
+def _published():
+    return Case.objects.filter(published_at__isnull=False).select_related("session", "category").prefetch_related(
+        Prefetch("proposers", queryset=Proposer.objects.select_related("user", "organisation").order_by("order", "id")))
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    qs = _published()
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        match = Q(title__icontains=q) | Q(facts__icontains=q) | Q(suggestions__icontains=q)
+        if q.isdigit():
+            match |= Q(number=int(q))
+        qs = qs.filter(match)
+    return render(request, "public/list.html", {"page": Page(qs.order_by("-published_at", "-id"), request), "q": q})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(_published(), pk=pk)
+    replies = (Reply.objects.filter(case=case, state=Reply.State.ACCEPTED).select_related("assignment__unit")
+               .order_by("assignment_id", "round"))
+    return render(request, "public/detail.html", {"case": case, "replies": replies})

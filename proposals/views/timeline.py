@@ -1,0 +1,126 @@
+"""A case's history as people read it.
+
+Proposers get the timeline meant for them: only events whose action the workflow table marks
+proposer-visible, their own ratings only, and a reply only once staff accepted it. Staff and
+reviewers get the whole history. IP addresses are never shown to anyone here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from proposals import workflow
+from proposals.access import is_reviewer, is_staff
+from proposals.models import AssignmentRole, AuditEvent, Case, ContactRecord, Reply, ReplyClass, Satisfaction
+
+EXTRA_LABELS = {"create": "起草", "edit_draft": "修改草稿", "import": "导入", "save_reply_draft": "保存答复草稿"}
+ROLE_LABELS = dict(AssignmentRole.choices)
+WAY_LABELS = dict(ContactRecord.Way.choices)
+SAT_LABELS = dict(Satisfaction.choices)
+CLASS_LABELS = dict(ReplyClass.choices)
+OUTCOME_LABELS = {"file": "立案", "convert": "转为建议", "merge": "并案", "reject": "不予立案", "return": "退回修改"}
+
+
+@dataclass
+class Entry:
+    at: object
+    label: str
+    text: str
+    who: str
+    reply: Reply | None = None
+    internal: bool = False
+
+
+def action_label(name: str) -> str:
+    if name in workflow.ACTIONS:
+        return workflow.ACTIONS[name].label
+    return EXTRA_LABELS.get(name, name)
+
+
+def _describe(event: AuditEvent) -> str:
+    d = event.data or {}
+    a = event.action
+    if a in ("file", "convert_to_suggestion"):
+        return f"编号：{d.get('display_number', '')}"
+    if a == "assign":
+        return "；".join(f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）" for u in d.get("units", []))
+    if a == "reassign":
+        replaced = f"由{d['replaced_unit']}改为" if d.get("replaced_unit") else "增派"
+        return f"{replaced}{d.get('unit', '')}"
+    if a in ("sign", "deem_signed"):
+        return f"{d.get('unit', '')}{'（逾期视为签收）' if d.get('deemed') or a == 'deem_signed' else ''}"
+    if a == "log_contact":
+        way = WAY_LABELS.get(d.get("way"), d.get("way", ""))
+        return f"{d.get('unit', '')}：{way}，{d.get('date', '')}{'，面商' if d.get('face_to_face') else ''}"
+    if a == "rate":
+        return (f"{d.get('proposer', '')}评价{d.get('unit', '')}：答复{SAT_LABELS.get(d.get('reply_rating'), '')}，"
+                f"沟通联系{SAT_LABELS.get(d.get('contact_rating'), '')}")
+    if a in ("cosign", "decline_cosign"):
+        return d.get("proposer", "")
+    if a == "merge":
+        return f"并入 {d.get('host_number') or ''} {d.get('host_title', '')}"
+    if a == "reject":
+        return f"{d.get('ground', '')}。{d.get('message', '')}"
+    if a == "recommend":
+        return f"{OUTCOME_LABELS.get(d.get('outcome'), '')}：{d.get('reason', '')}"
+    if a == "edit_for_review":
+        return "；".join(f"{k}：{v[0]} → {v[1]}" for k, v in (d.get("changes") or {}).items())
+    if a == "rehandle":
+        return f"第 {d.get('round', '')} 轮：{'、'.join(d.get('reopened', []))}"
+    if a == "set_public":
+        return "同意公开" if d.get("public") else f"不公开：{d.get('reason', '')}"
+    if a == "designate_key":
+        return "督办领导：" + "、".join(d.get("leaders", []))
+    parts = [str(d[k]) for k in ("unit", "reason", "title") if d.get(k)]
+    return "；".join(parts)
+
+
+def _who(event: AuditEvent) -> str:
+    if event.actor is None:
+        return "系统"
+    name = event.actor.display_name
+    if event.on_behalf_of_id:
+        name += f"（代{event.on_behalf_of.display_name}）"
+    return name
+
+
+def _events(case: Case):
+    return (AuditEvent.objects.filter(case=case, outcome=AuditEvent.Outcome.SUCCESS)
+            .select_related("actor", "on_behalf_of").order_by("seq"))
+
+
+def proposer_timeline(user, case: Case) -> list[Entry]:
+    visible = workflow.proposer_visible_actions()
+    events = _events(case).filter(action__in=visible).exclude(
+        Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
+    events = list(events)
+    reply_ids = [e.data.get("reply") for e in events if e.action == "accept_reply" and e.data.get("reply")]
+    replies = {r.pk: r for r in Reply.objects.filter(pk__in=reply_ids, state=Reply.State.ACCEPTED)
+               .select_related("assignment__unit", "letter_file")}
+    entries = []
+    for e in events:
+        if e.action == "accept_reply":
+            reply = replies.get(e.data.get("reply"))
+            if reply is None:
+                continue
+            text = f"{reply.assignment.unit.name}答复（第 {reply.round} 轮）"
+            if reply.reply_class:
+                text += f"，{CLASS_LABELS[reply.reply_class]}"
+            entries.append(Entry(e.at, "答复", text, reply.assignment.unit.name, reply=reply))
+            continue
+        entries.append(Entry(e.at, action_label(e.action), _describe(e), _who(e)))
+    return entries
+
+
+def full_history(case: Case) -> list[Entry]:
+    visible = workflow.proposer_visible_actions()
+    return [Entry(e.at, action_label(e.action), _describe(e), _who(e), internal=e.action not in visible)
+            for e in _events(case)]
+
+
+def timeline_for(user, case: Case) -> tuple[str, list[Entry]]:
+    if is_staff(user) or is_reviewer(user):
+        return "办理全过程（含内部环节）", full_history(case)
+    return "办理进度", proposer_timeline(user, case)

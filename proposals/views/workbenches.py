@@ -1,0 +1,194 @@
+"""Each role's workbench (工作台), the staff case list and the overdue board.
+
+Every list reads through access.visible_cases(user); counts are one GROUP BY each, and rows are
+fetched with their relations up front so the number of queries does not grow with the cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from members.models import Role, Sector, Session, SpecialCommittee, Term, Unit
+from proposals import access, clock, workdays
+from proposals.models import (
+    Assignment, AssignmentStatus, Case, Category, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
+)
+
+from .common import Page, role_required, workbenches_of
+
+LIST_LIMIT = 10
+OPEN_ASSIGNMENT = [AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT]
+NEAR_DUE_DAYS = 10
+
+
+def _rows(qs):
+    return qs.select_related("session", "category").prefetch_related(
+        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
+
+
+def _state_counts(qs) -> list[dict]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return [{"status": value, "label": label, "n": counts[value]} for value, label in Status.choices if counts.get(value)]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    benches = workbenches_of(request.user)
+    if not benches:
+        return redirect("public_list")
+    return redirect(benches[0][0])
+
+
+@role_required(Role.MEMBER)
+def member_workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = access.visible_cases(user).filter(
+        Q(created_by=user) | Q(proposers__user=user, proposers__role__in=["initiator", "merged"])
+        | Q(proposers__user=user, proposers__confirmation="confirmed")).distinct()
+    status = request.GET.get("status") or ""
+    listed = mine.filter(status=status) if status in Status.values else mine
+    cosign_requests = _rows(access.visible_cases(user).filter(
+        status__in=[Status.DRAFT, Status.RETURNED], proposers__user=user, proposers__role="cosigner",
+        proposers__confirmation="pending"))
+    rated = Rating.objects.filter(assignment=OuterRef("pk"), round=OuterRef("case__round"), proposer__user=user)
+    to_rate = (Assignment.objects.filter(case__in=mine.filter(status=Status.REPLIED).values("id"), round=F("case__round"),
+                                         status=AssignmentStatus.ACCEPTED, role__in=["lead", "separate"])
+               .exclude(Exists(rated)).select_related("case", "unit")[:LIST_LIMIT])
+    return render(request, "proposals/wb_member.html", {
+        "counts": _state_counts(mine), "status": status, "page": Page(_rows(listed).order_by("-id"), request),
+        "cosign_requests": cosign_requests[:LIST_LIMIT], "to_rate": to_rate,
+    })
+
+
+@role_required(Role.STAFF)
+def staff_workbench(request: HttpRequest) -> HttpResponse:
+    cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
+    assignments = Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit")
+    return render(request, "proposals/wb_staff.html", {
+        "counts": _state_counts(cases),
+        "to_recommend": _rows(cases.filter(status=Status.SUBMITTED, recommendation="")).order_by("submitted_at")[:LIST_LIMIT],
+        "to_assign": _rows(cases.filter(status=Status.FILED)).order_by("filed_at")[:LIST_LIMIT],
+        "return_requests": assignments.filter(status=AssignmentStatus.RETURN_REQUESTED)[:LIST_LIMIT],
+        "extensions": Extension.objects.filter(state=Extension.State.PENDING, case__in=cases.values("id"))
+        .select_related("case", "assignment__unit")[:LIST_LIMIT],
+        "replies": assignments.filter(status=AssignmentStatus.REPLIED)[:LIST_LIMIT],
+        "to_close": _rows(cases.filter(status=Status.REPLIED)).order_by("replied_at")[:LIST_LIMIT],
+        "to_publish": _rows(cases.filter(status=Status.CLOSED, published_at__isnull=True, is_public=True))[:LIST_LIMIT],
+        "keys": KeyProposal.objects.filter(case__in=cases.values("id")).select_related("case")[:LIST_LIMIT],
+        "follow_ups": _rows(cases.filter(status=Status.CLOSED, follow_up_done=False,
+                                         replies__state=Reply.State.ACCEPTED, replies__reply_class="B").distinct())[:LIST_LIMIT],
+        "calendar_warning": workdays.calendar_warning(clock.today()),
+    })
+
+
+@role_required(Role.REVIEWER)
+def reviewer_workbench(request: HttpRequest) -> HttpResponse:
+    cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
+    queue = cases.filter(status=Status.SUBMITTED).select_related("session", "category", "recommended_by").prefetch_related(
+        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
+    return render(request, "proposals/wb_reviewer.html", {
+        "counts": _state_counts(cases),
+        "page": Page(queue.order_by("submitted_at", "id"), request),
+        "keys": KeyProposal.objects.filter(state=KeyProposal.State.RECOMMENDED, case__in=cases.values("id"))
+        .select_related("case").prefetch_related("leaders")[:LIST_LIMIT],
+    })
+
+
+@role_required(Role.UNIT)
+def unit_workbench(request: HttpRequest) -> HttpResponse:
+    mine = Assignment.objects.filter(unit__in=access.unit_ids(request.user)).exclude(
+        status=AssignmentStatus.WITHDRAWN_FROM_UNIT).select_related("case__session", "unit")
+    today = clock.today()
+    inbox = list(mine.filter(status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED]).order_by("return_deadline")[:50])
+    for a in inbox:
+        a.workdays_left = workdays.workdays_between(today, a.return_deadline)
+    in_hand = list(mine.filter(status__in=[AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
+                               case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING]).order_by("due_date")[:50])
+    for a in in_hand:
+        a.overdue = a.due_date < today
+    return render(request, "proposals/wb_unit.html", {
+        "counts": dict(mine.order_by().values_list("status").annotate(n=Count("id"))),
+        "status_labels": AssignmentStatus.choices,
+        "inbox": inbox, "in_hand": in_hand,
+        "ratings": Rating.objects.filter(assignment__in=mine.values("id")).select_related("case", "assignment__unit")
+        .order_by("-rated_at")[:LIST_LIMIT],
+        "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False, replies__state=Reply.State.ACCEPTED,
+                                  replies__reply_class="B").distinct()[:LIST_LIMIT],
+    })
+
+
+@role_required(Role.LEADER)
+def leader_workbench(request: HttpRequest) -> HttpResponse:
+    keys = KeyProposal.objects.filter(leaders=request.user).select_related("case__session").annotate(
+        n_activities=Count("activities")).order_by("-id")
+    return render(request, "proposals/wb_leader.html", {"keys": keys[:100]})
+
+
+SORTS = {
+    "new": ("-id",), "old": ("id",), "number": ("session__number", "kind", "number", "id"),
+    "submitted": ("-submitted_at", "-id"), "title": ("title", "id"),
+}
+
+
+def filter_cases(request: HttpRequest, qs):
+    g = request.GET
+    if g.get("kind") in Kind.values:
+        qs = qs.filter(kind=g["kind"])
+    if g.get("status") in Status.values:
+        qs = qs.filter(status=g["status"])
+    for name, field in (("session", "session_id"), ("category", "category_id")):
+        if (g.get(name) or "").isdigit():
+            qs = qs.filter(**{field: int(g[name])})
+    for name, field in (("committee", "committee_id"), ("sector", "sector_id")):
+        if (g.get(name) or "").isdigit():
+            qs = qs.filter(Exists(Proposer.objects.filter(case=OuterRef("pk"), **{field: int(g[name])})))
+    if (g.get("unit") or "").isdigit():
+        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), unit_id=int(g["unit"]))
+                              .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
+    if g.get("key") == "1":
+        qs = qs.filter(is_key=True)
+    if g.get("overdue") == "1":
+        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), status__in=OPEN_ASSIGNMENT,
+                                                         due_date__lt=clock.today(), role__in=["lead", "separate"])))
+    q = (g.get("q") or "").strip()
+    if q:
+        match = Q(title__icontains=q) | Q(facts__icontains=q) | Q(suggestions__icontains=q)
+        if q.isdigit():
+            match |= Q(number=int(q))
+        qs = qs.filter(match)
+    return qs.order_by(*SORTS.get(g.get("sort"), SORTS["new"]))
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    qs = access.visible_cases(request.user)
+    term = Term.current()
+    return render(request, "proposals/case_list.html", {
+        "page": Page(_rows(filter_cases(request, qs)), request),
+        "filters": request.GET,
+        "kinds": Kind.choices, "statuses": Status.choices,
+        "sessions": Session.objects.filter(term=term) if term else [],
+        "categories": Category.objects.all(), "committees": SpecialCommittee.objects.all(), "sectors": Sector.objects.all(),
+        "units": Unit.objects.filter(active=True).order_by("name"),
+        "sorts": [("new", "最新"), ("old", "最早"), ("number", "编号"), ("submitted", "提交时间"), ("title", "案由")],
+    })
+
+
+@role_required(Role.STAFF)
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    horizon = today + dt.timedelta(days=NEAR_DUE_DAYS)
+    rows = (Assignment.objects.filter(case__in=access.visible_cases(request.user).values("id"),
+                                      status__in=OPEN_ASSIGNMENT, due_date__lte=horizon,
+                                      case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING])
+            .select_related("unit", "case__session").order_by("unit__name", "due_date")[:500])
+    by_unit: dict[str, list] = {}
+    for a in rows:
+        a.days = (a.due_date - today).days
+        by_unit.setdefault(a.unit.name, []).append(a)
+    return render(request, "proposals/overdue.html", {"by_unit": by_unit, "today": today, "horizon": horizon})
