@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/", include("proposals.api.urls")),
     path("notifications/", include("proposals.urls_notifications")),
     path("", include("proposals.urls_documents")),
+    path("", include("proposals.urls_dashboard")),
     path("", include("proposals.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ def _json_safe(data: Any) -> Any:
 def compute_hash(event: AuditEvent) -> str:
     payload = {
         "seq": event.seq,
-        "at": event.at.isoformat(timespec="microseconds"),
+        # In UTC: the clock may hand out local times, the database gives back UTC ones.
+        "at": event.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
         "on_behalf_of": event.on_behalf_of_id,

@@ -171,3 +171,294 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
         "by_committee": _by_proposer_field(filed, "committee"),
         "reply_classes": reply_classes(term),
     }
+
+
+# =====================================================================================================
+# Dashboard (issue 5, 统计分析): the same definitions, per term or per session, grouped for charts.
+# Each function takes the scoped cases (``scope(term, session)``) and runs a few aggregate queries;
+# the unit league walks the replying assignments' few columns once, like ``on_time`` above.
+# =====================================================================================================
+
+from django.db.models import QuerySet  # noqa: E402
+from django.db.models.functions import TruncMonth  # noqa: E402
+
+PROPOSER_TYPES = [
+    ("individual", "个人"),
+    ("joint", "联名"),
+    ("organisation", "党派团体"),
+    ("sector_group", "界别/委员小组"),
+    ("committee", "专委会"),
+]
+
+_LEAGUE_COUNTS = ("assigned", "signed_on_time", "replied", "replies_due", "replied_on_time", "overdue", "A", "B", "C",
+                  "satisfied", "basic", "unsatisfied")
+LEAGUE_SORTS = ("unit", "assigned", "signed_on_time", "replied", "replied_on_time", "on_time_rate", "overdue",
+                "a_share", "b_share", "c_share", "ratings_given", "satisfaction_rate")
+
+
+def scope(term: Term, session=None) -> QuerySet[Case]:
+    cases = Case.objects.filter(term=term)
+    return cases.filter(session=session) if session is not None else cases
+
+
+def _counting_proposers(cases):
+    return Proposer.objects.filter(case__in=cases).filter(
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+
+
+def _named_counts(rows) -> list[dict]:
+    return sorted(({"name": name or "未分类", "count": n} for name, n in rows), key=lambda r: (-r["count"], r["name"]))
+
+
+def by_kind_and_state(cases) -> list[dict]:
+    """Submitted cases (drafts are nobody's business) by state, one column per kind."""
+    from .models import STATUS_LABELS_BY_KIND
+
+    counts = {(k, s): n for k, s, n in cases.exclude(status=Status.DRAFT).values_list("kind", "status")
+              .annotate(n=Count("id")).order_by()}
+    rows = []
+    for status in Status:
+        if status == Status.DRAFT:
+            continue
+        proposal, suggestion = counts.get((Kind.PROPOSAL, status.value), 0), counts.get((Kind.SUGGESTION, status.value), 0)
+        label = status.label
+        if STATUS_LABELS_BY_KIND.get(Kind.SUGGESTION, {}).get(status):
+            label = f"{status.label}（建议：{STATUS_LABELS_BY_KIND[Kind.SUGGESTION][status]}）"
+        rows.append({"status": status.value, "label": label, "proposal": proposal, "suggestion": suggestion,
+                     "total": proposal + suggestion})
+    return rows
+
+
+def by_category(cases) -> list[dict]:
+    filed = cases.filter(number__isnull=False)
+    return _named_counts(filed.values_list("category__name").annotate(n=Count("id")).order_by())
+
+
+def _by_proposer(cases, field: str) -> list[dict]:
+    # A case counts once in each sector/committee of its proposers (DOMAIN.md "Counting").
+    rows = (_counting_proposers(cases.filter(number__isnull=False)).filter(**{f"{field}__isnull": False})
+            .values_list(f"{field}__name").annotate(n=Count("case_id", distinct=True)).order_by())
+    return _named_counts(rows)
+
+
+def by_committee(cases) -> list[dict]:
+    return _by_proposer(cases, "committee")
+
+
+def by_sector(cases) -> list[dict]:
+    return _by_proposer(cases, "sector")
+
+
+def by_proposer_type(cases) -> list[dict]:
+    """Numbered cases by who proposed them: the initiator's collective, or individual vs joint."""
+    filed = cases.filter(number__isnull=False)
+    initiators = Proposer.objects.filter(case__in=filed, role=Proposer.Role.INITIATOR)
+    by_collective = dict(initiators.values_list("collective").annotate(n=Count("case_id", distinct=True)).order_by())
+    cosigned = Proposer.objects.filter(case=OuterRef("case_id"), role=Proposer.Role.COSIGNER,
+                                       confirmation=Proposer.Confirmation.CONFIRMED)
+    joint = initiators.filter(collective="").filter(Exists(cosigned)).values("case_id").distinct().count()
+    C = Proposer.Collective
+    counts = {
+        "individual": by_collective.get(C.NONE, 0) - joint,
+        "joint": joint,
+        "organisation": by_collective.get(C.ORGANISATION, 0),
+        "sector_group": by_collective.get(C.SECTOR, 0) + by_collective.get(C.GROUP, 0),
+        "committee": by_collective.get(C.COMMITTEE, 0),
+    }
+    return [{"type": key, "name": label, "count": counts[key]} for key, label in PROPOSER_TYPES]
+
+
+def _extensions_of(cases) -> dict[int, dt.date]:
+    extensions: dict[int, dt.date] = {}
+    for assignment_id, due in (Extension.objects.filter(case__in=cases, state=Extension.State.APPROVED)
+                               .values_list("assignment_id", "requested_due")):
+        extensions[assignment_id] = max(due, extensions.get(assignment_id, due))
+    return extensions
+
+
+def _last_classes(cases) -> dict[int, str]:
+    last: dict[int, str] = {}
+    for assignment_id, reply_class in (Reply.objects.filter(case__in=cases, state=Reply.State.ACCEPTED)
+                                       .order_by("decided_at", "id").values_list("assignment_id", "reply_class")):
+        last[assignment_id] = reply_class
+    return last
+
+
+def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", descending: bool = True) -> dict:
+    """承办单位办理情况: one row per unit with live assignments in scope, plus a totals row.
+
+    assigned — live assignments (any role); signed_on_time — signed by the unit itself within
+    its return window (deemed signatures are not on time); replied / replied_on_time — first-round
+    replies of lead and separate units, as ``on_time``; overdue — replying assignments still
+    without a reply whose due date has passed; A/B/C — class of the last accepted reply;
+    ratings — the reply dimension in each case's latest round.
+    """
+    today = today or clock.today()
+    live = Assignment.objects.filter(case__in=cases).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+    extensions = _extensions_of(cases)
+    classes = _last_classes(cases)
+    rows: dict[int, dict] = {}
+
+    def row(unit_id: int, name: str) -> dict:
+        if unit_id not in rows:
+            rows[unit_id] = {"unit_id": unit_id, "unit": name, **dict.fromkeys(_LEAGUE_COUNTS, 0)}
+        return rows[unit_id]
+
+    waiting = {AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED, AssignmentStatus.SIGNED}
+    for a in live.select_related("unit").only(
+            "id", "unit__name", "role", "status", "round", "due_date", "original_due_date", "return_deadline",
+            "signed_at", "deemed_signed", "first_accepted_at"):
+        r = row(a.unit_id, a.unit.name)
+        r["assigned"] += 1
+        if a.signed_at and not a.deemed_signed and _local_date(a.signed_at) <= a.return_deadline:
+            r["signed_on_time"] += 1
+        if a.role not in REPLYING:
+            continue
+        if a.first_accepted_at is not None:
+            r["replied"] += 1
+        due = _first_round_due(a, extensions)
+        if a.first_accepted_at is not None or due < today:
+            r["replies_due"] += 1
+            if a.first_accepted_at is not None and _local_date(a.first_accepted_at) <= due:
+                r["replied_on_time"] += 1
+        if a.status in waiting and a.due_date < today:
+            r["overdue"] += 1
+        if classes.get(a.pk):
+            r[classes[a.pk]] += 1
+    ratings = (Rating.objects.filter(case__in=cases, round=F("case__round"))
+               .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
+               .annotate(n=Count("id")).order_by())
+    for unit_id, name, value, n in ratings:
+        row(unit_id, name)[value] += n
+    league = [_league_rates(r) for r in rows.values()]
+    totals = _league_rates({"unit_id": None, "unit": "合计", **{k: sum(r[k] for r in league) for k in _LEAGUE_COUNTS}})
+    key = sort if sort in LEAGUE_SORTS else "assigned"
+    league.sort(key=lambda r: r["unit"])  # ties keep the unit's name order
+    if key == "unit":
+        league.sort(key=lambda r: r["unit"], reverse=descending)
+    else:
+        # None (nothing to rate yet) always goes last, whichever the direction.
+        league.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
+    return {"rows": league, "totals": totals, "sort": key, "descending": descending}
+
+
+def _league_rates(r: dict) -> dict:
+    r = dict(r)
+    classified = r["A"] + r["B"] + r["C"]
+    r["a_share"], r["b_share"], r["c_share"] = (_rate(r[c], classified) for c in "ABC")
+    r["on_time_rate"] = _rate(r["replied_on_time"], r["replies_due"])
+    r["ratings_given"] = r["satisfied"] + r["basic"] + r["unsatisfied"]
+    r["satisfaction_rate"] = _rate(r["satisfied"] + r["basic"], r["ratings_given"])
+    return r
+
+
+def monthly_trend(cases) -> list[dict]:
+    """Per calendar month (local time): cases submitted, numbered, replies accepted, closed."""
+    series: dict[str, dict] = {}
+
+    def add(name: str, rows) -> None:
+        for month, n in rows:
+            if month is None:
+                continue
+            key = f"{month:%Y-%m}"
+            series.setdefault(key, {"month": key, "submitted": 0, "filed": 0, "replied": 0, "closed": 0})[name] += n
+
+    for name, field in (("submitted", "submitted_at"), ("filed", "filed_at"), ("closed", "closed_at")):
+        add(name, cases.filter(**{f"{field}__isnull": False}).annotate(m=TruncMonth(field))
+            .values_list("m").annotate(n=Count("id")).order_by())
+    add("replied", Assignment.objects.filter(case__in=cases, role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).annotate(m=TruncMonth("first_accepted_at"))
+        .values_list("m").annotate(n=Count("id")).order_by())
+    return [series[k] for k in sorted(series)]
+
+
+def key_progress(cases) -> list[dict]:
+    """Designated key proposals: state, units, leaders, supervision activities, replies accepted."""
+    from django.db.models import Prefetch
+
+    keys = (KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED)
+            .select_related("case__session")
+            .annotate(activities_n=Count("activities", distinct=True))
+            .prefetch_related("leaders",
+                              Prefetch("case__assignments", queryset=Assignment.objects.select_related("unit")
+                                       .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("id")))
+            .order_by("case__session__opens", "case__number"))
+    out = []
+    for key in keys:
+        case = key.case
+        replying = [a for a in case.assignments.all() if a.role in REPLYING]
+        out.append({
+            "case_id": case.pk, "number": case.display_number, "title": case.title, "status": case.status,
+            "status_label": case.status_label,
+            "units": "、".join(a.unit.name for a in case.assignments.all()),
+            "leaders": "、".join(u.display_name for u in key.leaders.all()),
+            "activities": key.activities_n,
+            "replies_accepted": sum(1 for a in replying if a.first_accepted_at is not None),
+            "replies_expected": len(replying),
+        })
+    return out
+
+
+def scoped_rates(cases, league_totals: dict) -> dict:
+    """Headline figures for a session: the ``summary`` definitions over the scoped cases; the
+    reply figures are the league's totals, so the two can never disagree."""
+    filed = cases.filter(number__isnull=False)
+    proposals_filed = filed.filter(kind=Kind.PROPOSAL).count()
+    submitted = cases.filter(submitted_at__isnull=False).filter(
+        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")).count()
+    replied_cases = cases.filter(Exists(Assignment.objects.filter(
+        case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
+    replied_case_count = replied_cases.count()
+    face_to_face = replied_cases.filter(
+        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
+    t = league_totals
+    return {
+        "proposals_filed": proposals_filed,
+        "suggestions": filed.filter(kind=Kind.SUGGESTION).count(),
+        "key_proposals": KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED).count(),
+        "submitted": submitted,
+        "filing_rate": _rate(proposals_filed, submitted),
+        "replied": t["replied"],
+        "replies_due": t["replies_due"],
+        "replies_on_time": t["replied_on_time"],
+        "on_time_reply_rate": t["on_time_rate"],
+        "satisfaction_rate": t["satisfaction_rate"],
+        "cases_replied": replied_case_count,
+        "cases_face_to_face": face_to_face,
+        "face_to_face_rate": _rate(face_to_face, replied_case_count),
+        "reply_classes": {c: t[c] for c in "ABC"},
+    }
+
+
+HEADLINE_KEYS = ("proposals_filed", "suggestions", "key_proposals", "submitted", "filing_rate", "replied",
+                 "replies_due", "replies_on_time", "on_time_reply_rate", "satisfaction_rate", "cases_replied",
+                 "cases_face_to_face", "face_to_face_rate", "reply_classes")
+
+
+def dashboard(term: Term, session=None, today: dt.date | None = None, sort: str = "assigned",
+              descending: bool = True) -> dict:
+    """Everything the 统计分析 page shows. Per term the headline is ``summary`` itself."""
+    today = today or clock.today()
+    cases = scope(term, session)
+    league = unit_league(cases, today, sort, descending)
+    if session is None:
+        full = summary(term, today)
+        headline = {k: full[k] for k in HEADLINE_KEYS}
+        headline["unrated_after_window"] = full["satisfaction"]["unrated_after_window"]
+    else:
+        headline = scoped_rates(cases, league["totals"])
+    return {
+        "term": {"id": term.pk, "name": term.name},
+        "session": {"id": session.pk, "name": session.name} if session is not None else None,
+        "today": today.isoformat(),
+        "headline": headline,
+        "by_kind_and_state": by_kind_and_state(cases),
+        "by_category": by_category(cases),
+        "by_committee": by_committee(cases),
+        "by_sector": by_sector(cases),
+        "by_proposer_type": by_proposer_type(cases),
+        "league": league,
+        "monthly_trend": monthly_trend(cases),
+        "key_progress": key_progress(cases),
+    }

@@ -36,9 +36,24 @@ def _flush_with_audit_unlocked(self, **options):
     connection = connections[options.get("database") or "default"]
     drop_audit_triggers(connection)
     try:
-        return _original_flush(self, **options)
+        result = _original_flush(self, **options)
     finally:
         create_audit_triggers(connection)
+    _reload_reference_data()
+    return result
+
+
+def _reload_reference_data():
+    """A flush also empties what data migrations loaded (roles, categories, grounds, the calendar);
+    put it back so the next transactional test starts from a migrated database."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("members.migrations.0002_role_groups", "proposals.migrations.0002_reference_data"):
+        migration = importlib.import_module(module)
+        loader = getattr(migration, "create_groups", None) or getattr(migration, "load")
+        loader(apps, None)
 
 
 flush.Command.handle = _flush_with_audit_unlocked

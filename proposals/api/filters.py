@@ -79,7 +79,7 @@ class CaseFilter(filters.FilterSet):
             return qs
         # Plain icontains for now; a full-text index can replace this without changing the API.
         q = Q(title__icontains=value) | Q(facts__icontains=value) | Q(suggestions__icontains=value)
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(ch for ch in value if ch in "0123456789")
         if digits and len(digits) <= 9:
             q |= Q(number=int(digits))
         return qs.filter(q)

@@ -32,6 +32,16 @@ class ProposerContactSerializer(ProposerSerializer):
         fields = ProposerSerializer.Meta.fields + ["phone", "address"]
 
 
+class ProposerDocSerializer(ProposerSerializer):
+    """Schema only: phone and address appear for staff and the case's units."""
+
+    phone = serializers.CharField(required=False)
+    address = serializers.CharField(required=False)
+
+    class Meta(ProposerSerializer.Meta):
+        fields = ProposerSerializer.Meta.fields + ["phone", "address"]
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(read_only=True)
@@ -65,7 +75,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "status_reason", "merged_into", "round", "rating_deadline", "follow_up_done", "proposers",
         ]
 
-    @extend_schema_field(ProposerContactSerializer(many=True))
+    @extend_schema_field(ProposerDocSerializer(many=True))
     def get_proposers(self, case: Case) -> list[dict]:
         user = self.context["request"].user
         cls = ProposerContactSerializer if access.can_see_contact_details(user, case) else ProposerSerializer
@@ -119,6 +129,17 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class FullEventSerializer(EventSerializer):
+    class Meta(EventSerializer.Meta):
+        fields = EventSerializer.Meta.fields + ["actor", "ip", "hash"]
+
+
+class EventDocSerializer(EventSerializer):
+    """Schema only: actor, ip and hash appear in the full trail (staff, reviewers)."""
+
+    actor = serializers.IntegerField(required=False, allow_null=True)
+    ip = serializers.CharField(required=False, allow_null=True)
+    hash = serializers.CharField(required=False)
+
     class Meta(EventSerializer.Meta):
         fields = EventSerializer.Meta.fields + ["actor", "ip", "hash"]
 
@@ -204,6 +225,17 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberContactSerializer(MemberSerializer):
+    class Meta(MemberSerializer.Meta):
+        fields = MemberSerializer.Meta.fields + ["phone", "address", "work_unit"]
+
+
+class MemberDocSerializer(MemberSerializer):
+    """Schema only: contact fields appear for staff."""
+
+    phone = serializers.CharField(required=False)
+    address = serializers.CharField(required=False)
+    work_unit = serializers.CharField(required=False)
+
     class Meta(MemberSerializer.Meta):
         fields = MemberSerializer.Meta.fields + ["phone", "address", "work_unit"]
 

@@ -63,6 +63,10 @@ class CaseListView(generics.ListCreateAPIView):
     def get_queryset(self):
         return cases_for(self.request.user)
 
+    @extend_schema(responses={200: s.CaseListSerializer(many=True), **errors(400)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseDetailSerializer, **errors(400, 403, 409)})
     def post(self, request):
         body = s.CaseCreateSerializer(data=request.data)
@@ -199,7 +203,7 @@ class EventsView(CasePartView):
         return response
 
 
-EventsView = extend_schema(tags=["cases"], responses={200: s.FullEventSerializer(many=True), **errors(404)})(EventsView)
+EventsView = extend_schema(tags=["cases"], responses={200: s.EventDocSerializer(many=True), **errors(404)})(EventsView)
 
 AssignmentsView = _part(
     "AssignmentsView", s.AssignmentSerializer,
@@ -275,7 +279,7 @@ class MembersView(generics.ListAPIView):
     def get_serializer_class(self):
         return s.MemberContactSerializer if access.is_staff(self.request.user) else s.MemberSerializer
 
-    @extend_schema(responses={200: s.MemberContactSerializer(many=True), **errors()})
+    @extend_schema(responses={200: s.MemberDocSerializer(many=True), **errors()})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -47,9 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def member_workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mine = access.visible_cases(user).filter(
-        Q(created_by=user) | Q(proposers__user=user, proposers__role__in=["initiator", "merged"])
-        | Q(proposers__user=user, proposers__confirmation="confirmed")).distinct()
+    # A subquery, not a join: counting per state must not count a case once per proposer row.
+    my_rows = Proposer.objects.filter(user=user).filter(Q(role__in=["initiator", "merged"]) | Q(confirmation="confirmed"))
+    mine = access.visible_cases(user).filter(Q(created_by=user) | Q(id__in=my_rows.values("case_id")))
     status = request.GET.get("status") or ""
     listed = mine.filter(status=status) if status in Status.values else mine
     cosign_requests = _rows(access.visible_cases(user).filter(

@@ -101,7 +101,7 @@ def test_a_claimed_row_is_not_claimed_again_and_stuck_rows_come_back(w):
     assert len(report.sent) == len(claimed)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the reference data (categories, calendar)
 def test_two_workers_at_once_send_each_message_once(postgres_only, w):
     import threading
 

@@ -86,7 +86,7 @@ def test_sign_window_reminds_the_unit_before_it_closes(w):
     assert reminded(w) == {w.unit_user.pk}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the reference data (categories, calendar)
 def test_two_servers_running_at_once_send_each_reminder_once(postgres_only, w):
     import threading
 

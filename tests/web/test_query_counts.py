@@ -43,3 +43,11 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(client, world, djang
     with clock.frozen(DAY), django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
     print(f"\n{url_name} as {who}: {len(few.captured_queries)} queries")
+
+
+def test_the_member_workbench_counts_a_joint_case_once(client, world):
+    with clock.frozen(DAY):
+        CaseBuilder(world).submitted()
+    client.force_login(world.member2)
+    response = client.get(reverse("member_workbench"))
+    assert [c["n"] for c in response.context["counts"]] == [1]
