@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("proposals.urls_dashboard")),
     path("", include("proposals.urls")),
 ]
+
+# Rendered without the request context, so it works when the session or database is what failed.
+handler500 = "chencang_cppcc.views.server_error"

@@ -27,3 +27,28 @@ def demo_logins_in_production(app_configs, **kwargs):
             id="proposals.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def no_superuser_in_production(app_configs, **kwargs):
+    """三员分立: in production nobody holds every permission; the three administrators split them."""
+    if settings.DEBUG:
+        return []
+    from django.db import DatabaseError
+
+    from members.models import User
+
+    try:
+        found = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True))
+    except DatabaseError:
+        return []
+    if not found:
+        return []
+    return [
+        Warning(
+            f"DEBUG 已关闭，但存在超级用户：{', '.join(found)}。生产环境不设超级用户（三员分立），"
+            "请改由系统管理员、安全管理员、审计管理员分别授权。",
+            hint="python manage.py shell -c \"from members.models import User; User.objects.filter(is_superuser=True).update(is_superuser=False)\"",
+            id="proposals.W002",
+        )
+    ]

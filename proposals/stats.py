@@ -96,7 +96,7 @@ def _unrated_after_window(term: Term, today: dt.date) -> int:
     from .workflow import ratings_outstanding
 
     cases = Case.objects.filter(term=term, rating_deadline__lt=today, status__in=[Status.REPLIED, Status.CLOSED])
-    return sum(len(ratings_outstanding(c)) for c in cases.prefetch_related("proposers", "assignments"))
+    return sum(len(ratings_outstanding(c)) for c in cases.prefetch_related("proposers", "assignments", "ratings"))
 
 
 def reply_classes(term: Term) -> dict[str, int]:
@@ -116,7 +116,7 @@ def _by_proposer_field(cases, field: str) -> dict[str, int]:
     rows = (
         Proposer.objects.filter(case__in=cases, **{f"{field}__isnull": False})
         .filter(~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
-        .values_list(f"{field}__name", "case_id").distinct()
+        .values_list(f"{field}__name", "case_id").order_by().distinct()
     )
     return dict(Counter(name for name, _case in rows))
 

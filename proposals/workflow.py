@@ -198,7 +198,11 @@ def ratings_outstanding(case: Case) -> list[tuple[Proposer, Assignment]]:
         a for a in case.assignments.all()
         if a.role in REPLYING_ROLES and a.status == A.ACCEPTED and a.round == case.round
     ]
-    rated = set(case.ratings.filter(round=case.round).values_list("proposer_id", "assignment_id"))
+    if "ratings" in getattr(case, "_prefetched_objects_cache", {}):
+        # Statistics prefetch ratings for many cases at once; one query per case otherwise.
+        rated = {(r.proposer_id, r.assignment_id) for r in case.ratings.all() if r.round == case.round}
+    else:
+        rated = set(case.ratings.filter(round=case.round).values_list("proposer_id", "assignment_id"))
     return [(p, a) for a in assignments for p in proposers if (p.pk, a.pk) not in rated]
 
 

@@ -194,3 +194,11 @@ class CaseBuilder:
         self.act("rate", self.w.member, {"reply_rating": "unsatisfied", "contact_rating": "basic"}, assignment=lead)
         self.act("rate", self.w.member2, {"reply_rating": "satisfied", "contact_rating": "satisfied"}, assignment=lead)
         return self.act("rehandle", self.w.staff, {"reason": "提案人不满意，重新办理。"})
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests run after a flush has emptied the migrations' reference rows: put back what World needs."""
+    if not Category.objects.exists():
+        Category.objects.create(name="经济建设")
+    if not RejectionGround.objects.exists():
+        RejectionGround.objects.create(name="属于个人或家庭事务")

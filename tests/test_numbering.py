@@ -12,9 +12,14 @@ from members.models import Session
 from proposals import clock, services
 from proposals.errors import WorkflowError
 from proposals.models import Case, NumberSequence
-from tests.factories import CaseBuilder
+from tests.factories import CaseBuilder, ensure_reference_data
 
 T0 = dt.date(2026, 3, 2)  # after 四届五次会议 (Jan 2026): regular cases take its sequence
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    ensure_reference_data()
 
 
 def _file(world, **kwargs) -> Case:
@@ -66,8 +71,8 @@ def test_a_refused_filing_takes_no_number(world):
     assert case.number == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_twenty_cases_filed_at_once_get_twenty_consecutive_numbers(postgres_only, world):
+@pytest.mark.django_db(transaction=True)
+def test_twenty_cases_filed_at_once_get_twenty_consecutive_numbers(postgres_only, reference_data, world):
     with clock.frozen(T0):
         ids = [CaseBuilder(world, cosign=False).submitted().case.pk for _ in range(20)]
     barrier = threading.Barrier(len(ids))

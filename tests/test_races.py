@@ -13,12 +13,17 @@ from members.models import Role
 from proposals import clock, services
 from proposals.errors import WorkflowError
 from proposals.models import AuditEvent, Case, NumberSequence
-from tests.factories import CaseBuilder, UserFactory
+from tests.factories import CaseBuilder, UserFactory, ensure_reference_data
 
 T0 = dt.date(2026, 3, 2)
 ROUNDS = 50
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    ensure_reference_data()
 
 
 def _race(*calls: Callable[[], object]) -> list[object]:
@@ -44,7 +49,7 @@ def _race(*calls: Callable[[], object]) -> list[object]:
     return results
 
 
-def test_two_reviewers_filing_the_same_case_one_wins_and_one_number_is_taken(postgres_only, world):
+def test_two_reviewers_filing_the_same_case_one_wins_and_one_number_is_taken(postgres_only, reference_data, world):
     second = UserFactory(username="r2", name="审查组二", roles=[Role.REVIEWER])
     with clock.frozen(T0):
         ids = [CaseBuilder(world, cosign=False).submitted().case.pk for _ in range(ROUNDS)]
@@ -62,7 +67,7 @@ def test_two_reviewers_filing_the_same_case_one_wins_and_one_number_is_taken(pos
     assert NumberSequence.objects.get(kind="proposal").last == ROUNDS
 
 
-def test_two_units_signing_the_last_two_assignments_move_the_case_to_handling_once(postgres_only, world):
+def test_two_units_signing_the_last_two_assignments_move_the_case_to_handling_once(postgres_only, reference_data, world):
     with clock.frozen(T0):
         builders = [CaseBuilder(world, cosign=False).assigned() for _ in range(ROUNDS)]
     for b in builders:

@@ -67,7 +67,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseListSerializer):
     proposers = serializers.SerializerMethodField()
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [

@@ -26,8 +26,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 MAX_EXAMPLES = 10
 ROLES = ["member", "staff", "reviewer", "unit", "leader"]
-import os
-if os.environ.get("ST_ROLES"): ROLES = os.environ["ST_ROLES"].split(",")
 
 
 def _run_operation(operation, headers: dict, failures: list) -> int:
