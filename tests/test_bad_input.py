@@ -11,7 +11,7 @@ from members.models import Role
 from proposals import clock, services
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, AuditEvent, Case, Proposer, Reply
-from tests.factories import CaseBuilder, UserFactory, make_term, make_unit
+from tests.factories import CaseBuilder, UserFactory, make_member, make_term, make_unit
 
 T0 = dt.date(2026, 3, 2)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -81,8 +81,6 @@ def test_an_over_long_title_in_review_is_refused(world):
 
 def test_a_cosigner_who_is_not_a_member_of_the_term_is_refused(world):
     old_term = make_term(current=False, number=3, start=dt.date(2017, 1, 5))
-    from tests.factories import make_member
-
     former = make_member(old_term, name="赵前委员")  # a member of the 3rd term only
     not_member = UserFactory(name="钱群众", roles=[Role.MEMBER])
     for user in (former, not_member):

@@ -507,3 +507,37 @@ def test_the_scenarios_cover_every_case_and_assignment_state():
 
     assert {s.status for s in SCENARIOS.values()} == set(Status.values)
     assert {st for s in SCENARIOS.values() for _, st in s.assignments.values()} == set(AssignmentStatus.values)
+
+
+def _available_params():
+    for scn_name, scn in SCENARIOS.items():
+        for actor in ACTOR_KEYS:
+            if actor != "system" and visible(scn, actor):
+                yield pytest.param(scn_name, actor, id=f"{actor}-in-{scn_name}")
+
+
+# Actions whose availability depends on more than actor and state (a guard, a prepared record or a
+# later day) are left to the tests above.
+PLAIN = [n for n, a in ACTIONS.items() if a.guard is None and SPECS[n].prepare is None and SPECS[n].when == T0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scn_name,actor", list(_available_params()))
+def test_the_offered_actions_are_exactly_those_the_table_allows(built, scn_name, actor):
+    from proposals.workflow import available_actions
+
+    w, case_ids, _ = built
+    scn = SCENARIOS[scn_name]
+    case = Case.objects.get(pk=case_ids[scn_name])
+    with clock.frozen(T0):
+        offered = {(a.action.name, a.assignment.unit_id if a.assignment else None)
+                   for a in available_actions(w.users()[actor], case) if a.action.name in PLAIN}
+    units = {"unit": w.unit.pk, "unit2": w.unit2.pk}
+    wanted = set()
+    for name in PLAIN:
+        action = ACTIONS[name]
+        if expected(action, scn, actor) == "success":
+            wanted.add((name, units[target_unit(action, scn)] if action.on_assignment else None))
+    # An assignment action may also be offered on the other unit's assignment; compare on the named one.
+    offered = {(n, u) for n, u in offered if not ACTIONS[n].on_assignment or u == units.get(target_unit(ACTIONS[n], scn))}
+    assert offered == wanted
