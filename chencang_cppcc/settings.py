@@ -43,7 +43,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site of 三员分立 (members.admin_roles.CppccAdminSite) replaces the default one.
+    "members.apps.CppccAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "members",
     "proposals",
 ]
@@ -69,10 +73,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chencang_cppcc.middleware.AuditContextMiddleware",
     "chencang_cppcc.middleware.AdminNetworkMiddleware",
+    # Issue 7 part B (members.middleware): refusals audited, session limits, 2FA, forced password change.
+    "members.middleware.PermissionAuditMiddleware",
+    "members.middleware.SessionTimeoutMiddleware",
+    "members.middleware.TwoFactorMiddleware",
+    "members.middleware.PasswordChangeMiddleware",
+    # Last: it turns a lockout flagged during authenticate() into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chencang_cppcc.urls"
@@ -112,12 +124,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
+# Password policy (members.passwords): 8–64 characters, 3 of 4 classes, not common, not one of the last 5.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "members.passwords.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 64}},
+    {"NAME": "members.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "members.passwords.CommonPasswordValidator"},
+    {"NAME": "members.passwords.HistoryValidator", "OPTIONS": {"size": 5}},
 ]
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
+
+# Axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "members.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes 8): 5 failures lock for 30 minutes, counted per username+IP and per username.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 30)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "chencang_cppcc.middleware.client_ip_of"
+AXES_LOCKOUT_CALLABLE = "members.views.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Sessions: idle logout and an absolute limit (members.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", 15))
+SESSION_ABSOLUTE_TIMEOUT_HOURS = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_HOURS", 8))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+# Accounts unused this many days are disabled by `manage.py disable_inactive_accounts`.
+ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 90))
+# Two-factor login (django-otp TOTP); the issuer names the entry in the authenticator app.
+OTP_TOTP_ISSUER = "陈仓区政协提案"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

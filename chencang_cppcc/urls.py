@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("proposals.urls_notifications")),
     path("", include("proposals.urls_documents")),
     path("", include("proposals.urls_dashboard")),
+    path("", include("members.urls")),
     path("", include("proposals.urls")),
 ]
 

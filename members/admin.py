@@ -1,17 +1,69 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+
+from .admin_roles import SYS, admin_roles_of
+from .signals import check_admin_roles
 
 from .models import (
     MemberGroup, Membership, Organisation, PartyBranch, Sector, Session, SpecialCommittee, Term, Unit, User,
 )
 
 
+class IssuedPasswordMixin:
+    """A password an administrator sets must be changed by its owner at the next login."""
+
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit)
+
+
+class UserCreationForm(IssuedPasswordMixin, AdminUserCreationForm):
+    pass
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
+class UserForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        if "groups" in cleaned:  # 三员分立: no account holds two of the three administrator roles
+            check_admin_roles(group.name for group in cleaned["groups"])
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "name", "phone", "is_active", "last_login")
+    form = UserForm
+    add_form = UserCreationForm
+    change_password_form = PasswordSetForm
+    list_display = ("username", "name", "phone", "is_active", "last_login", "must_change_password")
     list_filter = ("is_active", "groups")
     search_fields = ("username", "name", "phone")
-    fieldsets = BaseUserAdmin.fieldsets + (("联系方式", {"fields": ("name", "phone", "address", "work_unit")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("联系方式", {"fields": ("name", "phone", "address", "work_unit")}),
+        ("账号安全", {"fields": ("must_change_password", "password_changed_at", "last_login_ip",
+                              "previous_login_at", "previous_login_ip")}),
+    )
+    readonly_fields = ("password_changed_at", "last_login_ip", "previous_login_at", "previous_login_ip", "last_login",
+                       "date_joined")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and "is_superuser" not in readonly:
+            readonly.append("is_superuser")  # only a superuser makes a superuser (none in production)
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting passwords is account work: the system administrator's, not the security one's.
+        if not (request.user.is_superuser or SYS in admin_roles_of(request.user)):
+            raise PermissionDenied("只有系统管理员可以设置用户密码。")
+        return super().user_change_password(request, id, form_url)
 
 
 class SessionInline(admin.TabularInline):

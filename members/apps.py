@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class CppccAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the 三员分立 site (members.admin_roles) as admin.site."""
+
+    default = False
+    default_site = "members.admin_roles.CppccAdminSite"
 
 
 class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
     verbose_name = "委员与承办单位"
+
+    def ready(self) -> None:
+        from . import middleware, signals  # noqa: F401  (receivers)
+
+        signals.connect()
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from .admin_roles import sync_group_permissions
+
+        # After the last app's permissions exist (proposals is last in INSTALLED_APPS).
+        post_migrate.connect(sync_group_permissions, sender=apps.get_app_config("proposals"),
+                             dispatch_uid="members_sync_admin_groups")

@@ -27,6 +27,14 @@ class User(AbstractUser):
     phone = models.CharField("手机号码", max_length=30, blank=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=200, blank=True)
+    # Account security (members.passwords, members.signals): expiry, administrator-issued
+    # passwords, and the previous login shown after the next one.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="管理员设置或重置的密码，用户登录后必须先修改。")
+    last_login_ip = models.GenericIPAddressField("最近登录 IP", null=True, blank=True)
+    previous_login_at = models.DateTimeField("上次登录时间", null=True, blank=True)
+    previous_login_ip = models.GenericIPAddressField("上次登录 IP", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -38,6 +46,25 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.get_full_name() or self.username
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        # Stamped here, not in a signal: any path that sets a password (form, admin, command)
+        # restarts the expiry clock and feeds the history written in save().
+        from django.utils import timezone
+
+        self.password_changed_at = timezone.now()
+        self._password_history_pending = True
+
+    def save(self, *args, **kwargs) -> None:
+        pending = getattr(self, "_password_history_pending", False) and self.has_usable_password()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "password" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "password_changed_at", "must_change_password"}
+        super().save(*args, **kwargs)
+        if pending:
+            self._password_history_pending = False
+            PasswordHistory.objects.create(user=self, password=self.password, created_at=self.password_changed_at)
 
     def role_set(self) -> frozenset[str]:
         """Role codes of this user, read once per request object."""
@@ -243,3 +270,26 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Account security (issue 7: 等保 level 3) -----------------------------------------------------
+
+class AdminRole(models.TextChoices):
+    """三员分立: the three administrators. Groups of the same name; no account holds two of them."""
+
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so none of the last few comes back (members.passwords)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", db_index=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]

@@ -21,7 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
-from . import audit, clock
+from . import audit, clock, search
 from .models import Assignment, AssignmentRole, AssignmentStatus, Case, Proposer, Rating, Reply, Satisfaction
 
 CHUNK_SIZE = 2000
@@ -249,7 +249,7 @@ FILTERS = {
     "category": "category_id",
     "unit": "assignments__unit_id",
     "is_key": "is_key",
-    "q": "title__icontains",
+    "q": "search",  # proposals.search.filter_cases: title and body, bigram-indexed on PostgreSQL
 }
 
 
@@ -269,7 +269,7 @@ def filter_cases(cases: QuerySet[Case], params) -> tuple[QuerySet[Case], dict]:
             value = values[0].strip()
         if lookup.endswith("_id") and not (isinstance(value, str) and value.isdigit()):
             continue
-        cases = cases.filter(**{lookup: value})
+        cases = search.filter_cases(cases, value) if lookup == "search" else cases.filter(**{lookup: value})
         applied[name] = value
     if "unit" in applied:
         cases = cases.distinct()

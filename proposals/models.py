@@ -16,6 +16,8 @@ from django.db.models import Q
 
 from members.models import MemberGroup, Organisation, Sector, Session, SpecialCommittee, Term, Unit
 
+from .search import SOURCE_FIELDS as SEARCH_SOURCE_FIELDS, CaseSearchVectorField, vector_of as search_vector_of
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -170,6 +172,8 @@ class Case(models.Model):
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     is_key = models.BooleanField("重点提案", default=False)
     follow_up_done = models.BooleanField("回头看已完成", default=False)
+    # CJK bigrams + ASCII words of title, facts, suggestions and number (proposals.search); GIN-indexed on PostgreSQL.
+    search_vector = CaseSearchVectorField("检索词", null=True, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -187,10 +191,29 @@ class Case(models.Model):
             models.Index(fields=["term", "status"]),
             models.Index(fields=["submitted_at"]),
             models.Index(fields=["filed_at"]),
+            # The lists' filters and orderings (issue 8); the GIN index on search_vector is PostgreSQL-only
+            # and lives in migration 0005.
+            models.Index(fields=["status", "-id"], name="case_status_id"),
+            models.Index(fields=["kind", "-id"], name="case_kind_id"),
+            models.Index(fields=["category", "-id"], name="case_category_id"),
+            models.Index(fields=["session", "kind", "number", "id"], name="case_session_number"),
+            models.Index(fields=["-submitted_at", "-id"], name="case_submitted_id"),
+            models.Index(fields=["title", "id"], name="case_title_id"),
+            models.Index(fields=["-published_at", "-id"], name="case_published_id"),
+            models.Index(fields=["-id"], condition=Q(is_key=True), name="case_key_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_number or '（未编号）'} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The search index follows the text on every save, whichever code path saves.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCH_SOURCE_FIELDS & set(update_fields):
+            self.search_vector = search_vector_of(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_vector"}
+        super().save(*args, **kwargs)
 
     @property
     def display_number(self) -> str:

@@ -69,6 +69,7 @@ EVENT_KINDS: dict[str, EventKind] = {k.key: k for k in [
     EventKind("supervision", "督办记录"),
     EventKind("published", "公开"),
     EventKind("reminder", "到期提醒", sms=True),
+    EventKind("audit_break", "审计记录校验告警（仅提案委）", sms=True),
 ]}
 
 

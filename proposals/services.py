@@ -67,6 +67,8 @@ action_performed = Signal()
 draft_changed = Signal()
 
 TITLE_MAX = 100
+# 情况分析 and 办法建议: a generous page count for one matter (一事一案), the same for pages and API.
+BODY_MAX = 20000
 
 
 @dataclass
@@ -891,6 +893,11 @@ def _apply_draft_fields(case: Case, fields_: dict) -> list[str]:
         errors["title"] = [f"案由不能超过 {TITLE_MAX} 个字（现为 {len(case.title)} 个字）。"]
     if errors:
         raise invalid("title_invalid", errors["title"][0], errors)
+    labels = {"facts": "情况分析", "suggestions": "办法建议"}
+    too_long = {name: [f"{label}不能超过 {BODY_MAX} 个字（现为 {len(getattr(case, name))} 个字）。"]
+                for name, label in labels.items() if len(getattr(case, name) or "") > BODY_MAX}
+    if too_long:
+        raise invalid("text_too_long", next(iter(too_long.values()))[0], too_long)
     return changed
 
 

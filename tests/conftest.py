@@ -61,6 +61,17 @@ def _reload_reference_data():
 flush.Command.handle = _flush_with_audit_unlocked
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_two_factor_verified(monkeypatch):
+    # 2FA is required for staff, reviewers, leaders and administrators: a test's force_login
+    # stands for the whole login, second factor included (tests/auth_helpers.py).
+    from django.test import Client
+
+    from tests.auth_helpers import login_verified
+
+    monkeypatch.setattr(Client, "_login", login_verified)
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World

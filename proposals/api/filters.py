@@ -12,7 +12,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from proposals import clock
+from proposals import clock, search
 from proposals.models import Assignment, AssignmentStatus, Case, Kind, Proposer, Status
 from proposals.workflow import IN_HANDLING
 
@@ -74,15 +74,7 @@ class CaseFilter(filters.FilterSet):
         return qs.filter(condition) if value else qs.exclude(condition)
 
     def filter_text(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        # Plain icontains for now; a full-text index can replace this without changing the API.
-        q = Q(title__icontains=value) | Q(facts__icontains=value) | Q(suggestions__icontains=value)
-        digits = "".join(ch for ch in value if ch in "0123456789")
-        if digits and len(digits) <= 9:
-            q |= Q(number=int(digits))
-        return qs.filter(q)
+        return search.filter_cases(qs, value)
 
 
 class CaseOrdering(OrderingFilter):

@@ -834,3 +834,4 @@ class Seeder:
         for user in User.objects.filter(username__in=["admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader"]):
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
+        from members.demo_totp import ensure_demo_totp; ensure_demo_totp(User.objects.filter(is_active=True), password=PASSWORD)  # noqa: E702  2FA + 三员 demo logins (issue 7)

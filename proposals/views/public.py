@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from proposals import search
 from proposals.models import Case, Proposer, Reply
 
 from .common import Page
@@ -19,11 +20,7 @@ def _published():
 def public_list(request: HttpRequest) -> HttpResponse:
     qs = _published()
     q = (request.GET.get("q") or "").strip()
-    if q:
-        match = Q(title__icontains=q) | Q(facts__icontains=q) | Q(suggestions__icontains=q)
-        if q.isdigit():
-            match |= Q(number=int(q))
-        qs = qs.filter(match)
+    qs = search.filter_cases(qs, q)
     return render(request, "public/list.html", {"page": Page(qs.order_by("-published_at", "-id"), request), "q": q})
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, DateTimeField, Exists, IntegerField, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from members.models import Role, Sector, Session, SpecialCommittee, Term, Unit
-from proposals import access, clock, workdays
+from proposals import access, clock, search, workdays
+from proposals.pagination import Key, KeysetPage
 from proposals.models import (
     Assignment, AssignmentStatus, Case, Category, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
@@ -155,21 +157,30 @@ def filter_cases(request: HttpRequest, qs):
     if g.get("overdue") == "1":
         qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), status__in=OPEN_ASSIGNMENT,
                                                          due_date__lt=clock.today(), role__in=["lead", "separate"])))
-    q = (g.get("q") or "").strip()
-    if q:
-        match = Q(title__icontains=q) | Q(facts__icontains=q) | Q(suggestions__icontains=q)
-        if q.isdigit():
-            match |= Q(number=int(q))
-        qs = qs.filter(match)
+    qs = search.filter_cases(qs, g.get("q"))
     return qs.order_by(*SORTS.get(g.get("sort"), SORTS["new"]))
+
+
+# Keyset orderings of the case list (proposals.pagination): non-NULL keys, the unique id last.
+_FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+KEYSETS = {
+    "new": [Key("id", "id", True)],
+    "old": [Key("id", "id")],
+    "number": [Key("k_session", Coalesce("session__number", Value(0), output_field=IntegerField())), Key("kind", "kind"),
+               Key("k_number", Coalesce("number", Value(0), output_field=IntegerField())), Key("id", "id")],
+    "submitted": [Key("k_submitted", Coalesce("submitted_at", Value(_FAR_PAST), output_field=DateTimeField()), True),
+                  Key("id", "id", True)],
+    "title": [Key("title", "title"), Key("id", "id")],
+}
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     qs = access.visible_cases(request.user)
     term = Term.current()
+    keys = KEYSETS.get(request.GET.get("sort") or "new", KEYSETS["new"])
     return render(request, "proposals/case_list.html", {
-        "page": Page(_rows(filter_cases(request, qs)), request),
+        "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
         "filters": request.GET,
         "kinds": Kind.choices, "statuses": Status.choices,
         "sessions": Session.objects.filter(term=term) if term else [],

@@ -20,7 +20,19 @@ def _fresh_throttle():
 
 
 def token_for(username: str, password: str = PASSWORD) -> str:
-    response = APIClient().post("/api/auth/token/", {"username": username, "password": password}, format="json")
+    from members.models import User
+    from members.twofactor import requires_2fa
+    from tests.auth_helpers import totp_now
+
+    body = {"username": username, "password": password}
+    user = User.objects.get(username=username)
+    if requires_2fa(user):
+        body["otp"] = totp_now(user)
+        # A code is accepted once: several tokens of one user in one test need a fresh window.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    response = APIClient().post("/api/auth/token/", body, format="json")
     assert response.status_code == 200, response.content
     return response.json()["token"]
 

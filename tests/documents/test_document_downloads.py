@@ -56,7 +56,7 @@ def test_the_print_view_shows_the_case_with_its_accepted_reply(client, world, re
     assert response.status_code == 200
     assert replied.title in html and replied.display_number in html
     assert "经研究，答复如下" in html and "区住建局" in html and "B类" in html
-    assert "@media print" in html and "<script" not in html
+    assert "css/print.css" in html and "<script" not in html  # print styles are a static file (CSP: no inline styles)
 
 
 def test_the_print_view_hides_a_reply_not_yet_accepted(client, world):

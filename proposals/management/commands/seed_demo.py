@@ -6,7 +6,7 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from proposals.demo.seeder import PASSWORD, Seeder
 
@@ -26,15 +26,19 @@ class Command(BaseCommand):
     help = (
         "生成四届陈仓区政协的演示数据（238 名委员、5 个专委会、承办单位，393 件立案提案、196 件建议、12 件重点提案），"
         "全部经由业务服务办理，审计链真实。再次运行时检测到数据即不做任何更改。"
-        " TODO: --cases N（1千至10万件的基准测试批量路径）随性能议题一起提供，本命令暂不支持。"
+        " 加 --cases N（1千至10万件）时走批量路径：按需建立同一套委员和承办单位，再经原型案件复制写入 N 件（用于性能基准）。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2022, help="随机种子（默认 2022），同一种子同一天生成相同数据")
         parser.add_argument("--demo-logins", action="store_true",
                             help=f"创建演示账号（密码 {PASSWORD}）；DEBUG 开启时默认创建")
+        parser.add_argument("--cases", type=int, default=0,
+                            help="批量生成 N 件提案/建议（1000–100000，性能基准用；proposals.demo.bulk）")
 
-    def handle(self, *args, seed: int, demo_logins: bool, **options):
+    def handle(self, *args, seed: int, demo_logins: bool, cases: int = 0, **options):
+        if cases:
+            return self.bulk(cases, seed, demo_logins or settings.DEBUG)
         reason = Seeder.existing_reason()
         if reason:
             self.stdout.write(f"{reason}，未做任何更改。")
@@ -49,6 +53,18 @@ class Command(BaseCommand):
             self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
             for username, label in DEMO_LOGINS:
                 self.stdout.write(f"  {username:<9} {label}")
+
+    def bulk(self, cases: int, seed: int, demo: bool) -> None:
+        from proposals.demo.bulk import BulkSeeder, analyze
+
+        if not 1 <= cases <= 1_000_000:
+            raise CommandError("--cases 须在 1 至 1000000 之间。")
+        started = time.monotonic()
+        self.stdout.write(f"正在批量生成 {cases} 件（seed={seed}）……")
+        BulkSeeder(cases, seed=seed, demo_logins=demo, out=self.stdout.write).run()
+        analyze()
+        self.stdout.write(self.style.SUCCESS(f"批量数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
+        self.print_summary()
 
     def print_summary(self) -> None:
         from members.models import Membership, Term, Unit

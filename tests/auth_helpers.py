@@ -1,0 +1,57 @@
+"""Logging a test client in as a user, two-factor verified.
+
+Decision: ``tests/conftest.py`` patches ``django.test.Client._login`` (autouse) — the step both
+``client.force_login(user)`` and ``client.login(username=, password=)`` end in — so that it also
+marks the session OTP-verified: the existing logins across the suite keep working now that staff, reviewers, leaders and the administrators need 2FA.
+``login(client, user)`` is the explicit name for the same thing; security tests that need an
+UNverified session call ``plain_force_login``. ``totp_now(user)`` gives the API token endpoint its
+``otp`` (a code is accepted once: ask again after ``next_code_window`` or use another user).
+"""
+
+from __future__ import annotations
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+_original_login = Client._login
+
+
+def device_for(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    return device or TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+
+
+def mark_verified(client, user) -> None:
+    from members.twofactor import requires_2fa
+
+    if not requires_2fa(user):
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
+    session.save()
+
+
+def login_verified(self, user, backend=None) -> None:
+    """Replaces Client._login in tests (tests/conftest.py)."""
+    _original_login(self, user, backend)
+    mark_verified(self, user)
+
+
+def plain_force_login(client, user) -> None:
+    """Password step only: the session is not two-factor verified."""
+    from django.conf import settings
+
+    _original_login(client, user, settings.AUTHENTICATION_BACKENDS[-1])
+
+
+def login(client, user) -> None:
+    client.force_login(user)
+    mark_verified(client, user)
+
+
+def totp_now(user) -> str:
+    """The current code of the user's (created on demand) TOTP device, with its drift."""
+    device = device_for(user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
