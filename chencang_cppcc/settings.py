@@ -283,6 +283,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# A TOTP secret is shown once, at enrolment: never again in the admin (no QR code, no key).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Web hardening (GB/T 22239 level 3; `manage.py check --deploy --fail-level WARNING` is clean) ---
 # HTTPS-only behaviour whenever DEBUG is off, except under the test runner: its client and the
 # browser suite's live server speak plain HTTP (tests/security/test_deploy_check.py runs the

@@ -55,3 +55,28 @@ def totp_now(user) -> str:
     """The current code of the user's (created on demand) TOTP device, with its drift."""
     device = device_for(user)
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def browser_login(page, base_url: str, username: str, password: str) -> None:
+    """Through the real login page (Playwright); types the TOTP code when the second page asks.
+
+    Keep one logged-in browser context per role: a code is accepted once. A test that logs the same
+    person in twice resets the device's last used step first (test-only; production never does).
+    """
+    from members.models import User
+    from members.twofactor import requires_2fa
+
+    user = User.objects.get(username=username)
+    if requires_2fa(user):
+        device_for(user)  # enrolled beforehand, as the demo accounts are
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    # Away from the password page: to the second factor or straight in.
+    page.wait_for_url(lambda url: "/login/otp/" in url or "/login/" not in url)
+    if "/login/otp/" in page.url or "/account/2fa/" in page.url:
+        TOTPDevice.objects.filter(user=user, confirmed=True).update(last_t=-1)
+        page.fill("input[name=otp]", totp_now(user))
+        page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url and "/account/2fa/" not in url)

@@ -34,24 +34,31 @@ def _flush_with_audit_unlocked(self, **options):
     from django.db import connections
 
     connection = connections[options.get("database") or "default"]
+    if getattr(connection, "_test_serialized_contents", None):
+        # The snapshot below restores what post_migrate would create (groups, permissions, content types).
+        options["inhibit_post_migrate"] = True
     drop_audit_triggers(connection)
     try:
         result = _original_flush(self, **options)
     finally:
         create_audit_triggers(connection)
-    if not options.get("inhibit_post_migrate"):
-        # serialized_rollback tests restore these rows themselves; loading them too would clash.
-        _reload_reference_data()
+    _reload_reference_data(connection)
     return result
 
 
-def _reload_reference_data():
+def _reload_reference_data(connection):
     """A flush also empties what data migrations loaded (roles, categories, grounds, the calendar);
     put it back so the next transactional test starts from a migrated database."""
     import importlib
 
     from django.apps import apps
 
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized:
+        # The same rows under the same keys: a serialized_rollback test that loads them again
+        # then only updates them, instead of clashing on the unique names.
+        connection.creation.deserialize_db_from_string(serialized)
+        return
     for module in ("members.migrations.0002_role_groups", "proposals.migrations.0002_reference_data"):
         migration = importlib.import_module(module)
         loader = getattr(migration, "create_groups", None) or getattr(migration, "load")

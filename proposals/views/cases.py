@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from proposals import access, services, workflow
 from proposals.errors import WorkflowError
-from proposals.models import Attachment, Case, Reply, Status
+from proposals.models import Assignment, Attachment, Case, Proposer, Reply, Status
 
 from .common import case_url, is_htmx
 from .forms import FILE_FIELDS, ROLE_CHOICES, UNIT_ROWS, _unit_choices, build_form, post_data, unit_rows
@@ -22,11 +22,14 @@ MERGE_HOST_STATES = ("filed", "assigned", "handling", "replied", "rehandling", "
 
 def _case_context(request: HttpRequest, case: Case) -> dict:
     user = request.user
-    assignments = list(case.assignments.select_related("unit").order_by("id"))
+    # Fetched once: the workflow's guards, relations and access checks read case.assignments/proposers.all().
+    prefetch_related_objects([case], Prefetch("assignments", Assignment.objects.select_related("unit").order_by("id")),
+                             Prefetch("proposers", Proposer.objects.select_related("user").order_by("order", "id")))
+    assignments = list(case.assignments.all())
     available = workflow.available_actions(user, case)
     relations = workflow.relations(user, case)
     title, timeline = timeline_for(user, case)
-    proposers = list(case.proposers.select_related("user").order_by("order", "id"))
+    proposers = list(case.proposers.all())
     return {
         "case": case,
         "assignments": assignments,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DateTimeField, Exists, IntegerField, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, DateTimeField, Exists, IntegerField, F, OuterRef, Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from members.models import Role, Sector, Session, SpecialCommittee, Term, Unit
-from proposals import access, clock, search, workdays
+from members.models import Role
+from proposals import access, clock, refcache, search, workdays
 from proposals.pagination import Key, KeysetPage
 from proposals.models import (
-    Assignment, AssignmentStatus, Case, Category, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
+    Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 
 from .common import Page, role_required, workbenches_of
@@ -71,19 +71,26 @@ def member_workbench(request: HttpRequest) -> HttpResponse:
 def staff_workbench(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
     assignments = Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit")
+    # Five short case lists, their proposers fetched in one query for all of them.
+    lists = {
+        "to_recommend": cases.filter(status=Status.SUBMITTED, recommendation="").order_by("submitted_at"),
+        "to_assign": cases.filter(status=Status.FILED).order_by("filed_at"),
+        "to_close": cases.filter(status=Status.REPLIED).order_by("replied_at"),
+        "to_publish": cases.filter(status=Status.CLOSED, published_at__isnull=True, is_public=True),
+        "follow_ups": cases.filter(status=Status.CLOSED, follow_up_done=False, replies__state=Reply.State.ACCEPTED,
+                                   replies__reply_class="B").distinct(),
+    }
+    lists = {name: list(qs.select_related("session", "category")[:LIST_LIMIT]) for name, qs in lists.items()}
+    prefetch_related_objects([c for rows in lists.values() for c in rows],
+                             Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
     return render(request, "proposals/wb_staff.html", {
+        **lists,
         "counts": _state_counts(cases),
-        "to_recommend": _rows(cases.filter(status=Status.SUBMITTED, recommendation="")).order_by("submitted_at")[:LIST_LIMIT],
-        "to_assign": _rows(cases.filter(status=Status.FILED)).order_by("filed_at")[:LIST_LIMIT],
         "return_requests": assignments.filter(status=AssignmentStatus.RETURN_REQUESTED)[:LIST_LIMIT],
         "extensions": Extension.objects.filter(state=Extension.State.PENDING, case__in=cases.values("id"))
         .select_related("case", "assignment__unit")[:LIST_LIMIT],
         "replies": assignments.filter(status=AssignmentStatus.REPLIED)[:LIST_LIMIT],
-        "to_close": _rows(cases.filter(status=Status.REPLIED)).order_by("replied_at")[:LIST_LIMIT],
-        "to_publish": _rows(cases.filter(status=Status.CLOSED, published_at__isnull=True, is_public=True))[:LIST_LIMIT],
         "keys": KeyProposal.objects.filter(case__in=cases.values("id")).select_related("case")[:LIST_LIMIT],
-        "follow_ups": _rows(cases.filter(status=Status.CLOSED, follow_up_done=False,
-                                         replies__state=Reply.State.ACCEPTED, replies__reply_class="B").distinct())[:LIST_LIMIT],
         "calendar_warning": workdays.calendar_warning(clock.today()),
     })
 
@@ -177,15 +184,12 @@ KEYSETS = {
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     qs = access.visible_cases(request.user)
-    term = Term.current()
     keys = KEYSETS.get(request.GET.get("sort") or "new", KEYSETS["new"])
     return render(request, "proposals/case_list.html", {
         "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
         "filters": request.GET,
         "kinds": Kind.choices, "statuses": Status.choices,
-        "sessions": Session.objects.filter(term=term) if term else [],
-        "categories": Category.objects.all(), "committees": SpecialCommittee.objects.all(), "sectors": Sector.objects.all(),
-        "units": Unit.objects.filter(active=True).order_by("name"),
+        **refcache.filter_choices(),
         "sorts": [("new", "最新"), ("old", "最早"), ("number", "编号"), ("submitted", "提交时间"), ("title", "案由")],
     })
 

@@ -9,8 +9,10 @@ import pytest
 
 from tests.browser.test_whole_case import PASSWORD, SHOTS, browser  # noqa: F401  (fixture)
 from tests.stats.conftest import build_mix
+from tests.auth_helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 
 
 def _open_dashboard(browser, base: str, username: str, width: int, height: int):  # noqa: F811
@@ -23,11 +25,7 @@ def _open_dashboard(browser, base: str, username: str, width: int, height: int):
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    browser_login(page, base, username, PASSWORD)  # with the TOTP code: the dashboard's users need 2FA
     page.goto(f"{base}/stats/")
     page.wait_for_selector("[data-chart] canvas")
     return page, problems

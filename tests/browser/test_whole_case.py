@@ -14,6 +14,7 @@ import pytest
 
 from proposals import clock
 from proposals.models import Case
+from tests.auth_helpers import browser_login
 from tests.conftest import skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,6 +49,7 @@ def browser():
         instance.close()
 
 
+
 class People:
     """One browser context (own cookies) per person, logged in through the login page."""
 
@@ -59,11 +61,7 @@ class People:
             context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
             page = context.new_page()
             page.set_default_timeout(15000)
-            page.goto(f"{self.base}/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: "/login/" not in url)
+            browser_login(page, self.base, username, PASSWORD)  # with the TOTP code for staff/reviewer/leader
             self.pages[username] = page
         return self.pages[username]
 

@@ -1,0 +1,112 @@
+"""IDOR: every object URL, asked for by a user of the same role who may not see the object → 404.
+
+Another member, another unit, a leader who does not supervise the key proposal, and staff or a
+reviewer for a member's unsubmitted draft. The routes come from the resolver: a new object route
+must be listed in ``OBJECT_URLS`` or this module fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from proposals.workflow import ACTIONS, SYSTEM
+from tests.auth_helpers import login
+from tests.factories import upload
+from tests.security.world import build, walk
+
+# route key -> (method, url template); {case}, {attachment}, {assignment} come from the target.
+OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
+    "case_detail": [("GET", "/cases/{case}/")],
+    "draft_edit": [("GET", "/cases/{case}/edit/"), ("POST", "/cases/{case}/edit/")],
+    "case_action": [(m, f"/cases/{{case}}/act/{name}/") for name in ("withdraw", "submit", "log_contact", "rate")
+                    for m in ("GET", "POST")],
+    "reply_draft": [("POST", "/cases/{case}/reply-draft/{assignment}/")],
+    "host_search": [("GET", "/cases/{case}/hosts/?host_q=提案")],
+    "upload": [("POST", "/cases/{case}/files/")],
+    "download": [("GET", "/files/{attachment}/")],
+    "case_document": [("GET", "/cases/{case}/documents/proposal_form.docx")],
+    "case_print": [("GET", "/cases/{case}/print/")],
+    "public_detail": [("GET", "/public/{case}/")],
+    "notifications:mark_read": [("POST", "/notifications/{notification}/read/")],
+    "api:case": [("GET", "/api/cases/{case}/"), ("PATCH", "/api/cases/{case}/")],
+    "api:case-actions": [("GET", "/api/cases/{case}/actions/")],
+    **{f"api:case-action-{name}": [("POST", f"/api/cases/{{case}}/actions/{name}/")]
+       for name, action in ACTIONS.items() if action.actors != {SYSTEM}},
+    "api:case-action-unknown": [("POST", "/api/cases/{case}/actions/no_such_action/")],
+    **{f"api:case-{part}": [("GET", f"/api/cases/{{case}}/{part}/")]
+       for part in ("events", "assignments", "replies", "ratings", "contacts")},
+    "api:case-attachments": [("GET", "/api/cases/{case}/attachments/"), ("POST", "/api/cases/{case}/attachments/")],
+    "api:case-attachment-download": [("GET", "/api/cases/{case}/attachments/{attachment}/download/")],
+}
+
+
+@pytest.fixture(scope="module")
+def sw(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            world = build()
+            w = world.world
+            from members.models import User
+
+            world.users["other_leader"] = User.objects.get(pk=world.ids["other_leader"])
+            draft = world.ids["draft"]
+            from proposals.models import Case
+
+            world.ids["draft_attachment"] = upload(Case.objects.get(pk=draft), w.member).pk
+            yield world
+            transaction.set_rollback(True)
+
+
+def test_every_object_route_is_probed():
+    object_routes = {key for key, route, _ in walk() if "<int:" in route and not route.startswith("admin/")}
+    assert object_routes - set(OBJECT_URLS) == set(), "add the new object routes to OBJECT_URLS"
+
+
+# (intruder role, target): a user of the same role as someone who may see the target.
+INTRUDERS = [
+    ("other_member", "case"), ("other_unit", "case"), ("other_leader", "case"),
+    ("staff", "draft"), ("reviewer", "draft"), ("other_member", "draft"),
+]
+
+
+def _ids(sw, target):
+    if target == "draft":
+        return {"case": sw.ids["draft"], "attachment": sw.ids["draft_attachment"], "assignment": sw.ids["lead"],
+                "notification": sw.ids["notification"]}
+    return {"case": sw.ids["case"], "attachment": sw.ids["attachment"], "assignment": sw.ids["lead"],
+            "notification": sw.ids["notification"]}
+
+
+@pytest.mark.parametrize("intruder,target", INTRUDERS)
+def test_an_object_someone_may_not_see_is_a_404(sw, db, intruder, target):
+    client = Client()
+    login(client, sw.users[intruder])
+    ids = _ids(sw, target)
+    leaks = []
+    for key, probes in OBJECT_URLS.items():
+        for method, template in probes:
+            url = template.format(**ids)
+            body = {"assignment": ids["assignment"]}
+            with transaction.atomic():
+                if key.startswith("api:"):
+                    response = client.generic(method, url, json.dumps(body), content_type="application/json")
+                else:
+                    response = client.generic(method, url, "assignment=%d" % ids["assignment"],
+                                              content_type="application/x-www-form-urlencoded")
+                transaction.set_rollback(True)
+            if response.status_code != 404:
+                leaks.append(f"{method} {url} as {intruder}: {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_owner_does_see_them(sw, db):
+    """The control: the same URLs answer the member who owns the case (so the 404s above mean something)."""
+    client = Client()
+    login(client, sw.users["member"])
+    for url in (f"/cases/{sw.ids['case']}/", f"/files/{sw.ids['attachment']}/", f"/api/cases/{sw.ids['case']}/",
+                f"/cases/{sw.ids['draft']}/", f"/api/cases/{sw.ids['case']}/attachments/{sw.ids['attachment']}/download/"):
+        assert client.get(url).status_code == 200, url
