@@ -10,6 +10,12 @@ Python allocation during the export (tracemalloc) and the growth of the process'
     DEBUG=1 .venv/bin/python bench/export_memory.py            # N = 1000, 10000, 100000
     DEBUG=1 .venv/bin/python bench/export_memory.py 1000 200000
 
+With ``--real`` the rows are the database's own cases (DATABASE_URL, e.g. the bench's 100k data
+set), read exactly as the export view reads them (``exports.iter_cases``: chunked iterator with
+prefetches) — this is what bench/run.py measures:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cppcc_bench_100k .venv/bin/python bench/export_memory.py --real 100000
+
 Not part of the test suite (it takes a while at 100k).
 """
 
@@ -69,12 +75,24 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
-def measure(n: int) -> dict:
+def real_cases(n: int):
+    """The first ``n`` numbered cases in catalogue order, fetched as the export view fetches them."""
+    from proposals.models import Case
+
+    numbered = Case.objects.order_by("session__opens", "kind", "number", "id")
+    return exports.iter_cases(numbered[:n])
+
+
+def measure(n: int, real: bool = False) -> dict:
+    if real:
+        from django.db import connection
+
+        connection.ensure_connection()  # the connection's own memory is not the export's
     rss_before = peak_rss_kb()
     tracemalloc.start()
     started = time.perf_counter()
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        rows = exports.write_sheet(tmp, "提案目录", exports.CATALOGUE_COLUMNS, fake_cases(n))
+        rows = exports.write_sheet(tmp, "提案目录", exports.CATALOGUE_COLUMNS, real_cases(n) if real else fake_cases(n))
         tmp.flush()
         size = os.path.getsize(tmp.name)
     elapsed = time.perf_counter() - started
@@ -85,10 +103,11 @@ def measure(n: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [1000, 10000, 100000]
+    real = "--real" in argv
+    sizes = [int(a) for a in argv if a != "--real"] or [1000, 10000, 100000]
     print(f"{'N':>8} {'峰值Python分配MB':>16} {'峰值RSS增长MB':>14} {'文件MB':>8} {'秒':>7}")
     for n in sizes:
-        r = measure(n)
+        r = measure(n, real)
         print(f"{r['n']:>8} {r['peak_py_mb']:>16.2f} {r['rss_growth_mb']:>14.2f} {r['file_mb']:>8.2f} {r['seconds']:>7.1f}")
 
 

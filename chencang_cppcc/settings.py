@@ -337,3 +337,13 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 # The test suite creates hundreds of users; a real password hash costs half a second each.
 if env_bool("TESTING"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Cache (issue 8): reference lists and per-role counts. Each process's memory by default;
+# CACHE_URL=redis://127.0.0.1:6379/1 shares one Redis between workers (Django's built-in backend).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chencang"}
+    )
+}

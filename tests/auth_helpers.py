@@ -69,6 +69,8 @@ def browser_login(page, base_url: str, username: str, password: str) -> None:
     user = User.objects.get(username=username)
     if requires_2fa(user):
         device_for(user)  # enrolled beforehand, as the demo accounts are
+    trail = []
+    page.on("response", lambda r: trail.append(f"{r.status} {r.url} {r.headers.get('location', '')}"))
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -79,4 +81,8 @@ def browser_login(page, base_url: str, username: str, password: str) -> None:
         TOTPDevice.objects.filter(user=user, confirmed=True).update(last_t=-1)
         page.fill("input[name=otp]", totp_now(user))
         page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url and "/account/2fa/" not in url)
+    try:
+        page.wait_for_url(lambda url: "/login/" not in url and "/account/2fa/" not in url)
+    except Exception:
+        print("DEBUG", trail)
+        raise

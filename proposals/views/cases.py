@@ -89,6 +89,11 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
 @login_required
 def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """GET: the action's form. POST: services.perform; a refusal re-renders with the reason and the typed data."""
+    if request.method == "POST" and not access.visible_cases(request.user).filter(pk=pk).exists():
+        try:  # the services answer 404 and record the refusal, as they do for the API
+            services.perform(name, request.user, pk, {})
+        except WorkflowError:
+            pass
     case = access.get_case_or_404(request.user, pk)
     if name not in workflow.ACTIONS:
         raise Http404("没有该操作。")

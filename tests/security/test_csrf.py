@@ -34,7 +34,9 @@ def test_every_post_without_a_csrf_token_is_refused(world, signed_in):
     accepted = []
     for key, path in ROUTES:
         response = client.post(path, {"title": "x"})
-        if response.status_code != 403 and not (not signed_in and key.startswith("api:") and response.status_code == 401):
+        # Without a session there is nothing to forge on the API: it answers 401 (or 405 for a read-only route).
+        no_session_api = not signed_in and key.startswith("api:") and response.status_code in (401, 405)
+        if response.status_code != 403 and not no_session_api:
             accepted.append(f"{key} {path}: {response.status_code}")
     assert not accepted, "\n".join(accepted)
 

@@ -1,0 +1,26 @@
+"""Settings of the benchmark (bench/run.py): production settings with what loopback load needs.
+
+DEBUG off, plain HTTP on 127.0.0.1 (no SSL redirect, cookies not Secure-only), API throttles
+lifted, and one extra URL, /bench/bare/, a view that does nothing behind the same middleware
+(the floor of the stack the other pages are compared with). Never used outside the bench.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ["DEBUG"] = "0"
+
+from .settings import *  # noqa: E402,F401,F403
+from .settings import REST_FRAMEWORK  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ROOT_URLCONF = "chencang_cppcc.urls_bench"
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+# Pages only link to static files; the bench does not run collectstatic for a manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The workers' own cache, as in production without CACHE_URL.

@@ -1,0 +1,13 @@
+"""The site's URLs plus the bench's bare view (chencang_cppcc.settings_bench only)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from .urls import handler500, urlpatterns as site_urlpatterns  # noqa: F401
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *site_urlpatterns]
