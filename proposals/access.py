@@ -69,13 +69,19 @@ def can_see_contact_details(user, case: Case) -> bool:
     return bool(mine) and any(a.unit_id in mine and a.is_live for a in case.assignments.all())
 
 
+def _has_live_assignment(case: Case, units: frozenset[int]) -> bool:
+    """Whether one of ``units`` holds a live assignment of the case; reads the case's prefetched
+    assignments when the page fetched them (the case page does), so the check costs no query there."""
+    return bool(units) and any(a.unit_id in units and a.is_live for a in case.assignments.all())
+
+
 def visible_attachments(user, case: Case) -> QuerySet[Attachment]:
     """Attachments of a visible case; a stamped reply letter reaches proposers only once accepted."""
     qs = case.attachments.all()
     if is_staff(user) or is_reviewer(user):
         return qs
     mine = unit_ids(user)
-    if mine and case.assignments.filter(unit__in=mine).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).exists():
+    if _has_live_assignment(case, mine):
         return qs
     accepted_letters = case.replies.filter(state="accepted").values("letter_file_id")
     return qs.filter(~Q(purpose=Attachment.Purpose.REPLY_LETTER) | Q(id__in=accepted_letters))
@@ -136,7 +142,7 @@ def visible_replies(user, case: Case):
 
     qs = case.replies.select_related("assignment__unit").order_by("assignment_id", "round", "id")
     mine = unit_ids(user)
-    live_mine = mine and case.assignments.filter(unit__in=mine).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).exists()
+    live_mine = _has_live_assignment(case, mine)
     if live_mine:
         return qs.filter(~Q(state=Reply.State.DRAFT) | Q(assignment__unit__in=mine))
     if is_staff(user) or is_reviewer(user):

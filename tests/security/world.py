@@ -8,7 +8,6 @@ per module inside a transaction that is rolled back afterwards (see ``module_wor
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -85,4 +84,3 @@ def walk(patterns=None, prefix: str = "", namespace: str | None = None):
             yield (name or route), route, p
 
 
-T0 = dt.datetime(2026, 3, 2, 9, 0)
