@@ -244,6 +244,7 @@ MATRIX: dict[str, list[Probe]] = {
     "leader_workbench": [GET(page(ok={"leader"}))],
     "case_list": [GET(page())],
     "overdue_board": [GET(page(ok={"staff"}))],
+    "bulk_assign": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     # Only members draft; staff enter paper proposals on a member's behalf (on_behalf_of).
     "draft_new": [GET(page()), POST(page(ok={"member", "other_member"}), body=DRAFT_BODY | {"category": "@category"})],
     # The case is past drafting: whoever sees it is sent back to it with a message.
