@@ -124,6 +124,14 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING])
 
 
+class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
+    """Cases without their search vector (kilobytes of bigrams a row) unless a query asks for it;
+    filtering on it needs no loading. Saving still writes it (Case.save sets it first)."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
 class Case(models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="cases", verbose_name="届次")
     session = models.ForeignKey(
@@ -175,7 +183,7 @@ class Case(models.Model):
     # CJK bigrams + ASCII words of title, facts, suggestions and number (proposals.search); GIN-indexed on PostgreSQL.
     search_vector = CaseSearchVectorField("检索词", null=True, blank=True, editable=False)
 
-    objects = CaseQuerySet.as_manager()
+    objects = CaseManager()
 
     class Meta:
         verbose_name = "提案"

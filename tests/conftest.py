@@ -18,6 +18,11 @@ def skip_or_fail(reason: str):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
+    from django.core.cache import caches
+
+    # Throttle counters, lockouts and cached lists must not leak from one test into the next.
+    for alias in caches:
+        caches[alias].clear()
     settings_registry.invalidate()
     workdays.invalidate()
     yield

@@ -15,7 +15,7 @@ PRODUCTION_KEY = "k7#Qp2@xV9!mZ4$wL8^tR1&yN6*bH3(cJ5)fD0-gS2+eA7=uW4_iO9"
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DEBUG="0", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="cppcc.example.gov.cn",
                DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}", **extra)
     return env

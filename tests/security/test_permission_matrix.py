@@ -178,8 +178,8 @@ MATRIX: dict[str, list[Probe]] = {
     "admin:jsi18n": [GET(admin_site())],
     "admin:view_on_site": [GET(admin_site(ok=(), refused=404), kwargs={"content_type_id": "1", "object_id": "1"})],
     # Passwords are the system administrator's; the security administrator only sets roles.
-    "admin:auth_user_password_change": [GET(admin_site({"sysadmin"}), kwargs={"id": "1"}),
-                                        POST(admin_site({"sysadmin"}), kwargs={"id": "1"})],
+    "admin:auth_user_password_change": [GET(admin_site({"sysadmin"}), kwargs={"id": "member_user"}),
+                                        POST(admin_site({"sysadmin"}), kwargs={"id": "member_user"})],
     "admin:app_list": [GET(admin_site({"sysadmin", "auditor"}, refused=404), path="/admin/proposals/")],
     "admin/(?P<url>.*)$": [GET(admin_site(ok=()) | {r: 404 for r in ADMIN_GROUPS}, path="/admin/no-such-page/")],
     **_admin_rows(),

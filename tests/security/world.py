@@ -65,6 +65,7 @@ def build() -> SecurityWorld:
     ids = {
         "case": b.case.pk, "lead": lead.pk, "co": co.pk, "attachment": attachment.pk, "draft": draft.pk,
         "published": published.case.pk, "notification": notice.pk, "other_leader": other_leader.pk,
+        "member_user": w.member.pk,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
 
