@@ -93,10 +93,33 @@ def satisfaction(term: Term, today: dt.date) -> dict:
 
 
 def _unrated_after_window(term: Term, today: dt.date) -> int:
-    from .workflow import ratings_outstanding
+    """(proposer, replying assignment) pairs of each case's latest round left unrated after its window.
 
-    cases = Case.objects.filter(term=term, rating_deadline__lt=today, status__in=[Status.REPLIED, Status.CLOSED])
-    return sum(len(ratings_outstanding(c)) for c in cases.prefetch_related("proposers", "assignments", "ratings"))
+    The same count as summing workflow.ratings_outstanding() over those cases, done in SQL: proposers
+    × accepted replying assignments of the round, minus the ratings given in the round (a rating
+    exists only for such a pair).
+    """
+    from django.db.models import IntegerField, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from . import settings_registry
+
+    kinds = [k for k in Kind.values if settings_registry.needs_rating(k)]
+    cases = Case.objects.filter(term=term, kind__in=kinds, rating_deadline__lt=today,
+                                status__in=[Status.REPLIED, Status.CLOSED])
+
+    def count(qs):
+        rows = qs.order_by().values("case").annotate(n=Count("*")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    proposers = Proposer.objects.filter(case=OuterRef("pk")).filter(
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+    assignments = Assignment.objects.filter(case=OuterRef("pk"), role__in=REPLYING, status=AssignmentStatus.ACCEPTED,
+                                            round=OuterRef("round"))
+    ratings = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("round"))
+    total = cases.annotate(np=count(proposers), na=count(assignments), nr=count(ratings)).aggregate(
+        total=Sum(F("np") * F("na") - F("nr")))["total"]
+    return total or 0
 
 
 def reply_classes(term: Term) -> dict[str, int]:

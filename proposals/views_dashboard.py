@@ -67,6 +67,23 @@ def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
     return headers
 
 
+def _cached_dashboard(term, session, sort: str, descending: bool) -> dict:
+    """The dashboard's numbers, recomputed only when something was recorded since (every change of a
+    case writes an audit event, so the newest sequence number is an exact version), or the day changes."""
+    from django.core.cache import cache
+
+    from proposals import clock
+    from proposals.models import AuditEvent
+
+    last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    key = f"stats:dashboard:{term.pk}:{session.pk if session else 0}:{sort}:{int(descending)}:{clock.today()}:{last_seq}"
+    data = cache.get(key)
+    if data is None:
+        data = stats.dashboard(term, session, sort=sort, descending=descending)
+        cache.set(key, data, 600)
+    return data
+
+
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -77,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {"term": term, "session": session, "terms": Term.objects.all(),
                "sessions": Session.objects.filter(term=term) if term else Session.objects.none()}
     if term is not None:
-        data = stats.dashboard(term, session, sort=sort, descending=descending)
+        data = _cached_dashboard(term, session, sort, descending)
         context.update(data=data, headers=_league_headers(term, session, sort, descending),
                        export_query=urlencode({**_scope_query(term, session), "sort": sort,
                                                "order": "desc" if descending else "asc"}),
