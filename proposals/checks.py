@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-DEMO_USERNAMES = ("admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader")
+DEMO_USERNAMES = ("admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader", "sysadmin", "secadmin", "auditor")
 
 
 @register(Tags.security, deploy=True)
