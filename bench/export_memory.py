@@ -11,8 +11,8 @@ Python allocation during the export (tracemalloc) and the growth of the process'
     DEBUG=1 .venv/bin/python bench/export_memory.py 1000 200000
 
 With ``--real`` the rows are the database's own cases (DATABASE_URL, e.g. the bench's 100k data
-set), read exactly as the export view reads them (``exports.iter_cases``: chunked iterator with
-prefetches) — this is what bench/run.py measures:
+set), read exactly as the export view reads them (``exports.iter_cases``: chunks of primary keys
+fetched with their prefetches) — this is what bench/run.py measures:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cppcc_bench_100k .venv/bin/python bench/export_memory.py --real 100000
 

@@ -1,9 +1,9 @@
 """Excel exports: the proposal catalogue (提案目录), "export what I see", and the unit league table.
 
 XlsxWriter runs in constant-memory mode and writes to a temporary file that is streamed back as
-a FileResponse: rows are flushed to disk as they are written and cases are read with
-``.iterator(chunk_size=...)`` (Django prefetches per chunk), so 100k cases cost no more memory
-than 1k. The caller scopes the queryset (``access.visible_cases(user)``); this module never
+a FileResponse: rows are flushed to disk as they are written and cases are read in chunks of primary keys,
+each fetched with its prefetches and dropped before the next (``iter_cases``), so 100k cases cost
+no more memory than 1k. The caller scopes the queryset (``access.visible_cases(user)``); this module never
 widens it. Every export leaves one ``export`` audit event. Proposers' addresses never appear,
 and phone numbers only masked.
 """
@@ -14,6 +14,7 @@ import datetime as dt
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Callable, Iterable
 
 import xlsxwriter
@@ -24,7 +25,7 @@ from django.utils import timezone
 from . import audit, clock, search
 from .models import Assignment, AssignmentRole, AssignmentStatus, Case, Proposer, Rating, Reply, Satisfaction
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500  # cases per chunk and prefetch round: a chunk costs ≈ 12 MB Python at its peak
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,38 @@ def _audit(user, kind: str, rows: int, filters: dict | None) -> None:
 
 
 def iter_cases(cases: QuerySet[Case]):
-    return with_export_prefetch(cases).iterator(chunk_size=CHUNK_SIZE)
+    """The cases of ``cases``, in its order, with everything a row needs; one chunk in memory at a time.
+
+    Only primary keys are streamed from the caller's queryset (its filters, distinct, order and slice
+    apply unchanged); each chunk of ``CHUNK_SIZE`` keys is fetched with its prefetches and handed out
+    case by case. A case is meant for one row: when the next case is asked for, the previous one's
+    prefetched relations are released (reading them again would query the database).
+
+    Why: a prefetched case sits in reference cycles (its prefetched querysets keep it in
+    ``_known_related_objects``, and every prefetched row points back to it), so dropping the last
+    reference does not free it; only the cyclic garbage collector does, late. With
+    ``QuerySet.iterator(chunk_size=2000)`` every chunk stayed in memory until a full collection ran,
+    so the peak grew with the number of cases (67 MB Python at 100k, 120 MB RSS). Clearing the
+    prefetch cache breaks the cycles and frees each case as soon as its row is written.
+    """
+    keys = cases.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
+    fetch = with_export_prefetch(cases.model.objects.all())
+    while chunk := list(islice(keys, CHUNK_SIZE)):
+        by_pk = {case.pk: case for case in fetch.filter(pk__in=chunk)}
+        for pk in chunk:
+            case = by_pk.pop(pk, None)  # None: deleted since its key was read
+            if case is None:
+                continue
+            try:
+                yield case
+            finally:
+                _release(case)
+        del by_pk
+
+
+def _release(case: Case) -> None:
+    """Break the reference cycles of a prefetched case so that it is freed with its last reference."""
+    case.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def export_catalogue(user, cases: QuerySet[Case], *, filters: dict | None = None, title: str = "") -> FileResponse:
