@@ -6,8 +6,8 @@ from django.core.checks import Tags, Warning, register
 DEMO_USERNAMES = ("admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader", "sysadmin", "secadmin", "auditor")
 
 
-@register(Tags.security, deploy=True)
-def demo_logins_in_production(app_configs, **kwargs):
+def _active_usernames(**filters) -> list[str]:
+    """Usernames of active accounts matching ``filters``; none when DEBUG is on or the database is not ready."""
     if settings.DEBUG:
         return []
     from django.db import DatabaseError
@@ -15,9 +15,14 @@ def demo_logins_in_production(app_configs, **kwargs):
     from members.models import User
 
     try:
-        found = list(User.objects.filter(username__in=DEMO_USERNAMES, is_active=True).values_list("username", flat=True))
+        return list(User.objects.filter(is_active=True, **filters).values_list("username", flat=True))
     except DatabaseError:
         return []
+
+
+@register(Tags.security, deploy=True)
+def demo_logins_in_production(app_configs, **kwargs):
+    found = _active_usernames(username__in=DEMO_USERNAMES)
     if not found:
         return []
     return [
@@ -32,16 +37,7 @@ def demo_logins_in_production(app_configs, **kwargs):
 @register(Tags.security, deploy=True)
 def no_superuser_in_production(app_configs, **kwargs):
     """三员分立: in production nobody holds every permission; the three administrators split them."""
-    if settings.DEBUG:
-        return []
-    from django.db import DatabaseError
-
-    from members.models import User
-
-    try:
-        found = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True))
-    except DatabaseError:
-        return []
+    found = _active_usernames(is_superuser=True)
     if not found:
         return []
     return [

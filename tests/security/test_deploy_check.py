@@ -65,3 +65,24 @@ def test_a_superuser_is_fine_on_a_development_machine(world):
     world.staff.is_superuser = True
     world.staff.save(update_fields=["is_superuser"])
     assert checks.no_superuser_in_production(None) == []
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_it_warns_when_demo_logins_exist_in_production(world):
+    from tests.factories import UserFactory
+
+    assert checks.demo_logins_in_production(None) == []
+    UserFactory(username="member")
+    warnings = checks.demo_logins_in_production(None)
+    assert [w.id for w in warnings] == ["proposals.W001"]
+    assert "member" in warnings[0].msg
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_logins_are_fine_on_a_development_machine(world):
+    from tests.factories import UserFactory
+
+    UserFactory(username="member")
+    assert checks.demo_logins_in_production(None) == []
