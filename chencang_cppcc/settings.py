@@ -110,6 +110,14 @@ WSGI_APPLICATION = "chencang_cppcc.wsgi.application"
 # SQLite is the embedded default; PostgreSQL (DATABASE_URL=postgres://…) is production.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Web requests are many small queries: a parallel plan's worker start-up (several ms) costs more
+    # than it saves, and on a small server the workers take cores from the other requests; JIT
+    # compilation of a statistics query took longer (1.3 s) than running it. Either can be turned
+    # back on (PG_PARALLEL_WORKERS, PG_JIT=on).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={int(os.environ.get('PG_PARALLEL_WORKERS', 0))} "
+        f"-c jit={'on' if os.environ.get('PG_JIT', '').lower() in ('1', 'on', 'true') else 'off'}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -137,7 +145,7 @@ PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
 # Axes first: it refuses a locked-out username before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "members.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.ModelBackend",
 ]
 # Lockout (django-axes 8): 5 failures lock for 30 minutes, counted per username+IP and per username.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
@@ -312,6 +314,7 @@ def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, bo
     Notification.objects.bulk_create([
         Notification(user=u, case=case, event=kind, title=title, body=body, link=link, created_at=now) for u in users
     ])
+    forget_unread(u.pk for u in users)
     wanted = channels(users, kind)
     messages = []
     for u in users:
@@ -400,7 +403,31 @@ def passive(view):
     return wrapped
 
 
-def unread_count(user) -> int:
+# The bell's count is on every page; it is cached per user and dropped whenever a notice is written
+# or read. With the default per-process cache another worker's copy can lag until the bell's next
+# poll (which always counts afresh) or UNREAD_TTL; with CACHE_URL (Redis) all workers share one copy.
+UNREAD_TTL = 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user, *, fresh: bool = False) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    if not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    cache.set(key, count, UNREAD_TTL)
+    return count
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """Drop the cached counts once the transaction that wrote or read notices has committed."""
+    keys = [_unread_key(pk) for pk in user_ids]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import clock
 from .access import is_staff
 from .models import Notification, NotificationPreference, OutboxMessage
-from .notifications import EVENT_KINDS, channels, passive
+from .notifications import EVENT_KINDS, channels, forget_unread, passive
 
 
 def _next_or_list(request: HttpRequest, target: str = "") -> HttpResponse:
@@ -38,7 +38,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @passive
 def bell(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/_bell.html")
+    # The poll counts afresh (and refreshes the cached count the pages show).
+    return render(request, "notifications/_bell.html", {"bell_fresh": True})
 
 
 @login_required
@@ -48,6 +49,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.read_at is None:
         notice.read_at = clock.now()
         notice.save(update_fields=["read_at"])
+        forget_unread([request.user.pk])
     # "查看" opens the case after marking; "标为已读" stays on the list.
     return _next_or_list(request, notice.link if request.POST.get("open") else "")
 
@@ -56,6 +58,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=clock.now())
+    forget_unread([request.user.pk])
     return _next_or_list(request)
 
 

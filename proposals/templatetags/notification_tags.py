@@ -6,5 +6,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def unread_notifications(user) -> int:
-    return unread_count(user)
+def unread_notifications(user, fresh=False) -> int:
+    return unread_count(user, fresh=bool(fresh))
