@@ -209,6 +209,11 @@ class Case(models.Model):
             models.Index(fields=["title", "id"], name="case_title_id"),
             models.Index(fields=["-published_at", "-id"], name="case_published_id"),
             models.Index(fields=["-id"], condition=Q(is_key=True), name="case_key_id"),
+            # The workbench queues: one state, oldest step first.
+            models.Index(fields=["status", "submitted_at", "id"], name="case_status_submitted"),
+            models.Index(fields=["status", "filed_at", "id"], name="case_status_filed"),
+            models.Index(fields=["status", "replied_at", "id"], name="case_status_replied"),
+            models.Index(fields=["status", "closed_at", "id"], name="case_status_closed"),
         ]
 
     def __str__(self) -> str:
@@ -401,6 +406,8 @@ class Reply(models.Model):
         verbose_name = "答复"
         verbose_name_plural = "答复"
         ordering = ["assignment", "round", "id"]
+        # The 回头看 lists look for accepted B-class replies: few rows, found without a scan.
+        indexes = [models.Index(fields=["assignment"], condition=Q(state="accepted", reply_class="B"), name="reply_b_accepted")]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "round"], condition=Q(state="draft"), name="one_reply_draft_per_round"
@@ -427,6 +434,8 @@ class Rating(models.Model):
         verbose_name = "评价"
         verbose_name_plural = "评价"
         ordering = ["case", "round", "id"]
+        # A unit's newest ratings: read from the index through its assignments, not by a table scan.
+        indexes = [models.Index(fields=["assignment", "rated_at", "id"], name="rating_assignment_rated")]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "round", "proposer"], name="one_rating_per_round")
         ]

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DateTimeField, Exists, IntegerField, F, OuterRef, Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import (
+    Case as SqlCase, CharField, Count, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +21,7 @@ from members.models import Role
 from proposals import access, clock, refcache, search, workdays
 from proposals.pagination import Key, KeysetPage
 from proposals.models import (
-    Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
+    Assignment, AssignmentStatus, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 
 from .common import Page, role_required, workbenches_of
@@ -26,6 +29,8 @@ from .common import Page, role_required, workbenches_of
 LIST_LIMIT = 10
 OPEN_ASSIGNMENT = [AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT]
 NEAR_DUE_DAYS = 10
+# A B-class reply (正在解决) owes a 回头看 once the case is closed.
+B_CLASS_ACCEPTED = {"state": Reply.State.ACCEPTED, "reply_class": "B"}
 
 
 def _rows(qs):
@@ -49,9 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def member_workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
-    # A subquery, not a join: counting per state must not count a case once per proposer row.
-    my_rows = Proposer.objects.filter(user=user).filter(Q(role__in=["initiator", "merged"]) | Q(confirmation="confirmed"))
-    mine = access.visible_cases(user).filter(Q(created_by=user) | Q(id__in=my_rows.values("case_id")))
+    mine = access.own_cases(user)
     status = request.GET.get("status") or ""
     listed = mine.filter(status=status) if status in Status.values else mine
     cosign_requests = _rows(access.visible_cases(user).filter(
@@ -67,29 +70,50 @@ def member_workbench(request: HttpRequest) -> HttpResponse:
     })
 
 
+def queue_heads(qs, queues: dict[str, tuple[Q, str]], limit: int = LIST_LIMIT) -> dict[str, list]:
+    """The first ``limit`` rows of several disjoint queues of ``qs``, in one query.
+
+    ``queues`` maps a name to (condition, ordering field). Each queue's head is an index-ordered
+    ``LIMIT`` subquery; their union picks the rows, which come back labelled with their queue.
+    (Each head is wrapped in ``pk IN (…)`` because SQLite allows no LIMIT in a UNION's branches.)
+    """
+    model = qs.model
+    heads = [model._base_manager.filter(pk__in=qs.filter(cond).order_by(field, "pk").values("pk")[:limit]).order_by().values("pk")
+             for cond, field in queues.values()]
+    label = SqlCase(*(When(cond, then=Value(name)) for name, (cond, _) in queues.items()), output_field=CharField())
+    grouped: dict[str, list] = {name: [] for name in queues}
+    for row in qs.filter(pk__in=heads[0].union(*heads[1:], all=True)).annotate(queue=label):
+        grouped[row.queue].append(row)
+    for name, (_, field) in queues.items():
+        grouped[name].sort(key=lambda row: (getattr(row, field), row.pk))
+    return grouped
+
+
 @role_required(Role.STAFF)
 def staff_workbench(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
-    assignments = Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit")
-    # Five short case lists, their proposers fetched in one query for all of them.
-    lists = {
-        "to_recommend": cases.filter(status=Status.SUBMITTED, recommendation="").order_by("submitted_at"),
-        "to_assign": cases.filter(status=Status.FILED).order_by("filed_at"),
-        "to_close": cases.filter(status=Status.REPLIED).order_by("replied_at"),
-        "to_publish": cases.filter(status=Status.CLOSED, published_at__isnull=True, is_public=True),
-        "follow_ups": cases.filter(status=Status.CLOSED, follow_up_done=False, replies__state=Reply.State.ACCEPTED,
-                                   replies__reply_class="B").distinct(),
-    }
-    lists = {name: list(qs.select_related("session", "category")[:LIST_LIMIT]) for name, qs in lists.items()}
+    # The step queues, one query for all of them; a closed case can be both unpublished and owed a
+    # follow-up, so the follow-ups are a second list.
+    lists = queue_heads(cases.select_related("session", "category"), {
+        "to_recommend": (Q(status=Status.SUBMITTED, recommendation=""), "submitted_at"),
+        "to_assign": (Q(status=Status.FILED), "filed_at"),
+        "to_close": (Q(status=Status.REPLIED), "replied_at"),
+        "to_publish": (Q(status=Status.CLOSED, published_at__isnull=True, is_public=True), "closed_at"),
+    })
+    lists["follow_ups"] = list(cases.filter(status=Status.CLOSED, follow_up_done=False).filter(
+        Exists(Reply.objects.filter(case=OuterRef("pk"), **B_CLASS_ACCEPTED))).select_related("session", "category")[:LIST_LIMIT])
     prefetch_related_objects([c for rows in lists.values() for c in rows],
                              Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
+    assignments = queue_heads(
+        Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit"), {
+            "return_requests": (Q(status=AssignmentStatus.RETURN_REQUESTED), "assigned_at"),
+            "replies": (Q(status=AssignmentStatus.REPLIED), "replied_at"),
+        })
     return render(request, "proposals/wb_staff.html", {
-        **lists,
+        **lists, **assignments,
         "counts": _state_counts(cases),
-        "return_requests": assignments.filter(status=AssignmentStatus.RETURN_REQUESTED)[:LIST_LIMIT],
         "extensions": Extension.objects.filter(state=Extension.State.PENDING, case__in=cases.values("id"))
         .select_related("case", "assignment__unit")[:LIST_LIMIT],
-        "replies": assignments.filter(status=AssignmentStatus.REPLIED)[:LIST_LIMIT],
         "keys": KeyProposal.objects.filter(case__in=cases.values("id")).select_related("case")[:LIST_LIMIT],
         "calendar_warning": workdays.calendar_warning(clock.today()),
     })
@@ -110,7 +134,8 @@ def reviewer_workbench(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.UNIT)
 def unit_workbench(request: HttpRequest) -> HttpResponse:
-    mine = Assignment.objects.filter(unit__in=access.unit_ids(request.user)).exclude(
+    units = access.unit_ids(request.user)
+    mine = Assignment.objects.filter(unit__in=units).exclude(
         status=AssignmentStatus.WITHDRAWN_FROM_UNIT).select_related("case__session", "unit")
     today = clock.today()
     inbox = list(mine.filter(status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED]).order_by("return_deadline")[:50])
@@ -121,13 +146,16 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
     for a in in_hand:
         a.overdue = a.due_date < today
     return render(request, "proposals/wb_unit.html", {
+        "unit_names": access.unit_names(request.user),
         "counts": dict(mine.order_by().values_list("status").annotate(n=Count("id"))),
         "status_labels": AssignmentStatus.choices,
         "inbox": inbox, "in_hand": in_hand,
-        "ratings": Rating.objects.filter(assignment__in=mine.values("id")).select_related("case", "assignment__unit")
-        .order_by("-rated_at")[:LIST_LIMIT],
-        "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False, replies__state=Reply.State.ACCEPTED,
-                                  replies__reply_class="B").distinct()[:LIST_LIMIT],
+        # The newest ten picked by id first, so only they are joined to their cases and units.
+        "ratings": Rating.objects.filter(pk__in=Rating.objects.filter(assignment__unit__in=units).exclude(
+            assignment__status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("-rated_at", "-pk").values("pk")[:LIST_LIMIT])
+        .select_related("case", "assignment__unit").order_by("-rated_at", "-pk"),
+        "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False)
+        .filter(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **B_CLASS_ACCEPTED)))[:LIST_LIMIT],
     })
 
 
