@@ -56,7 +56,9 @@ def build(n: int, reuse: bool) -> str:
     if reuse:
         try:
             if int(psql(db, "SELECT count(*) FROM proposals_case") or 0) >= n:
-                log(f"reusing {db}")
+                log(f"reusing {db} (migrating it to this checkout's schema)")
+                subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env_for(db), check=True)
+                psql(db, "ANALYZE")
                 return db
         except subprocess.CalledProcessError:
             pass

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
 
 from members.models import Membership, Term
 
@@ -43,37 +42,14 @@ def numbered(term: Term):
     return Case.objects.filter(term=term, number__isnull=False)
 
 
-def _first_round_due(assignment: Assignment, extensions: dict[int, dt.date]) -> dt.date:
-    # Re-handling moves due_date; the first round's due date is the original one, moved only by
-    # an extension approved before that first reply was accepted.
-    if assignment.round == 1:
-        return assignment.due_date
-    return extensions.get(assignment.pk, assignment.original_due_date)
-
-
-def _local_date(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()
-
-
 def on_time(term: Term, today: dt.date) -> tuple[int, int]:
     """(accepted by their due date, fell due) over the first round's replies of ``term``."""
-    replying = list(
-        Assignment.objects.filter(case__term=term, role__in=REPLYING)
-        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
-        .only("id", "round", "due_date", "original_due_date", "first_accepted_at")
-    )
-    extensions: dict[int, dt.date] = {}
-    for ext in Extension.objects.filter(case__term=term, state=Extension.State.APPROVED).order_by("decided_at"):
-        extensions[ext.assignment_id] = max(ext.requested_due, extensions.get(ext.assignment_id, ext.requested_due))
-    fell_due = in_time = 0
-    for a in replying:
-        due = _first_round_due(a, extensions)
-        if a.first_accepted_at is None and due >= today:
-            continue  # not due yet
-        fell_due += 1
-        if a.first_accepted_at is not None and _local_date(a.first_accepted_at) <= due:
-            in_time += 1
-    return in_time, fell_due
+    replying = (Assignment.objects.filter(case__term=term, role__in=REPLYING)
+                .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT))
+    counted = _replying_counts(replying, today)
+    wanted = {k: counted["aggregates"][k] for k in ("replied_on_time", "replies_due")}
+    totals = counted["rows"].order_by().aggregate(**wanted)
+    return totals["replied_on_time"], totals["replies_due"]
 
 
 def satisfaction(term: Term, today: dt.date) -> dict:
@@ -122,15 +98,17 @@ def _unrated_after_window(term: Term, today: dt.date) -> int:
     return total or 0
 
 
+def _last_accepted_class():
+    return (Reply.objects.filter(assignment=OuterRef("pk"), state=Reply.State.ACCEPTED)
+            .order_by("-decided_at", "-id").values("reply_class")[:1])
+
+
 def reply_classes(term: Term) -> dict[str, int]:
-    """A/B/C of the last accepted reply of each replying assignment."""
-    last: dict[int, str] = {}
-    for assignment_id, reply_class in (
-        Reply.objects.filter(case__term=term, state=Reply.State.ACCEPTED)
-        .order_by("decided_at", "id").values_list("assignment_id", "reply_class")
-    ):
-        last[assignment_id] = reply_class
-    counts = Counter(c for c in last.values() if c)
+    """A/B/C of the last accepted reply of each assignment that has one."""
+    from django.db.models import Subquery
+
+    counts = dict(Assignment.objects.filter(case__term=term).annotate(last_class=Subquery(_last_accepted_class()))
+                  .filter(last_class__in=["A", "B", "C"]).order_by().values_list("last_class").annotate(n=Count("id")))
     return {c: counts.get(c, 0) for c in ("A", "B", "C")}
 
 
@@ -198,8 +176,8 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
 
 # =====================================================================================================
 # Dashboard (issue 5, 统计分析): the same definitions, per term or per session, grouped for charts.
-# Each function takes the scoped cases (``scope(term, session)``) and runs a few aggregate queries;
-# the unit league walks the replying assignments' few columns once, like ``on_time`` above.
+# Each function takes the scoped cases (``scope(term, session)``) and runs a few aggregate queries
+# (the unit league and ``on_time`` share ``_replying_counts``).
 # =====================================================================================================
 
 from django.db.models import QuerySet  # noqa: E402
@@ -291,20 +269,42 @@ def by_proposer_type(cases) -> list[dict]:
     return [{"type": key, "name": label, "count": counts[key]} for key, label in PROPOSER_TYPES]
 
 
-def _extensions_of(cases) -> dict[int, dt.date]:
-    extensions: dict[int, dt.date] = {}
-    for assignment_id, due in (Extension.objects.filter(case__in=cases, state=Extension.State.APPROVED)
-                               .values_list("assignment_id", "requested_due")):
-        extensions[assignment_id] = max(due, extensions.get(assignment_id, due))
-    return extensions
+def _replying_counts(assignments, today: dt.date) -> dict:
+    """The per-assignment tests of the league as SQL aggregates (one pass, no rows in Python).
 
+    A replying assignment's first-round due date is its due date in round 1, else the original one
+    moved by the latest approved extension (re-handling moves due_date); dates are local (Asia/Shanghai).
+    """
+    from django.db.models import Case as SqlCase, DateField, Max, OuterRef, Subquery, When
+    from django.db.models.functions import Coalesce, TruncDate
 
-def _last_classes(cases) -> dict[int, str]:
-    last: dict[int, str] = {}
-    for assignment_id, reply_class in (Reply.objects.filter(case__in=cases, state=Reply.State.ACCEPTED)
-                                       .order_by("decided_at", "id").values_list("assignment_id", "reply_class")):
-        last[assignment_id] = reply_class
-    return last
+    extended = (Extension.objects.filter(assignment=OuterRef("pk"), state=Extension.State.APPROVED)
+                .order_by().values("assignment").annotate(m=Max("requested_due")).values("m"))
+    first_due = SqlCase(When(round=1, then=F("due_date")),
+                        default=Coalesce(Subquery(extended, output_field=DateField()), F("original_due_date")),
+                        output_field=DateField())
+    accepted = Q(first_accepted_at__isnull=False)
+    replying = Q(role__in=REPLYING)
+    last_class = _last_accepted_class()
+    waiting = [AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED, AssignmentStatus.SIGNED]
+    rows = assignments.annotate(
+        first_due=first_due, signed_day=TruncDate("signed_at", tzinfo=clock.LOCAL),
+        accepted_day=TruncDate("first_accepted_at", tzinfo=clock.LOCAL), last_class=Subquery(last_class),
+    )
+    return dict(
+        rows=rows,
+        aggregates=dict(
+            assigned=Count("id"),
+            signed_on_time=Count("id", filter=Q(signed_at__isnull=False, deemed_signed=False,
+                                                 signed_day__lte=F("return_deadline"))),
+            replied=Count("id", filter=replying & accepted),
+            replies_due=Count("id", filter=replying & (accepted | Q(first_due__lt=today))),
+            replied_on_time=Count("id", filter=replying & accepted & Q(accepted_day__lte=F("first_due"))),
+            overdue=Count("id", filter=replying & Q(status__in=waiting, due_date__lt=today)),
+            # Split by the last class in the GROUP BY instead (the subquery runs once per row there).
+            replying=Count("id", filter=replying),
+        ),
+    )
 
 
 def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", descending: bool = True) -> dict:
@@ -314,12 +314,11 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
     its return window (deemed signatures are not on time); replied / replied_on_time — first-round
     replies of lead and separate units, as ``on_time``; overdue — replying assignments still
     without a reply whose due date has passed; A/B/C — class of the last accepted reply;
-    ratings — the reply dimension in each case's latest round.
+    ratings — the reply dimension in each case's latest round. Counted in SQL, grouped by unit.
     """
     today = today or clock.today()
     live = Assignment.objects.filter(case__in=cases).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
-    extensions = _extensions_of(cases)
-    classes = _last_classes(cases)
+    counted = _replying_counts(live, today)
     rows: dict[int, dict] = {}
 
     def row(unit_id: int, name: str) -> dict:
@@ -327,27 +326,14 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
             rows[unit_id] = {"unit_id": unit_id, "unit": name, **dict.fromkeys(_LEAGUE_COUNTS, 0)}
         return rows[unit_id]
 
-    waiting = {AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED, AssignmentStatus.SIGNED}
-    for a in live.select_related("unit").only(
-            "id", "unit__name", "role", "status", "round", "due_date", "original_due_date", "return_deadline",
-            "signed_at", "deemed_signed", "first_accepted_at"):
-        r = row(a.unit_id, a.unit.name)
-        r["assigned"] += 1
-        if a.signed_at and not a.deemed_signed and _local_date(a.signed_at) <= a.return_deadline:
-            r["signed_on_time"] += 1
-        if a.role not in REPLYING:
-            continue
-        if a.first_accepted_at is not None:
-            r["replied"] += 1
-        due = _first_round_due(a, extensions)
-        if a.first_accepted_at is not None or due < today:
-            r["replies_due"] += 1
-            if a.first_accepted_at is not None and _local_date(a.first_accepted_at) <= due:
-                r["replied_on_time"] += 1
-        if a.status in waiting and a.due_date < today:
-            r["overdue"] += 1
-        if classes.get(a.pk):
-            r[classes[a.pk]] += 1
+    grouped = counted["rows"].order_by().values("unit_id", "unit__name", "last_class").annotate(**counted["aggregates"])
+    for values in grouped:  # one row per unit and class of its last accepted reply
+        r = row(values["unit_id"], values["unit__name"])
+        for key in counted["aggregates"]:
+            if key in r:
+                r[key] += values[key]
+        if values["last_class"] in ("A", "B", "C"):
+            r[values["last_class"]] += values["replying"]
     ratings = (Rating.objects.filter(case__in=cases, round=F("case__round"))
                .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
                .annotate(n=Count("id")).order_by())
