@@ -41,9 +41,29 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def env_for(db: str) -> dict:
-    return {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "chencang_cppcc.settings_bench",
-            "SECRET_KEY": "bench-only-not-secret", "DEBUG": "0", "PYTHONPATH": str(ROOT)}
+def env_for(db: str, cache_url: str = "") -> dict:
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "chencang_cppcc.settings_bench",
+           "SECRET_KEY": "bench-only-not-secret", "DEBUG": "0", "PYTHONPATH": str(ROOT)}
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    return env
+
+
+def shared_cache(index: int) -> str:
+    """A Redis database of its own for one data set, emptied, when Redis answers on 127.0.0.1:6379:
+    the workers then share one cache, as several servers must in production (docs/deploy.md).
+    Without Redis each worker keeps its own cache, and the output says so."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return ""
+    import redis
+
+    url = f"redis://127.0.0.1:6379/{index}"
+    redis.Redis.from_url(url).flushdb()
+    return url
 
 
 def psql(db: str, sql: str) -> str:
@@ -73,12 +93,12 @@ def build(n: int, reuse: bool) -> str:
 
 
 class Server:
-    def __init__(self, db: str, port: int, workers: int):
+    def __init__(self, db: str, port: int, workers: int, cache_url: str = ""):
         self.db, self.port = db, port
         self.proc = subprocess.Popen(
             [GUNICORN, "chencang_cppcc.wsgi", "--workers", str(workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env_for(db), start_new_session=True)
+            cwd=ROOT, env=env_for(db, cache_url), start_new_session=True)
         self.base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -186,7 +206,10 @@ def main() -> int:
         sys.exit("wrk is missing: apt-get install wrk")
 
     dbs = {"small": build(args.small, args.reuse), "large": build(args.large, args.reuse)}
-    servers = {"small": Server(dbs["small"], 8701, args.workers), "large": Server(dbs["large"], 8702, args.workers)}
+    dashboard_seconds = {size: dashboard_compute(db) for size, db in dbs.items()}
+    caches = {"small": shared_cache(8), "large": shared_cache(9)}
+    servers = {size: Server(dbs[size], port, args.workers, caches[size])
+               for size, port in (("small", 8701), ("large", 8702))}
     try:
         cookies = {size: {who: login(s.base, who) for who in ("staff", "admin", "member", "unit")} for size, s in servers.items()}
         detail = {size: psql(db, "SELECT id FROM proposals_case WHERE status='closed' ORDER BY id DESC LIMIT 1") for size, db in dbs.items()}
@@ -207,6 +230,7 @@ def main() -> int:
         slow: set[str] = set()
         for size, server in servers.items():
             for name, who, path in pages:
+                fetch(server.base + path.format(detail=detail[size]), cookies[size][who])  # fills the shared cache
                 for _ in range(args.workers if name not in slow else 0):
                     took = fetch(server.base + path.format(detail=detail[size]), cookies[size][who])
                     if took > SLOW_SECONDS:
@@ -227,19 +251,30 @@ def main() -> int:
         for server in servers.values():
             server.stop()
     export = export_memory(dbs["large"], args.large)
-    print(report(results, pages, args, worker_mb, export))
+    print(report(results, pages, args, worker_mb, export, dashboard_seconds, bool(caches["large"])))
     return 0
+
+
+def dashboard_compute(db: str) -> float:
+    """Seconds to compute the statistics dashboard afresh (what the first viewer after a change waits)."""
+    code = ("import time, django; django.setup(); from proposals import stats; from members.models import Term; "
+            "term = Term.objects.filter(cases__isnull=False).order_by('-number').first(); stats.dashboard(term); "
+            "t = time.perf_counter(); stats.dashboard(term); print(time.perf_counter() - t)")
+    out = subprocess.run([PY, "-W", "ignore", "-c", code], cwd=ROOT, env=env_for(db), capture_output=True, text=True,
+                         check=True).stdout
+    return float(out.strip().splitlines()[-1])
 
 
 def med(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-def report(results, pages, args, worker_mb: float, export: dict) -> str:
+def report(results, pages, args, worker_mb: float, export: dict, dashboard_seconds: dict, shared: bool) -> str:
     small, large = f"{args.small // 1000}k", f"{args.large // 1000}k"
     bare = {size: med(results[("bare view", size)], "rps") for size in ("small", "large")}
-    lines = [f"Machine: {os.cpu_count()} cores, {machine()}; gunicorn {args.workers} sync workers; wrk {args.connections} "
-             f"connections × {args.seconds}s, {args.rounds} alternating rounds (median).", "",
+    cache = "one Redis cache shared by the workers" if shared else "each worker's own cache (no Redis)"
+    lines = [f"Machine: {os.cpu_count()} cores, {machine()}; gunicorn {args.workers} sync workers, {cache}; wrk "
+             f"{args.connections} connections × {args.seconds}s, {args.rounds} alternating rounds (median).", "",
              f"| page | rps {small} | p50 ms {small} | p99 ms {small} | rps {large} | p50 ms {large} | p99 ms {large} "
              f"| rps/bare {large} | p50 {large}/{small} |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, _, _ in pages:
@@ -252,7 +287,9 @@ def report(results, pages, args, worker_mb: float, export: dict) -> str:
     lines += ["", f"Non-2xx responses during the runs: {errors}",
               f"Peak RSS of a gunicorn worker under load: {worker_mb:.0f} MB",
               f"Excel export of {export['rows']} real cases: peak Python allocation {export['peak_py_mb']:.1f} MB, "
-              f"peak RSS growth {export['rss_growth_mb']:.1f} MB, {export['seconds']:.0f} s", ""]
+              f"peak RSS growth {export['rss_growth_mb']:.1f} MB, {export['seconds']:.0f} s",
+              f"Statistics dashboard computed afresh (the first view after a change; later views read the cache): "
+              f"{small} {dashboard_seconds['small']:.2f} s, {large} {dashboard_seconds['large']:.2f} s", ""]
     L = lambda name, key: med(results[(name, "large")], key)  # noqa: E731
     S = lambda name, key: med(results[(name, "small")], key)  # noqa: E731
     checks = [

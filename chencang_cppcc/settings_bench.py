@@ -23,4 +23,5 @@ ROOT_URLCONF = "chencang_cppcc.urls_bench"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 # Pages only link to static files; the bench does not run collectstatic for a manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-# The workers' own cache, as in production without CACHE_URL.
+# CACHE_URL (set by bench/run.py when Redis answers) gives the workers one shared cache, as production
+# needs with several workers or servers (docs/deploy.md); without it each worker keeps its own.
