@@ -118,14 +118,18 @@ class SessionTimeoutMiddleware:
         return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
 
 
-class TwoFactorMiddleware:
-    """Until the second factor is verified, a user who needs it reaches only the 2FA pages and logout."""
+class _ViewGate:
+    """A middleware that only acts in process_view, once the URL is resolved and the view is known."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
+
+
+class TwoFactorMiddleware(_ViewGate):
+    """Until the second factor is verified, a user who needs it reaches only the 2FA pages and logout."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = _session_user(request)
@@ -144,14 +148,8 @@ class TwoFactorMiddleware:
         return HttpResponseRedirect(f"{reverse(target)}?next={request.get_full_path()}")
 
 
-class PasswordChangeMiddleware:
+class PasswordChangeMiddleware(_ViewGate):
     """An administrator-issued or expired password must be changed before anything else."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = _session_user(request)

@@ -37,20 +37,23 @@ def _exporter(request: HttpRequest) -> None:
         raise PermissionDenied("只有提案委、审查和督办领导可以导出。")
 
 
+def _filtered_export(request: HttpRequest, export) -> HttpResponse:
+    """The user's visible cases under the list's filters, written by ``export``."""
+    _exporter(request)
+    cases, applied = exports.filter_cases(visible_cases(request.user), request.GET)
+    return export(request.user, cases, filters=applied)
+
+
 @require_GET
 @login_required
 def catalogue_xlsx(request: HttpRequest) -> HttpResponse:
-    _exporter(request)
-    cases, applied = exports.filter_cases(visible_cases(request.user), request.GET)
-    return exports.export_catalogue(request.user, cases, filters=applied)
+    return _filtered_export(request, exports.export_catalogue)
 
 
 @require_GET
 @login_required
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
-    _exporter(request)
-    cases, applied = exports.filter_cases(visible_cases(request.user), request.GET)
-    return exports.export_cases(request.user, cases, filters=applied)
+    return _filtered_export(request, exports.export_cases)
 
 
 @require_GET

@@ -13,9 +13,3 @@ def workbenches(user):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, 0) if hasattr(mapping, "get") else 0
-
-
-@register.simple_tag
-def page_link(page, number):
-    query = f"{page.base_query}&" if page.base_query else ""
-    return f"?{query}page={number}"

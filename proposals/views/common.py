@@ -22,8 +22,6 @@ WORKBENCHES: list[tuple[str, str, str]] = [
     (Role.MEMBER, "member_workbench", "委员工作台"),
 ]
 
-PAGE_SIZE = 25
-
 
 def workbenches_of(user) -> list[tuple[str, str]]:
     roles = user.role_set() if user.is_authenticated else frozenset()
@@ -44,30 +42,6 @@ def role_required(role: str) -> Callable:
         return wrapped
 
     return decorate
-
-
-class Page:
-    """One page of a queryset fetched as page_size + 1 rows: "next page" exists without a COUNT."""
-
-    def __init__(self, queryset, request: HttpRequest, page_size: int = PAGE_SIZE):
-        try:
-            self.number = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
-            self.number = 1
-        start = (self.number - 1) * page_size
-        rows = list(queryset[start:start + page_size + 1])
-        self.has_next = len(rows) > page_size
-        self.items = rows[:page_size]
-        self.has_previous = self.number > 1
-        params = request.GET.copy()
-        params.pop("page", None)
-        self.base_query = params.urlencode()
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self):
-        return len(self.items)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

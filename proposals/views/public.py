@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from proposals import search
 from proposals.models import Case, Proposer, Reply
 
-from .common import Page
+from proposals.pagination import Key, KeysetPage
 
 
 def _published():
@@ -21,7 +21,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
     qs = _published()
     q = (request.GET.get("q") or "").strip()
     qs = search.filter_cases(qs, q)
-    return render(request, "public/list.html", {"page": Page(qs.order_by("-published_at", "-id"), request), "q": q})
+    # Keyset pages (index case_published_id): page 400 of the public record costs what page 1 does.
+    page = KeysetPage(qs, request, [Key("published_at", "published_at", True), Key("id", "id", True)])
+    return render(request, "public/list.html", {"page": page, "q": q})
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,6 +7,7 @@ fetched with their relations up front so the number of queries does not grow wit
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import (
@@ -24,7 +25,7 @@ from proposals.models import (
     Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 
-from .common import Page, role_required, workbenches_of
+from .common import role_required, workbenches_of
 
 LIST_LIMIT = 10
 # Rows of a workbench's main lists: the most urgent first, the rest one click away (the case list).
@@ -41,7 +42,10 @@ def _rows(qs):
 
 
 def _state_counts(qs) -> list[dict]:
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return _counts_list(dict(qs.order_by().values_list("status").annotate(n=Count("id"))))
+
+
+def _counts_list(counts: dict[str, int]) -> list[dict]:
     return [{"status": value, "label": label, "n": counts[value]} for value, label in Status.choices if counts.get(value)]
 
 
@@ -56,21 +60,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def member_workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
-    # The member's own case ids, read once (a few hundred at most): the counts, the page and the
-    # replies to rate then look cases up by primary key instead of re-running the union each time.
-    mine = Case.objects.filter(id__in=list(access.own_cases(user).values_list("id", flat=True)))
+    # The member's own cases as (id, state), read once — a few hundred at most. The counts come from
+    # them without another query, and the page and the replies to rate look cases up by primary key.
+    own = list(access.own_cases(user).values_list("id", "status"))
     status = request.GET.get("status") or ""
-    listed = mine.filter(status=status) if status in Status.values else mine
+    listed = [pk for pk, state in own if state == status or status not in Status.values]
     cosign_requests = _rows(access.visible_cases(user).filter(
         status__in=[Status.DRAFT, Status.RETURNED], proposers__user=user, proposers__role="cosigner",
         proposers__confirmation="pending"))
     rated = Rating.objects.filter(assignment=OuterRef("pk"), round=OuterRef("case__round"), proposer__user=user)
-    to_rate = (Assignment.objects.filter(case__in=mine.filter(status=Status.REPLIED).values("id"), round=F("case__round"),
+    to_rate = (Assignment.objects.filter(case__in=[pk for pk, state in own if state == Status.REPLIED], round=F("case__round"),
                                          status=AssignmentStatus.ACCEPTED, role__in=["lead", "separate"])
                .exclude(Exists(rated)).select_related("case", "unit")[:LIST_LIMIT])
     return render(request, "proposals/wb_member.html", {
-        "counts": _state_counts(mine), "status": status,
-        "page": Page(_rows(listed).order_by("-id"), request, page_size=WORKBENCH_PAGE),
+        "counts": _counts_list(Counter(state for _, state in own)), "status": status,
+        "page": KeysetPage(_rows(Case.objects.filter(id__in=listed)), request, KEYSETS["new"], page_size=WORKBENCH_PAGE),
         "cosign_requests": cosign_requests[:LIST_LIMIT], "to_rate": to_rate,
     })
 
@@ -131,7 +135,7 @@ def reviewer_workbench(request: HttpRequest) -> HttpResponse:
         Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
     return render(request, "proposals/wb_reviewer.html", {
         "counts": _state_counts(cases),
-        "page": Page(queue.order_by("submitted_at", "id"), request),
+        "page": KeysetPage(queue, request, [Key("submitted_at", "submitted_at"), Key("id", "id")]),
         "keys": KeyProposal.objects.filter(state=KeyProposal.State.RECOMMENDED, case__in=cases.values("id"))
         .select_related("case").prefetch_related("leaders")[:LIST_LIMIT],
     })

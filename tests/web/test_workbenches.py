@@ -50,5 +50,5 @@ def test_the_member_workbench_pages_the_members_cases_ten_at_a_time(client, worl
     login(client, world.member)
     first = client.get(reverse("member_workbench")).context["page"]
     assert [c.pk for c in first.items] == ids[::-1][:10] and first.has_next
-    second = client.get(reverse("member_workbench"), {"page": 2}).context["page"]
+    second = client.get(reverse("member_workbench"), {"after": first.next_cursor}).context["page"]
     assert [c.pk for c in second.items] == [ids[0]] and not second.has_next
