@@ -216,11 +216,15 @@ def _guard_close(ctx: Context) -> None:
         )
 
 
+# A B-class reply (正在解决或列入计划), once accepted, owes a 回头看; the workbenches list by the same rule.
+FOLLOW_UP_OWED = {"state": Reply.State.ACCEPTED, "reply_class": ReplyClass.B}
+
+
 def _guard_follow_up(ctx: Context) -> None:
     case = ctx.case
     if case.follow_up_done:
         raise conflict("follow_up_done", "回头看已标记全部落实。")
-    if not case.replies.filter(state=Reply.State.ACCEPTED, reply_class=ReplyClass.B).exists():
+    if not case.replies.filter(**FOLLOW_UP_OWED).exists():
         raise conflict("not_class_b", "只有 B 类答复（正在解决或列入计划）需要回头看。")
 
 

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from members.models import Role
-from proposals import access, clock, refcache, search, workdays
+from proposals import access, clock, refcache, search, workdays, workflow
 from proposals.pagination import Key, KeysetPage
 from proposals.models import (
     Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
@@ -32,8 +32,6 @@ LIST_LIMIT = 10
 WORKBENCH_PAGE = 10
 OPEN_ASSIGNMENT = [AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT]
 NEAR_DUE_DAYS = 10
-# A B-class reply (正在解决) owes a 回头看 once the case is closed.
-B_CLASS_ACCEPTED = {"state": Reply.State.ACCEPTED, "reply_class": "B"}
 
 
 def _rows(qs):
@@ -110,7 +108,7 @@ def staff_workbench(request: HttpRequest) -> HttpResponse:
         "to_publish": (Q(status=Status.CLOSED, published_at__isnull=True, is_public=True), "closed_at"),
     })
     lists["follow_ups"] = list(cases.filter(status=Status.CLOSED, follow_up_done=False).filter(
-        Exists(Reply.objects.filter(case=OuterRef("pk"), **B_CLASS_ACCEPTED))).select_related("session", "category")[:LIST_LIMIT])
+        Exists(Reply.objects.filter(case=OuterRef("pk"), **workflow.FOLLOW_UP_OWED))).select_related("session", "category")[:LIST_LIMIT])
     prefetch_related_objects([c for rows in lists.values() for c in rows],
                              Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
     assignments = queue_heads(
@@ -169,7 +167,7 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
             assignment__status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("-rated_at", "-pk").values("pk")[:LIST_LIMIT])
         .select_related("case", "assignment__unit").order_by("-rated_at", "-pk"),
         "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False)
-        .filter(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **B_CLASS_ACCEPTED)))[:LIST_LIMIT],
+        .filter(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **workflow.FOLLOW_UP_OWED)))[:LIST_LIMIT],
     })
 
 
