@@ -1,6 +1,6 @@
 """Memory of the Excel catalogue export for N cases (issue 5: "100k cases need no more memory than 1k").
 
-Runs the same code path as the test suite (``proposals.exports.write_sheet`` with the catalogue's
+Runs the same code path as the test suite (``reporting.exports.write_sheet`` with the catalogue's
 columns, XlsxWriter in constant-memory mode) over N fake cases: plain objects shaped like a
 prefetched Case, produced lazily like ``Case.objects…iterator(chunk_size=2000)`` does, so the
 numbers measure the writer and the row code, not the database. It prints, for each N, the peak
@@ -38,7 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from proposals import exports  # noqa: E402
+from reporting import exports  # noqa: E402
 from proposals.models import AssignmentRole, AssignmentStatus  # noqa: E402
 
 

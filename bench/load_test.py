@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import os
 import random
-import re
 import struct
 import sys
 import threading
@@ -152,7 +151,7 @@ def django_checks(started: dt.datetime, stats: Stats) -> list[str]:
 
     django.setup()
     from django.core.management import call_command
-    from proposals.models import AuditEvent
+    from audit.models import AuditEvent
 
     problems = []
     events = collections.Counter(AuditEvent.objects.filter(at__gte=started, outcome="success",

@@ -60,8 +60,16 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The project's apps, lowest layer first (docs/architecture.md; import-linter checks the order).
+    "core",
+    "audit",
     "members",
     "proposals",
+    "notifications",
+    "reporting",
+    "imports",
+    "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +84,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "chencang_cppcc.middleware.AuditContextMiddleware",
-    "chencang_cppcc.middleware.AdminNetworkMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+    "core.http.AdminNetworkMiddleware",
     # Issue 7 part B (members.middleware): refusals audited, session limits, 2FA, forced password change.
     "members.middleware.PermissionAuditMiddleware",
     "members.middleware.SessionTimeoutMiddleware",
@@ -152,7 +160,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 30)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "chencang_cppcc.middleware.client_ip_of"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_of"
 AXES_LOCKOUT_CALLABLE = "members.views.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
@@ -165,9 +173,12 @@ ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 90))
 # Two-factor login (django-otp TOTP); the issuer names the entry in the authenticator app.
 OTP_TOTP_ISSUER = "陈仓区政协提案"
 
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+# Apps above proposals that add endpoints to /api/ (proposals.api.urls includes them by name).
+API_URLCONFS = ["reporting.api_urls"]
+
+LOGIN_URL = "members:login"
+LOGIN_REDIRECT_URL = "proposals:home"
+LOGOUT_REDIRECT_URL = "members:login"
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -212,14 +223,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "陈仓区政协提案委 <noreply@localhost>")
 
-# --- Notifications: SMS channel and outbox delivery (proposals.sms, proposals.outbox) ----------
+# --- Notifications: SMS channel and outbox delivery (notifications.sms, notifications.outbox) ----------
 SMS_API_URL = os.environ.get("SMS_API_URL", "")
 SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
 SMS_SIGN = os.environ.get("SMS_SIGN", "陈仓区政协")
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
-    "proposals.sms.LocmemSMSBackend" if env_bool("TESTING")
-    else "proposals.sms.HttpSMSBackend" if SMS_API_URL else "proposals.sms.ConsoleSMSBackend",
+    "notifications.sms.LocmemSMSBackend" if env_bool("TESTING")
+    else "notifications.sms.HttpSMSBackend" if SMS_API_URL else "notifications.sms.ConsoleSMSBackend",
 )
 # Send the just-written messages right after the action commits (cron's deliver_outbox is the
 # safety net). Off in tests, which call deliver_outbox themselves, unless a test turns it on.
@@ -332,7 +343,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The admin site answers only from these networks (chencang_cppcc.middleware.AdminNetworkMiddleware).
+# The admin site answers only from these networks (core.http.AdminNetworkMiddleware).
 ADMIN_ALLOWED_NETWORKS = env_list(
     "ADMIN_ALLOWED_NETWORKS",
     "127.0.0.0/8,::1/128" + (",10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7" if DEBUG else ""),

@@ -40,7 +40,7 @@ ADMIN_MODELS: dict[str, dict[str, frozenset[str]]] = {
     "axes.accessattempt": {SEC: frozenset({"view", "delete"}), AUD: VIEW},
     "axes.accesslog": {SEC: VIEW, AUD: VIEW},
     "axes.accessfailurelog": {SEC: VIEW, AUD: VIEW},
-    "proposals.auditevent": {AUD: VIEW},
+    "audit.auditevent": {AUD: VIEW},
     "admin.logentry": {AUD: VIEW},
 }
 
@@ -102,7 +102,7 @@ class RoleAdminMixin:
 
     # Their own actions are audited: the admin's LogEntry also becomes a hash-chained AuditEvent.
     def _audit(self, request, obj_type: str, obj_id, op: str, message) -> None:
-        from proposals import audit
+        from audit import trail as audit
 
         with transaction.atomic():
             audit.record("admin_change", actor=request.user, object_type=obj_type, object_id=str(obj_id)[:50],

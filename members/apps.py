@@ -23,6 +23,8 @@ class MembersConfig(AppConfig):
 
         from .admin_roles import sync_group_permissions
 
-        # After the last app's permissions exist (proposals is last in INSTALLED_APPS).
-        post_migrate.connect(sync_group_permissions, sender=apps.get_app_config("proposals"),
+        # After the last app's permissions exist: post_migrate is sent per app with models, in
+        # INSTALLED_APPS order, so listen for the last such app.
+        last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+        post_migrate.connect(sync_group_permissions, sender=last,
                              dispatch_uid="members_sync_admin_groups")

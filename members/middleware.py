@@ -16,7 +16,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 
 from . import passwords, twofactor
 
@@ -28,7 +28,7 @@ LAST_SEEN_GRANULARITY = dt.timedelta(seconds=60)
 
 # Reachable while the second factor or a password change is still owed.
 ALWAYS_ALLOWED = frozenset({
-    "login", "logout", "healthz", "admin:logout", "members:otp_verify", "members:otp_enrol",
+    "members:login", "members:logout", "ops:healthz", "admin:logout", "members:otp_verify", "members:otp_enrol",
 })
 PASSWORD_PAGES = ALWAYS_ALLOWED | {"members:password_change"}
 
@@ -115,7 +115,7 @@ class SessionTimeoutMiddleware:
         if _is_api(request):
             return JsonResponse({"code": "session_expired", "detail": text}, status=401)
         messages.info(request, text)
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
+        return HttpResponseRedirect(f"{reverse('members:login')}?next={request.path}")
 
 
 class _ViewGate:
@@ -191,7 +191,7 @@ class PermissionAuditMiddleware:
         finally:
             _refusal_seen.reset(token)
         if response.status_code == 403 and not seen:
-            from proposals import audit
+            from audit import trail as audit
 
             user = getattr(request, "user", None)
             drf_user = getattr(response, "renderer_context", {}).get("request") if hasattr(response, "renderer_context") else None

@@ -261,9 +261,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user.display_name}（{self.term.name}）"
 
-    @property
-    def is_party_member(self) -> bool:
-        return self.affiliation == Affiliation.CPC
 
 
 class Unit(models.Model):

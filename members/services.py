@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from proposals import audit
+from audit import trail as audit
 
 from .models import Membership, Role, Term, User
 

@@ -11,8 +11,8 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from proposals import audit
-from proposals.models import AuditEvent
+from audit import trail as audit
+from audit.models import AuditEvent
 
 from .models import AdminRole, User
 
@@ -20,7 +20,7 @@ from .models import AdminRole, User
 def _ip(request) -> str | None:
     if request is None:
         return audit.current_ip()
-    from chencang_cppcc.middleware import client_ip_of
+    from core.http import client_ip_of
 
     return client_ip_of(request) if hasattr(request, "META") else audit.current_ip()
 

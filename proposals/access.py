@@ -11,34 +11,10 @@ from django.http import Http404
 from members.models import Role
 
 from .models import Assignment, AssignmentStatus, Attachment, Case, KeyProposal, Proposer
+from .relations import CREATOR, INITIATOR, LEADER, STAFF, UNIT, is_reviewer, is_staff, relations, unit_ids, unit_names
+from .workflow import PRE_SUBMIT, proposer_visible_actions
 
-
-def _units_of(user) -> tuple[tuple[int, str], ...]:
-    """(id, name) of the units this user answers for, read once per request. Only the unit role acts
-    for a unit (visible_cases and the workflow both say so), so other users' contact links are not
-    read: one query fewer on their pages."""
-    cached = getattr(user, "_units", None)
-    if cached is None:
-        acts_for_units = user.is_authenticated and Role.UNIT in user.role_set()
-        cached = tuple(user.units.order_by("id").values_list("id", "name")) if acts_for_units else ()
-        user._units = cached
-    return cached
-
-
-def unit_ids(user) -> frozenset[int]:
-    return frozenset(pk for pk, _ in _units_of(user))
-
-
-def unit_names(user) -> list[str]:
-    return [name for _, name in _units_of(user)]
-
-
-def is_staff(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.STAFF)
-
-
-def is_reviewer(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.REVIEWER)
+__all__ = ["is_reviewer", "is_staff", "unit_ids", "unit_names"]  # re-exported: pages ask access who is who
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -113,7 +89,6 @@ def visible_attachments(user, case: Case) -> QuerySet[Attachment]:
 
 def upload_purposes(user, case: Case) -> frozenset[str]:
     """Which kinds of file ``user`` may attach to a visible ``case`` (web pages and API alike)."""
-    from .workflow import CREATOR, INITIATOR, LEADER, PRE_SUBMIT, STAFF, UNIT, relations
 
     rel = relations(user, case)
     P = Attachment.Purpose
@@ -149,8 +124,7 @@ def can_export(user) -> bool:
 def visible_events(user, case: Case):
     """The case's history: the full trail for staff and reviewers; for everyone else the proposer
     view — successful steps meant for proposers only, and of the ratings only their own."""
-    from .models import AuditEvent
-    from .workflow import proposer_visible_actions
+    from audit.models import AuditEvent
 
     qs = AuditEvent.objects.filter(case=case).select_related("actor", "on_behalf_of").order_by("seq")
     if sees_full_trail(user):

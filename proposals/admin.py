@@ -8,25 +8,27 @@ which checks it and audits it.
 from django import forms
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from . import settings_registry
 from .models import (
-    Assignment, Attachment, AuditEvent, CalendarDay, Case, Category, CoHandlerView, ContactRecord, Extension,
-    FollowUp, KeyProposal, OutboxMessage, Proposer, Rating, RejectionGround, Reply, SupervisionActivity,
+    Assignment,
+    Attachment,
+    CalendarDay,
+    Case,
+    Category,
+    CoHandlerView,
+    ContactRecord,
+    Extension,
+    FollowUp,
+    KeyProposal,
+    Proposer,
+    Rating,
+    RejectionGround,
+    Reply,
+    SupervisionActivity,
     WorkflowSetting,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show everything, change nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ProposerInline(admin.TabularInline):
@@ -70,14 +72,6 @@ class CaseAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(submitted_at__isnull=False)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "at", "actor_label", "on_behalf_of", "action", "object_type", "object_id", "from_state", "to_state", "outcome", "ip")
-    list_filter = ("outcome", "action")
-    search_fields = ("actor_label", "object_id", "action")
-    show_full_result_count = False
-
-
 for model, columns, filters in [
     (Assignment, ("case", "unit", "role", "status", "due_date"), ("status", "role")),
     (Reply, ("case", "assignment", "round", "state", "reply_class", "submitted_at"), ("state", "reply_class")),
@@ -89,7 +83,6 @@ for model, columns, filters in [
     (KeyProposal, ("case", "state", "recommended_at", "designated_at"), ("state",)),
     (SupervisionActivity, ("case", "kind", "date"), ("kind",)),
     (Attachment, ("case", "purpose", "original_name", "size", "uploaded_at"), ("purpose",)),
-    (OutboxMessage, ("channel", "address", "subject", "state", "attempts", "next_attempt_at"), ("state", "channel")),
 ]:
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {
         "list_display": columns, "list_filter": filters, "show_full_result_count": False,

@@ -7,6 +7,5 @@ class ProposalsConfig(AppConfig):
     verbose_name = "提案办理"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers deployment checks and cache invalidation)
-        from . import notifications  # noqa: F401  (notices and outbox rows for workflow actions)
+        from . import signals  # noqa: F401  (cache invalidation when the calendar or settings change)
         from .api import tokens  # noqa: F401  (revokes API tokens on a password change or deactivation)

@@ -19,16 +19,16 @@ from django.dispatch import Signal
 
 from members.models import Membership, Role, Session, Term, Unit, User
 
-from . import audit, clock, settings_registry, workdays
+from audit import trail as audit
+from core import clock
+from . import settings_registry, workdays
 from .access import visible_cases
 from .action_forms import action_form_class
 from .errors import WorkflowError, conflict, forbidden, invalid, not_found
 from .models import (
     Assignment,
-    AssignmentRole,
     AssignmentStatus,
     Attachment,
-    AuditEvent,
     Case,
     Category,
     CoHandlerView,
@@ -47,8 +47,10 @@ from .models import (
     Status,
     SupervisionActivity,
 )
+from audit.models import AuditEvent
 from .workflow import (
-    INITIATOR,
+    MERGE_HOST_STATES,
+    draft_edit_refusal,
     PROPOSER,
     REPLYING_ROLES,
     STAFF,
@@ -56,7 +58,6 @@ from .workflow import (
     Context,
     check,
     get_action,
-    relations,
 )
 
 # Sent inside the action's transaction after its audit event: notifications (the outbox) hook in
@@ -426,7 +427,6 @@ def _reject(ctx: Context, data: dict) -> Outcome:
     return Outcome({"ground": ground.name, "message": data["message"]})
 
 
-MERGE_HOST_STATES = {Status.FILED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.REHANDLING, Status.CLOSED}
 
 
 @handler("merge")
@@ -649,7 +649,7 @@ def _reply(ctx: Context, data: dict) -> Outcome:
         letter_file = _attachment(case, data["letter_file"], "letter_file", (Attachment.Purpose.REPLY_LETTER,))
     elif settings_registry.get("reply_letter_file_required"):
         raise invalid("letter_file_required", "请上传盖章的答复函。", {"letter_file": ["请上传盖章的答复函。"]})
-    reply = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first() or Reply(
+    reply = Reply.objects.draft_of(assignment) or Reply(
         assignment=assignment, case=case, round=assignment.round, created_by=ctx.user
     )
     reply.state = Reply.State.SUBMITTED
@@ -962,11 +962,9 @@ def _editable(user, case_id) -> Case:
     case = _lock_case(case_id)
     if not visible_cases(user).filter(pk=case.pk).exists():
         raise not_found()
-    rel = relations(user, case)
-    if not ({INITIATOR, "creator"} & rel):
-        raise forbidden("actor_not_allowed", "只有领衔提案人（或代录的工作人员）可以修改草稿。")
-    if case.status not in (Status.DRAFT, Status.RETURNED):
-        raise conflict("wrong_state", f"提案当前状态为“{case.status_label}”，不能修改。")
+    refusal = draft_edit_refusal(user, case)
+    if refusal is not None:
+        raise refusal
     return case
 
 
@@ -1020,7 +1018,7 @@ def save_reply_draft(user, case_id, assignment_id, **fields_) -> Reply:
             raise not_found()
         assignment = case.assignments.select_related("unit").filter(pk=assignment_id).first()
         check(get_action("reply"), user, case, assignment)
-        reply = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first() or Reply(
+        reply = Reply.objects.draft_of(assignment) or Reply(
             assignment=assignment, case=case, round=assignment.round, created_by=user)
         for name, value in fields_.items():
             if name not in allowed:

@@ -102,7 +102,7 @@ def set_value(key: str, value: Any, *, by=None) -> Any:
     """Change a setting and audit who changed what from what."""
     from django.db import transaction
 
-    from . import audit
+    from audit import trail as audit
     from .models import WorkflowSetting
 
     definition = DEFINITIONS[key]

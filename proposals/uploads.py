@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from . import clock
+from core import clock
 from .errors import invalid
 from .models import Attachment, Case
 

@@ -1,13 +1,13 @@
-from django.contrib.auth import views as auth_views
+"""The case pages: workbenches, lists, drafting, the case page and its actions, files, public pages."""
+
 from django.urls import path
 
 from . import views
 
+app_name = "proposals"
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-         name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/member/", views.member_workbench, name="member_workbench"),
     path("workbench/staff/", views.staff_workbench, name="staff_workbench"),
     path("workbench/reviewer/", views.reviewer_workbench, name="reviewer_workbench"),

@@ -101,7 +101,7 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
 def calendar_warning(today: dt.date | None = None) -> str:
     """The staff pages show this when next year's calendar has not been entered yet."""
     if today is None:
-        from . import clock
+        from core import clock
 
         today = clock.today()
     missing = [year for year in (today.year, today.year + 1) if year not in years_with_data()]

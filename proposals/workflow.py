@@ -18,10 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from members.models import Role
-
-from . import clock, settings_registry
-from .access import unit_ids
+from core import clock
+from . import settings_registry
 from .errors import WorkflowError, conflict, forbidden, not_found
 from .models import (
     Assignment,
@@ -40,21 +38,22 @@ from .models import (
     SupervisionActivity,
 )
 
-# --- Actor tokens: how a user relates to a case ------------------------------------------------
-INITIATOR = "initiator"  # the first proposer
-COSIGNER = "cosigner"  # invited to co-sign (pending, confirmed or declined)
-PROPOSER = "proposer"  # a proposer who counts: initiator, confirmed co-signer, merged-in
-CREATOR = "creator"  # entered the case (staff entering a paper proposal on someone's behalf)
-STAFF = "staff"
-REVIEWER = "reviewer"
-UNIT = "unit"  # a contact of the unit whose assignment the action names
-LEADER = "leader"  # supervises this key proposal
-SYSTEM = "system"  # a scheduled command
-
-ACTOR_LABELS = {
-    INITIATOR: "领衔提案人", COSIGNER: "受邀附议人", PROPOSER: "提案人", CREATOR: "录入人",
-    STAFF: "提案委", REVIEWER: "审查", UNIT: "承办单位", LEADER: "督办领导", SYSTEM: "系统",
-}
+# Actor tokens (how a user relates to a case) and relations() live in proposals.relations, which
+# access.py uses too; they are re-exported here because the table is written in them.
+from .relations import (  # noqa: E402, F401
+    ACTOR_LABELS,
+    COSIGNER,
+    CREATOR,
+    INITIATOR,
+    LEADER,
+    PROPOSER,
+    REVIEWER,
+    STAFF,
+    SYSTEM,
+    UNIT,
+    relations,
+    unit_ids,
+)
 
 S = Status
 A = AssignmentStatus
@@ -62,6 +61,8 @@ PRE_SUBMIT = frozenset({S.DRAFT, S.RETURNED})
 IN_HANDLING = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING})
 KEY_STATES = frozenset({S.FILED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING})
 ALL_STATES = frozenset(Status.values)
+# A case may be merged (并案) only into a host of its kind that is filed or later.
+MERGE_HOST_STATES = frozenset({S.FILED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED})
 WORKING_ASSIGNMENT = frozenset({A.SIGNED, A.VIEWS_SENT, A.REPLIED, A.ACCEPTED})
 REPLYING_ROLES = frozenset({AssignmentRole.LEAD, AssignmentRole.SEPARATE})
 
@@ -476,35 +477,6 @@ def get_action(name: str) -> ActionDef:
 
 # --- Checks --------------------------------------------------------------------------------------
 
-def relations(user, case: Case) -> frozenset[str]:
-    """How ``user`` relates to ``case``: role tokens plus the case-specific ones."""
-    if user is None:
-        return frozenset({SYSTEM})
-    roles = user.role_set()
-    found: set[str] = set()
-    if Role.STAFF in roles:
-        found.add(STAFF)
-    if Role.REVIEWER in roles:
-        found.add(REVIEWER)
-    if case.created_by_id == user.pk:
-        found.add(CREATOR)
-    for p in case.proposers.all():
-        if p.user_id != user.pk:
-            continue
-        if p.role == Proposer.Role.COSIGNER:
-            found.add(COSIGNER)
-        if p.role == Proposer.Role.INITIATOR:
-            found.add(INITIATOR)
-        if p.counts:
-            found.add(PROPOSER)
-    mine = unit_ids(user)
-    if mine and any(a.unit_id in mine and a.is_live for a in case.assignments.all()):
-        found.add(UNIT)
-    if Role.LEADER in roles and case.is_key and KeyProposal.objects.filter(case=case, leaders=user).exists():
-        found.add(LEADER)
-    return frozenset(found)
-
-
 def _actor_ok(action: ActionDef, rel: frozenset[str], assignment: Assignment | None, user) -> bool:
     allowed = action.actors & rel
     if not allowed:
@@ -583,3 +555,23 @@ def available_actions(user, case: Case) -> list[Available]:
 
 def proposer_visible_actions() -> frozenset[str]:
     return frozenset(a.name for a in ACTIONS.values() if a.proposer_visible) | EXTRA_PROPOSER_EVENTS
+
+
+# --- Editing a draft ----------------------------------------------------------------------------
+# Not an action of the table (it moves no state), but one rule the services, the case page's
+# button and the edit page all ask: who may change a draft's text, and when.
+DRAFT_EDITORS = frozenset({INITIATOR, CREATOR})
+
+
+def draft_edit_refusal(user, case: Case, rel: frozenset[str] | None = None) -> WorkflowError | None:
+    """Why ``user`` may not edit ``case``'s draft now (None: they may). The caller checked visibility."""
+    rel = relations(user, case) if rel is None else rel
+    if not DRAFT_EDITORS & rel:
+        return forbidden("actor_not_allowed", "只有领衔提案人（或代录的工作人员）可以修改草稿。")
+    if case.status not in PRE_SUBMIT:
+        return conflict("wrong_state", f"提案当前状态为“{case.status_label}”，不能修改。")
+    return None
+
+
+def can_edit_draft(user, case: Case, rel: frozenset[str] | None = None) -> bool:
+    return draft_edit_refusal(user, case, rel) is None

@@ -4,7 +4,7 @@ import pytest
 from django.core.management.commands import flush
 
 from proposals import settings_registry, workdays
-from proposals.db_triggers import create_audit_triggers, drop_audit_triggers
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
 

@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from members.models import (
     Affiliation, Membership, Role, Sector, Session, SpecialCommittee, Term, Unit, User, role_group,
 )
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.models import Assignment, Attachment, Case, Category, RejectionGround
 
 PASSWORD = "Chencang@2026"

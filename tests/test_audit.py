@@ -9,9 +9,10 @@ from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from proposals import audit, clock
-from proposals.db_triggers import create_audit_triggers, drop_audit_triggers
-from proposals.models import AuditEvent
+from audit import trail as audit
+from core import clock
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 T0 = dt.date(2026, 3, 2)
@@ -90,10 +91,10 @@ def test_the_admin_offers_no_add_change_or_delete(flow, admin_client, admin_user
     assert not model_admin.has_change_permission(request, event)
     assert not model_admin.has_delete_permission(request, event)
     assert "delete_selected" not in model_admin.get_actions(request)
-    assert admin_client.get(f"/admin/proposals/auditevent/{event.pk}/change/").status_code == 200  # view only
-    assert admin_client.post(f"/admin/proposals/auditevent/{event.pk}/change/", {"action": "tampered"}).status_code == 403
-    assert admin_client.post(f"/admin/proposals/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    admin_client.post("/admin/proposals/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+    assert admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200  # view only
+    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"action": "tampered"}).status_code == 403
+    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    admin_client.post("/admin/audit/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
     _unchanged(event)
 
 

@@ -8,9 +8,11 @@ import re
 import pytest
 
 from members.models import Role
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.errors import WorkflowError
-from proposals.models import Assignment, AuditEvent, Case, Proposer, Reply
+from proposals.models import Assignment, Case, Proposer, Reply
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder, UserFactory, make_member, make_term, make_unit
 
 T0 = dt.date(2026, 3, 2)

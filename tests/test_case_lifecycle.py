@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from proposals import clock, services, workdays
+from core import clock
+from proposals import services, workdays
 from proposals.access import visible_cases
 from proposals.errors import WorkflowError
-from proposals.models import Attachment, AuditEvent, Case, CoHandlerView, ContactRecord, Extension, FollowUp, Rating
+from proposals.models import Attachment, Case, CoHandlerView, ContactRecord, Extension, FollowUp, Rating
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder, upload
 
 T0 = dt.date(2026, 3, 2)

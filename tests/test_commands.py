@@ -9,9 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from proposals import clock, services, settings_registry
-from proposals.db_triggers import create_audit_triggers, drop_audit_triggers
-from proposals.models import Assignment, AuditEvent
+from core import clock
+from proposals import services, settings_registry
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
+from proposals.models import Assignment
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 T0 = dt.date(2026, 3, 2)

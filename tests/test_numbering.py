@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from members.models import Session
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.errors import WorkflowError
 from proposals.models import Case, NumberSequence
 from tests.factories import CaseBuilder, ensure_reference_data

@@ -10,9 +10,11 @@ import pytest
 from django.db import connection
 
 from members.models import Role
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.errors import WorkflowError
-from proposals.models import AuditEvent, Case, NumberSequence
+from audit.models import AuditEvent
+from proposals.models import Case, NumberSequence
 from tests.factories import CaseBuilder, UserFactory, ensure_reference_data
 
 T0 = dt.date(2026, 3, 2)

@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from members.models import Affiliation, Membership, PartyBranch, SpecialCommittee, Term, Unit, User
-from proposals import audit, clock
-from proposals.models import (
-    Assignment, AssignmentStatus, AuditEvent, Case, KeyProposal, Kind, Reply, ReplyClass, Status,
-)
+from audit import trail as audit
+from core import clock
+from proposals.models import Assignment, AssignmentStatus, Case, KeyProposal, Kind, Reply, ReplyClass, Status
+from audit.models import AuditEvent
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=False)]
 
@@ -25,7 +25,7 @@ DEMO_LOGINS = ["admin", "staff", "reviewer", "member", "member2", "unit", "unit2
 
 
 def _row_counts() -> dict[str, int]:
-    models = [m for label in ("members", "proposals", "auth") for m in apps.get_app_config(label).get_models()]
+    models = [m for label in ("members", "proposals", "audit", "notifications", "auth") for m in apps.get_app_config(label).get_models()]
     counts = {m._meta.label: m.objects.count() for m in models}
     for m in models:
         for field in m._meta.many_to_many:

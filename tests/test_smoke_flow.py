@@ -1,7 +1,8 @@
 import datetime as dt
 
-from proposals import clock
-from proposals.models import AuditEvent, Case
+from core import clock
+from audit.models import AuditEvent
+from proposals.models import Case
 from tests.factories import CaseBuilder
 
 

@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from proposals import clock, services, settings_registry, workdays
+from core import clock
+from proposals import services, settings_registry, workdays
 from proposals.errors import WorkflowError
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 D = dt.date

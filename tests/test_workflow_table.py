@@ -28,9 +28,11 @@ from typing import Callable
 import pytest
 from django.db import transaction
 
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.errors import WorkflowError
-from proposals.models import Assignment, Attachment, AuditEvent, Case, KeyProposal
+from proposals.models import Assignment, Attachment, Case, KeyProposal
+from audit.models import AuditEvent
 from proposals.workflow import (
     ACTIONS, COSIGNER, CREATOR, INITIATOR, LEADER, PROPOSER, REVIEWER, STAFF, SYSTEM, UNIT, ActionDef,
 )

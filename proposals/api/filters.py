@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 
-import django_filters as filters
-from django.db.models import DateField, DateTimeField, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, DateTimeField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from proposals import clock, search
-from proposals.models import Assignment, AssignmentStatus, Case, Kind, Proposer, Status
-from proposals.workflow import IN_HANDLING
+from proposals.filters import CaseFilterSet
+from proposals.models import Assignment, AssignmentStatus
 
 LIVE = ~Q(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
 # Cursor pagination compares the sort key with ">"; NULLs never compare, so sort keys are never NULL.
@@ -33,48 +31,8 @@ def with_sort_keys(qs):
     )
 
 
-class CaseFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Kind.choices, label="类型")
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）")
-    session = filters.NumberFilter(field_name="session_id", label="会议编号")
-    category = filters.NumberFilter(field_name="category_id", label="类别编号")
-    term = filters.NumberFilter(field_name="term_id", label="届次编号")
-    committee = filters.NumberFilter(method="filter_committee", label="专委会编号（任一提案人所属）")
-    sector = filters.NumberFilter(method="filter_sector", label="界别编号（任一提案人所属）")
-    unit = filters.NumberFilter(method="filter_unit", label="承办单位编号（在办）")
-    key = filters.BooleanFilter(field_name="is_key", label="重点提案")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="逾期未答复")
-    submitted = filters.DateFromToRangeFilter(field_name="submitted_at__date", label="提交日期范围（submitted_after / submitted_before）")
-    filed = filters.DateFromToRangeFilter(field_name="filed_at__date", label="立案日期范围（filed_after / filed_before）")
-    q = filters.CharFilter(method="filter_text", label="全文搜索（编号、案由、正文）")
-
-    class Meta:
-        model = Case
-        fields: list[str] = []
-
-    def _proposer_exists(self, **lookup):
-        return Exists(Proposer.objects.filter(case=OuterRef("pk"), **lookup))
-
-    def filter_committee(self, qs, name, value):
-        return qs.filter(self._proposer_exists(committee_id=value))
-
-    def filter_sector(self, qs, name, value):
-        return qs.filter(self._proposer_exists(sector_id=value))
-
-    def filter_unit(self, qs, name, value):
-        return qs.filter(Exists(Assignment.objects.filter(LIVE, case=OuterRef("pk"), unit_id=value)))
-
-    def filter_overdue(self, qs, name, value):
-        late = Assignment.objects.filter(
-            case=OuterRef("pk"), due_date__lt=clock.today(),
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED, AssignmentStatus.SIGNED],
-            role__in=["lead", "separate"],
-        )
-        condition = Q(Exists(late), status__in=IN_HANDLING)
-        return qs.filter(condition) if value else qs.exclude(condition)
-
-    def filter_text(self, qs, name, value):
-        return search.filter_cases(qs, value)
+# The filters themselves are proposals.filters.CaseFilterSet, shared with the list page and the export.
+CaseFilter = CaseFilterSet
 
 
 class CaseOrdering(OrderingFilter):

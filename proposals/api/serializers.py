@@ -7,9 +7,8 @@ from rest_framework import serializers
 
 from members.models import Membership, Session, Sector, SpecialCommittee, Unit, User
 from proposals import access
-from proposals.models import (
-    Assignment, Attachment, AuditEvent, Case, ContactRecord, Kind, Proposer, Rating, Reply,
-)
+from proposals.models import Assignment, Attachment, Case, ContactRecord, Kind, Proposer, Rating, Reply
+from audit.models import AuditEvent
 
 
 class ProposerSerializer(serializers.ModelSerializer):

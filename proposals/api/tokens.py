@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from proposals import audit
+from audit import trail as audit
 
 from .errors import ErrorSerializer
 

@@ -1,7 +1,8 @@
 """Routes of /api/. One route per workflow action, generated from workflow.ACTIONS, so the schema
 documents each action's body."""
 
-from django.urls import path
+from django.conf import settings
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -41,7 +42,9 @@ urlpatterns = [
     path("committees/", views.CommitteesView.as_view(), name="committees"),
     path("sectors/", views.SectorsView.as_view(), name="sectors"),
     path("sessions/", views.SessionsView.as_view(), name="sessions"),
-    path("stats/summary/", views.StatsSummaryView.as_view(), name="stats-summary"),
+    # Higher apps add their endpoints to /api/ by naming a urlconf in settings.API_URLCONFS (by dotted
+    # string: proposals never imports them); they share the `api` namespace, auth and error shape.
+    *[path("", include(urlconf)) for urlconf in settings.API_URLCONFS],
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     # The split view serves Swagger UI's init script as docs/?script= so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny],

@@ -6,14 +6,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members.models import Membership, Session, Sector, SpecialCommittee, Term, Unit, User
-from proposals import access, action_forms, services, stats, uploads, workflow
+from proposals import access, action_forms, services, uploads, workflow
 from proposals.errors import forbidden, invalid, not_found
 from proposals.models import Attachment, Case, Proposer
 
@@ -305,36 +305,3 @@ UnitsView = _reference("UnitsView", Unit, s.UnitSerializer, "承办单位。")
 CommitteesView = _reference("CommitteesView", SpecialCommittee, s.CommitteeSerializer, "专委会。")
 SectorsView = _reference("SectorsView", Sector, s.SectorSerializer, "界别。")
 SessionsView = _reference("SessionsView", Session, s.SessionSerializer, "会议（届次下的各次会议）。")
-
-
-# --- Statistics -----------------------------------------------------------------------------------
-
-@extend_schema(
-    tags=["stats"],
-    parameters=[OpenApiParameter("term", int, description="届次编号，默认当前届")],
-    responses={200: inline_serializer("StatsSummary", {
-        "term": serializers.DictField(), "proposals_filed": serializers.IntegerField(),
-        "suggestions": serializers.IntegerField(), "key_proposals": serializers.IntegerField(),
-        "members": serializers.IntegerField(), "special_committees": serializers.IntegerField(),
-        "handling_units": serializers.IntegerField(), "replied": serializers.IntegerField(),
-        "on_time_reply_rate": serializers.FloatField(allow_null=True),
-        "satisfaction_rate": serializers.FloatField(allow_null=True),
-        "filing_rate": serializers.FloatField(allow_null=True),
-        "face_to_face_rate": serializers.FloatField(allow_null=True),
-        "by_status": serializers.DictField(child=serializers.IntegerField()),
-        "by_category": serializers.DictField(child=serializers.IntegerField()),
-        "reply_classes": serializers.DictField(child=serializers.IntegerField()),
-    }), **errors(403, 404)},
-)
-class StatsSummaryView(APIView):
-    """统计摘要（提案委、审查、督办领导）；口径见 DOMAIN.md “Counting”。"""
-
-    def get(self, request):
-        if not access.can_view_statistics(request.user):
-            raise forbidden("actor_not_allowed", "只有提案委、审查和督办领导可以查看统计。")
-        term_id = request.query_params.get("term")
-        term = Term.objects.filter(pk=term_id).first() if str(term_id or "").isdigit() else (
-            None if term_id else Term.current())
-        if term is None:
-            raise not_found("term_not_found", "未找到该届次。")
-        return Response(stats.summary(term))

@@ -6,7 +6,7 @@ database role does not own the table; see docs/deploy.md).
 
 from django.db import migrations
 
-from proposals.db_triggers import create_audit_triggers, drop_audit_triggers
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 
 
 def forwards(apps, schema_editor):

@@ -48,7 +48,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             if done:
                 messages.success(request, f"已交办 {done} 件。")
             if not failures:
-                return redirect("bulk_assign")
+                return redirect("proposals:bulk_assign")
     rows = list(filed[:MAX_CASES].prefetch_related("proposers__user"))
     return render(request, "proposals/bulk_assign.html", {
         "rows": rows, "chosen": set(chosen), "failures": failures,

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from proposals import access, services, workflow
 from proposals.errors import WorkflowError
-from proposals.models import Assignment, Attachment, Case, Proposer, Reply, Status
+from proposals.models import Assignment, Attachment, Case, Proposer, Reply
 
 from .common import case_url, is_htmx
-from .forms import FILE_FIELDS, ROLE_CHOICES, UNIT_ROWS, _unit_choices, build_form, post_data, unit_rows
+from .forms import FILE_FIELDS, ROLE_CHOICES, _unit_choices, build_form, post_data, unit_rows
 from .timeline import timeline_for
 
-MERGE_HOST_STATES = ("filed", "assigned", "handling", "replied", "rehandling", "closed")
 
 
 def _case_context(request: HttpRequest, case: Case) -> dict:
@@ -45,7 +44,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
         "internal_replies": (case.replies.exclude(state=Reply.State.DRAFT).select_related("assignment__unit")
                              if "unit" in relations or access.is_staff(user) or access.is_reviewer(user) else []),
         "ratings": case.ratings.select_related("proposer__user", "assignment__unit") if access.is_staff(user) or "unit" in relations else [],
-        "can_edit": case.status in (Status.DRAFT, Status.RETURNED) and bool({"initiator", "creator"} & relations),
+        "can_edit": workflow.can_edit_draft(user, case, relations),
         "can_upload": bool(relations),
         "purposes": Attachment.Purpose.choices,
         "awaiting_cosigners": [p for p in proposers if p.role == "cosigner" and p.confirmation == "pending"],
@@ -72,7 +71,7 @@ def _assignment_of(case: Case, request: HttpRequest):
 def _render_action(request, case, action, assignment, form, *, error: WorkflowError | None = None, status=200):
     reply_draft = None
     if action.name == "reply" and assignment is not None:
-        reply_draft = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first()
+        reply_draft = Reply.objects.draft_of(assignment)
     context = {
         "case": case, "action": action, "assignment": assignment, "form": form, "error": error,
         "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
@@ -102,7 +101,7 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if request.method == "GET":
         initial = {}
         if action.name == "reply" and assignment is not None:
-            draft = Reply.objects.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first()
+            draft = Reply.objects.draft_of(assignment)
             if draft:
                 initial = {f: getattr(draft, f) for f in ("reply_class", "letter", "signer", "contact_person", "contact_phone")}
                 initial["letter_file"] = draft.letter_file_id
@@ -158,7 +157,7 @@ def host_search(request: HttpRequest, pk: int) -> HttpResponse:
     q = (request.GET.get("host_q") or "").strip()
     found = []
     if q:
-        qs = access.visible_cases(request.user).filter(kind=case.kind, status__in=MERGE_HOST_STATES).exclude(pk=case.pk)
+        qs = access.visible_cases(request.user).filter(kind=case.kind, status__in=workflow.MERGE_HOST_STATES).exclude(pk=case.pk)
         match = Q(title__icontains=q)
         if q.isdigit():
             match |= Q(number=int(q)) | Q(pk=int(q))

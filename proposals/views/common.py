@@ -9,17 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.models import Role
 
 # The first role a user holds, in this order, decides the workbench `home` opens.
 WORKBENCHES: list[tuple[str, str, str]] = [
-    (Role.STAFF, "staff_workbench", "提案委工作台"),
-    (Role.REVIEWER, "reviewer_workbench", "审查工作台"),
-    (Role.UNIT, "unit_workbench", "承办单位工作台"),
-    (Role.LEADER, "leader_workbench", "督办工作台"),
-    (Role.MEMBER, "member_workbench", "委员工作台"),
+    (Role.STAFF, "proposals:staff_workbench", "提案委工作台"),
+    (Role.REVIEWER, "proposals:reviewer_workbench", "审查工作台"),
+    (Role.UNIT, "proposals:unit_workbench", "承办单位工作台"),
+    (Role.LEADER, "proposals:leader_workbench", "督办工作台"),
+    (Role.MEMBER, "proposals:member_workbench", "委员工作台"),
 ]
 
 
@@ -44,15 +43,8 @@ def role_required(role: str) -> Callable:
     return decorate
 
 
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def case_url(case_id: int) -> str:
-    return reverse("case_detail", args=[case_id])
+    return reverse("proposals:case_detail", args=[case_id])
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET
 from members.models import Membership, Term, User
 from proposals import access, services, workflow
 from proposals.errors import WorkflowError
-from proposals.models import Category, Kind, Proposer, Status
-from proposals.workflow import CREATOR, INITIATOR
+from proposals.models import Category, Kind, Proposer
 
 from .common import case_url
 
@@ -77,9 +76,9 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_case_or_404(request.user, pk)
     current = list(case.proposers.filter(role=Proposer.Role.COSIGNER).values_list("user_id", flat=True))
-    editable = case.status in (Status.DRAFT, Status.RETURNED) and {INITIATOR, CREATOR} & workflow.relations(request.user, case)
-    if not editable:
-        messages.error(request, "只有领衔提案人（或代录的工作人员）可以在提交前修改。")
+    refusal = workflow.draft_edit_refusal(request.user, case)
+    if refusal is not None:
+        messages.error(request, refusal.message)
         return redirect(case_url(case.pk))
     if request.method != "POST":
         form = DraftForm(initial={

@@ -12,7 +12,9 @@ from proposals import access, uploads
 from proposals.errors import WorkflowError
 from proposals.models import Attachment
 
-from .common import case_url, safe_next
+from core.http import safe_next
+
+from .common import case_url
 
 @login_required
 @require_POST

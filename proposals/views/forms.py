@@ -11,7 +11,7 @@ import json
 from django import forms
 from django.http import QueryDict
 
-from members.models import Membership, Role, Unit, User
+from members.models import Role, Unit, User
 from proposals.action_forms import action_form_class
 from proposals.models import AssignmentRole, Attachment, Case, Category, Proposer, RejectionGround
 from proposals.workflow import ActionDef
@@ -98,8 +98,3 @@ def post_data(action: ActionDef, post: QueryDict) -> dict:
 
 
 ROLE_CHOICES = AssignmentRole.choices
-
-
-def term_members(term) -> list[tuple[int, str]]:
-    rows = Membership.objects.filter(term=term, active=True).select_related("user").order_by("user__name")
-    return [(m.user_id, m.user.display_name) for m in rows]

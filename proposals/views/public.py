@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from proposals import search
 from proposals.models import Case, Proposer, Reply
 
-from proposals.pagination import Key, KeysetPage
+from core.pagination import Key, KeysetPage
 
 
 def _published():

@@ -13,7 +13,8 @@ from django.db.models import Q
 
 from proposals import workflow
 from proposals.access import is_reviewer, is_staff
-from proposals.models import AssignmentRole, AuditEvent, Case, ContactRecord, Reply, ReplyClass, Satisfaction
+from proposals.models import AssignmentRole, Case, ContactRecord, Reply, ReplyClass, Satisfaction
+from audit.models import AuditEvent
 
 EXTRA_LABELS = {"create": "起草", "edit_draft": "修改草稿", "import": "导入", "save_reply_draft": "保存答复草稿"}
 ROLE_LABELS = dict(AssignmentRole.choices)

@@ -19,13 +19,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from members.models import Role
-from proposals import access, clock, refcache, search, workdays, workflow
-from proposals.pagination import Key, KeysetPage
+from proposals import access, refcache, workdays, workflow
+from core import clock
+from core.pagination import Key, KeysetPage
 from proposals.models import (
+    overdue_q,
     Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 
 from .common import role_required, workbenches_of
+from ..filters import CaseFilterSet
 
 LIST_LIMIT = 10
 # Rows of a workbench's main lists: the most urgent first, the rest one click away (the case list).
@@ -51,7 +54,7 @@ def _counts_list(counts: dict[str, int]) -> list[dict]:
 def home(request: HttpRequest) -> HttpResponse:
     benches = workbenches_of(request.user)
     if not benches:
-        return redirect("public_list")
+        return redirect("proposals:public_list")
     return redirect(benches[0][0])
 
 
@@ -185,30 +188,11 @@ SORTS = {
 
 
 def filter_cases(request: HttpRequest, qs):
-    g = request.GET
-    if g.get("kind") in Kind.values:
-        qs = qs.filter(kind=g["kind"])
-    if g.get("status") in Status.values:
-        qs = qs.filter(status=g["status"])
-    for name, field in (("session", "session_id"), ("category", "category_id")):
-        if (g.get(name) or "").isdigit():
-            qs = qs.filter(**{field: int(g[name])})
-    for name, field in (("committee", "committee_id"), ("sector", "sector_id")):
-        if (g.get(name) or "").isdigit():
-            qs = qs.filter(Exists(Proposer.objects.filter(case=OuterRef("pk"), **{field: int(g[name])})))
-    if (g.get("unit") or "").isdigit():
-        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), unit_id=int(g["unit"]))
-                              .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
-    if g.get("key") == "1":
-        qs = qs.filter(is_key=True)
-    if g.get("overdue") == "1":
-        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), status__in=OPEN_ASSIGNMENT,
-                                                         due_date__lt=clock.today(), role__in=["lead", "separate"])))
-    qs = search.filter_cases(qs, g.get("q"))
-    return qs.order_by(*SORTS.get(g.get("sort"), SORTS["new"]))
+    """The list's query string through the one CaseFilterSet (the API and the export use it too)."""
+    return CaseFilterSet(request.GET, queryset=qs).qs.order_by(*SORTS.get(request.GET.get("sort"), SORTS["new"]))
 
 
-# Keyset orderings of the case list (proposals.pagination): non-NULL keys, the unique id last.
+# Keyset orderings of the case list (core.pagination): non-NULL keys, the unique id last.
 _FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 KEYSETS = {
     "new": [Key("id", "id", True)],
@@ -238,12 +222,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def overdue_board(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     horizon = today + dt.timedelta(days=NEAR_DUE_DAYS)
-    rows = (Assignment.objects.filter(case__in=access.visible_cases(request.user).values("id"),
-                                      status__in=OPEN_ASSIGNMENT, due_date__lte=horizon,
-                                      case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING])
+    # Overdue by the one definition (Assignment.objects.overdue), plus the steps due within the horizon.
+    rows = (Assignment.objects.filter(overdue_q(horizon + dt.timedelta(days=1)),
+                                      case__in=access.visible_cases(request.user).values("id"))
             .select_related("unit", "case__session").order_by("unit__name", "due_date")[:500])
     by_unit: dict[str, list] = {}
     for a in rows:
-        a.days = (a.due_date - today).days
+        a.days = (a.step_due - today).days
         by_unit.setdefault(a.unit.name, []).append(a)
     return render(request, "proposals/overdue.html", {"by_unit": by_unit, "today": today, "horizon": horizon})

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proposals import clock, uploads
+from core import clock
+from proposals import uploads
 from proposals.errors import WorkflowError
 from tests.factories import CaseBuilder, upload
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from proposals import clock
+from core import clock
 from proposals.models import Case
 
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from proposals import clock
-from proposals.models import AuditEvent, Case
+from core import clock
+from audit.models import AuditEvent
+from proposals.models import Case
 from tests.factories import CaseBuilder
 
 

@@ -14,7 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
 
-from proposals import clock
+from core import clock
 from tests.api.conftest import token_for
 from tests.factories import CaseBuilder
 

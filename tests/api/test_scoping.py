@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from proposals import clock
+from core import clock
 from tests.factories import CaseBuilder
 
 ROLES = ["member", "member2", "outsider", "staff", "reviewer", "unit", "unit2", "unit3", "leader"]

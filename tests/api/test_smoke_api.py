@@ -1,6 +1,6 @@
 import datetime as dt
 
-from proposals import clock
+from core import clock
 from tests.factories import CaseBuilder
 
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from proposals import clock
+from core import clock
 from members.models import Membership
 from proposals.models import Case
 from tests.factories import CaseBuilder

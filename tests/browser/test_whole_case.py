@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from proposals import clock
+from core import clock
 from proposals.models import Case
 from tests.auth_helpers import browser_login
 from tests.conftest import skip_or_fail

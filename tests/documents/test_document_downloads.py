@@ -5,7 +5,7 @@ import io
 import pytest
 from docx import Document
 
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 

@@ -7,9 +7,11 @@ import pytest
 from openpyxl import load_workbook
 from django.test import RequestFactory
 
-from proposals import exports
+from reporting import exports
 from proposals.access import visible_cases
-from proposals.models import AuditEvent, Case
+from proposals.filters import filter_cases
+from audit.models import AuditEvent
+from proposals.models import Case
 from tests.factories import CaseBuilder
 
 
@@ -89,7 +91,7 @@ def test_case_list_export_keeps_to_what_the_caller_sees(world, three_cases):
 def test_filters_from_the_query_string_narrow_the_list(world, three_cases):
     # q searches title and body (proposals.search); every built case's body mentions 车站, so the word is the title's.
     params = RequestFactory().get("/", {"status": ["closed", "filed"], "unit": "x", "q": "棚户区改造"}).GET
-    cases, applied = exports.filter_cases(Case.objects.all(), params)
+    cases, applied = filter_cases(Case.objects.all(), params)
     assert [c.title for c in cases] == ["关于加快车站棚户区改造的提案"]
     assert applied == {"status": ["closed", "filed"], "q": "棚户区改造"}
 

@@ -7,7 +7,8 @@ from docx import Document
 from docx.shared import Mm, Pt
 from django.http import Http404
 
-from proposals import documents, settings_registry
+from reporting import documents
+from proposals import settings_registry
 from proposals.models import KeyProposal
 from tests.factories import CaseBuilder
 

@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from members.models import MemberGroup, Membership, Organisation, Session, Unit, User
-from proposals.importer import ImportFileError, import_file
-from proposals.models import AuditEvent, Case, NumberSequence, Proposer
+from imports.catalogue import ImportFileError, import_file
+from audit.models import AuditEvent
+from proposals.models import Case, NumberSequence, Proposer
 from tests.factories import CaseBuilder
 
 HEADER = ["序号", "编号", "标题", "领衔人", "主办单位", "会办单位", "类别", "答复类别", "办理状态"]

@@ -2,8 +2,15 @@
 
 import pytest
 
-from proposals.importer import (
-    ParsedNumber, decode_csv, map_headers, parse_number, parse_proposers, parse_reply_class, parse_status, split_list,
+from imports.catalogue import (
+    ParsedNumber,
+    decode_csv,
+    map_headers,
+    parse_number,
+    parse_proposers,
+    parse_reply_class,
+    parse_status,
+    split_list,
 )
 
 

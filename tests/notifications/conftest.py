@@ -1,7 +1,7 @@
 import pytest
 
-from proposals import sms
-from proposals.models import Notification
+from notifications import sms
+from notifications.models import Notification
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
-from proposals import clock, outbox
+from core import clock
+from notifications import outbox
 from proposals.errors import WorkflowError
-from proposals.models import Notification, OutboxMessage
+from notifications.models import Notification, OutboxMessage
 from tests.factories import CaseBuilder
 
 FAILING = "tests.notifications.test_delivery.FailingEmailBackend"

@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from proposals import clock, services, sms
-from proposals.models import Notification, NotificationPreference, OutboxMessage
+from core import clock
+from proposals import services
+from notifications import sms
+from notifications.models import Notification, NotificationPreference, OutboxMessage
 from tests.factories import CaseBuilder
 
 PROPOSERS = {"member", "member2"}

@@ -8,8 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from proposals import clock, reminders
-from proposals.models import Assignment, Notification, OutboxMessage, Reminder
+from core import clock
+from notifications import reminders
+from proposals.models import Assignment
+from notifications.models import Notification, OutboxMessage, Reminder
 from tests.factories import CaseBuilder
 
 DUE = dt.date(2025, 10, 9)  # the first working day after 国庆节 2025 (10月1日–8日 off)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from proposals.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference
 from tests.factories import PASSWORD, CaseBuilder
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from members.models import Session
-from proposals import audit
-from proposals.demo.bulk import Actors, BulkSeeder, Copy, Replayer, capture, drive
-from proposals.models import Assignment, AuditEvent, Case, ContactRecord, Proposer, Rating, Reply
+from audit import trail as audit
+from demo.bulk import Actors, BulkSeeder, Copy, Replayer, capture, drive
+from proposals.models import Assignment, Case, ContactRecord, Proposer, Rating, Reply
+from audit.models import AuditEvent
 
 SHAPES = ["closed", "closed_suggestion", "rehandling", "handling", "rejected", "withdrawn", "draft"]
 START = dt.date(2024, 3, 4)
@@ -79,7 +80,7 @@ def test_filed_copies_take_the_next_numbers_of_the_sequence(world):
 
 @pytest.mark.slow
 def test_seed_demo_cases_builds_the_world_and_n_cases_in_every_state(db):
-    from proposals.demo.bulk import SHAPES as BULK_SHAPES
+    from demo.bulk import SHAPES as BULK_SHAPES
 
     BulkSeeder(300, seed=7).run()
     assert Case.objects.count() == 300

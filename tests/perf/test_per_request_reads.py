@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 
 from members.models import Role, User, role_group
-from proposals import access, clock, notifications
+from proposals import access
+from core import clock
+from notifications import rules as notifications
 from proposals.models import Case, Status
 from tests.auth_helpers import login
 from tests.factories import CaseBuilder
@@ -25,13 +27,13 @@ def test_the_request_user_comes_with_its_roles(world):
 
 def test_a_revoked_role_takes_effect_on_the_next_request(client, world):
     login(client, world.reviewer)
-    assert client.get(reverse("reviewer_workbench")).status_code == 200
+    assert client.get(reverse("proposals:reviewer_workbench")).status_code == 200
     world.reviewer.groups.remove(role_group(Role.REVIEWER))
-    assert client.get(reverse("reviewer_workbench")).status_code == 403
+    assert client.get(reverse("proposals:reviewer_workbench")).status_code == 403
 
 
 def _bell(client) -> str:
-    page = client.get(reverse("member_workbench")).content.decode()
+    page = client.get(reverse("proposals:member_workbench")).content.decode()
     start = page.index('id="notification-bell"')
     return page[start:page.index("</a>", start)]
 
@@ -64,7 +66,7 @@ def test_the_staff_queues_show_the_ten_oldest_of_each_step(client, world):
         submitted = [CaseBuilder(world, title=f"待审查提案{i}").submitted().refresh() for i in range(12)]
         filed = CaseBuilder(world, title="待交办提案").filed().refresh()
     login(client, world.staff)
-    context = client.get(reverse("staff_workbench")).context
+    context = client.get(reverse("proposals:staff_workbench")).context
     assert [c.pk for c in context["to_recommend"]] == [c.pk for c in submitted[:10]]
     assert [c.pk for c in context["to_assign"]] == [filed.pk]
     assert context["to_close"] == [] and context["to_publish"] == []

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import clock, services
+from core import clock
+from proposals import services
 from tests.factories import CaseBuilder
 
 try:
@@ -38,16 +39,16 @@ def make_cases(world, n):
 
 
 LISTS = [
-    ("staff", "case_list", ""), ("staff", "case_list", "q=供暖"), ("staff", "case_list", "status=handling&sort=submitted"),
-    ("reviewer", "case_list", ""), ("unit", "case_list", ""), ("member", "case_list", ""),
-    ("member", "member_workbench", ""), ("staff", "staff_workbench", ""), ("reviewer", "reviewer_workbench", ""),
-    ("unit", "unit_workbench", ""), ("leader", "leader_workbench", ""), ("staff", "overdue_board", ""),
-    (None, "public_list", ""), (None, "public_list", "q=供暖"),
+    ("staff", "proposals:case_list", ""), ("staff", "proposals:case_list", "q=供暖"), ("staff", "proposals:case_list", "status=handling&sort=submitted"),
+    ("reviewer", "proposals:case_list", ""), ("unit", "proposals:case_list", ""), ("member", "proposals:case_list", ""),
+    ("member", "proposals:member_workbench", ""), ("staff", "proposals:staff_workbench", ""), ("reviewer", "proposals:reviewer_workbench", ""),
+    ("unit", "proposals:unit_workbench", ""), ("leader", "proposals:leader_workbench", ""), ("staff", "proposals:overdue_board", ""),
+    (None, "proposals:public_list", ""), (None, "proposals:public_list", "q=供暖"),
     ("staff", "api:cases", ""), ("staff", "api:cases", "q=供暖"), ("unit", "api:cases", ""), ("member", "api:cases", ""),
     ("staff", "api:members", ""), ("staff", "api:units", ""),
 ]
 DETAILS = [
-    ("staff", "case_detail"), ("member", "case_detail"), ("unit", "case_detail"), ("reviewer", "case_detail"),
+    ("staff", "proposals:case_detail"), ("member", "proposals:case_detail"), ("unit", "proposals:case_detail"), ("reviewer", "proposals:case_detail"),
     ("staff", "api:case"), ("member", "api:case"), ("unit", "api:case"),
     ("staff", "api:case-events"), ("staff", "api:case-assignments"), ("staff", "api:case-replies"),
     ("staff", "api:case-ratings"), ("staff", "api:case-contacts"),
@@ -98,11 +99,11 @@ def test_the_staff_case_list_pages_with_a_cursor_and_no_count(client, world):
     make_cases(world, 7)  # 28 cases staff see (the 7 drafts are not theirs), 25 a page
     login(client, world.staff)
     with clock.frozen(DAY), CaptureQueriesContext(connection) as captured:
-        first = client.get(reverse("case_list"))
+        first = client.get(reverse("proposals:case_list"))
     assert not any("COUNT(" in q["sql"].upper() and "proposals_case" in q["sql"] for q in captured.captured_queries)
     page = first.context["page"]
     assert page.has_next and len(page.items) == 25
-    second = client.get(reverse("case_list"), {"after": page.next_cursor}).context["page"]
+    second = client.get(reverse("proposals:case_list"), {"after": page.next_cursor}).context["page"]
     assert second.number == 2 and not second.has_next
     seen = [c.pk for c in page.items] + [c.pk for c in second.items]
     assert seen == sorted(seen, reverse=True) and len(set(seen)) == len(seen) == 28
@@ -115,17 +116,17 @@ def test_every_sort_of_the_case_list_pages_through_all_cases_once(client, world,
     seen, cursor = [], None
     for _ in range(5):
         params = {"sort": sort, **({"after": cursor} if cursor else {})}
-        page = client.get(reverse("case_list"), params).context["page"]
+        page = client.get(reverse("proposals:case_list"), params).context["page"]
         seen += [c.pk for c in page.items]
         if not page.has_next:
             break
         cursor = page.next_cursor
-    everything = client.get(reverse("case_list"), {"sort": sort}).context["page"]
+    everything = client.get(reverse("proposals:case_list"), {"sort": sort}).context["page"]
     assert len(seen) == len(set(seen)) == 28 and len(everything.items) == 25  # the 7 drafts are not staff's
 
 
 def test_a_garbled_cursor_shows_the_first_page(client, world):
     make_cases(world, 1)
     login(client, world.staff)
-    page = client.get(reverse("case_list"), {"after": "!!not-a-cursor"}).context["page"]
+    page = client.get(reverse("proposals:case_list"), {"after": "!!not-a-cursor"}).context["page"]
     assert page.number == 1 and len(page.items) == 4  # the draft is not staff's

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import Membership, Role, role_group
-from tests.factories import make_member, make_term
+from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from chencang_cppcc.middleware import ip_in_networks
+from core.http import ip_in_networks
 
 pytestmark = pytest.mark.django_db
 

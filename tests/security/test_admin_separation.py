@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from members.models import AdminRole, Unit, role_group
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.auth_helpers import login
 from tests.factories import UserFactory
 
@@ -34,7 +34,7 @@ OWN_PAGES = {
     "sysadmin": ["admin:members_unit_changelist", "admin:members_unit_add", "admin:proposals_workflowsetting_changelist",
                  "admin:proposals_calendarday_changelist", "admin:members_term_changelist"],
     "secadmin": ["admin:auth_group_changelist", "admin:otp_totp_totpdevice_changelist"],
-    "auditor": ["admin:proposals_auditevent_changelist", "admin:axes_accesslog_changelist"],
+    "auditor": ["admin:audit_auditevent_changelist", "admin:axes_accesslog_changelist"],
 }
 
 
@@ -93,20 +93,20 @@ def test_the_secadmin_cannot_set_passwords(client, admins, world):
 def test_the_auditor_changes_nothing(client, admins, world):
     as_(client, admins, "auditor")
     event = AuditEvent.objects.order_by("seq").first()
-    assert client.get(reverse("admin:proposals_auditevent_change", args=[event.pk])).status_code == 200
+    assert client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
     assert client.get(reverse("admin:members_user_change", args=[world.member.pk])).status_code == 403
     assert client.post(reverse("admin:members_unit_add"), {"name": "x", "kind": "bureau"}).status_code == 403
 
 
 def test_the_auditor_reads_and_exports_the_audit_log(client, admins, world):
     as_(client, admins, "auditor")
-    assert "审计日志" in client.get(reverse("members:audit_log")).content.decode()
-    csv = client.get(reverse("members:audit_log"), {"action": "login", "format": "csv"})
+    assert "审计日志" in client.get(reverse("audit:audit_log")).content.decode()
+    csv = client.get(reverse("audit:audit_log"), {"action": "login", "format": "csv"})
     assert csv.status_code == 200 and "login" in csv.content.decode("utf-8-sig")
     assert AuditEvent.objects.filter(action="export", actor=admins["auditor"]).exists()
     client.logout()
     login(client, world.staff)
-    assert client.get(reverse("members:audit_log")).status_code == 403
+    assert client.get(reverse("audit:audit_log")).status_code == 403
 
 
 def test_working_roles_have_no_admin_site(client, world):

@@ -16,8 +16,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from proposals import clock
-from proposals.backup import current_facts, database_facts, postgres_tables, sha256_of, sqlite_tables
+from core import clock
+from ops.backup import current_facts, database_facts, postgres_tables, sha256_of, sqlite_tables
 from tests.factories import CaseBuilder, upload
 from tests.web.test_crawl import DAY
 

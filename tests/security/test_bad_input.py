@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from proposals import clock, services
-from proposals.models import Attachment, AuditEvent, Case, ContactRecord, Proposer, Reply
+from core import clock
+from proposals import services
+from proposals.models import Attachment, Case, ContactRecord, Proposer, Reply
+from audit.models import AuditEvent
 from tests.auth_helpers import login
 from tests.factories import CaseBuilder
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from proposals import clock
+from core import clock
 from tests.web.test_crawl import DAY, cases, links  # noqa: F401  (the crawl's fixture and link finder)
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def inline_code_in(html: str) -> list[str]:
 
 
 def test_the_policy_forbids_inline_scripts_and_styles(client):
-    policy = client.get(reverse("public_list"))["Content-Security-Policy"]
+    policy = client.get(reverse("proposals:public_list"))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
@@ -56,7 +56,7 @@ def test_the_finder_sees_what_the_policy_would_block():
 def test_every_page_a_role_reaches_has_the_policy_and_no_inline_code(client, world, cases, who):  # noqa: F811
     client.force_login(world.users()[who])
     seen: set[str] = set()
-    frontier = {reverse("home")}
+    frontier = {reverse("proposals:home")}
     with clock.frozen(DAY):
         for _depth in range(3):
             next_frontier: set[str] = set()
@@ -73,7 +73,7 @@ def test_every_page_a_role_reaches_has_the_policy_and_no_inline_code(client, wor
 
 
 def test_public_and_login_pages_have_no_inline_code(client, world, cases):  # noqa: F811
-    for url in [reverse("public_list"), reverse("login"), *links(client.get(reverse("public_list")).content.decode(), "/public/")]:
+    for url in [reverse("proposals:public_list"), reverse("members:login"), *links(client.get(reverse("proposals:public_list")).content.decode(), "/public/")]:
         response = client.get(url, follow=True)
         assert "Content-Security-Policy" in response, url
         assert inline_code_in(response.content.decode()) == [], url

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from proposals import audit
-from proposals.models import AuditEvent
+from audit import trail as audit
+from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 pytestmark = pytest.mark.postgres

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from proposals import checks
+from ops import checks
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "k7#Qp2@xV9!mZ4$wL8^tR1&yN6*bH3(cJ5)fD0-gS2+eA7=uW4_iO9"

@@ -20,7 +20,7 @@ def forbidden(request):
 
 
 urlpatterns = [path("boom/", broken), path("forbidden/", forbidden), *site_patterns]
-handler500 = "chencang_cppcc.views.server_error"
+handler500 = "core.views.server_error"
 
 
 def assert_reveals_nothing(body: str):
@@ -59,7 +59,7 @@ def test_a_server_error_shows_no_traceback(client):
 
 @override_settings(DEBUG=False)
 def test_the_500_handler_needs_no_request_context(rf):
-    from chencang_cppcc.views import server_error
+    from core.views import server_error
 
     response = server_error(rf.get("/"))  # no session, no user: context processors would fail
     assert response.status_code == 500

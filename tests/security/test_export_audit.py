@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from proposals import audit
-from proposals.models import AuditEvent
+from audit import trail as audit
+from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -20,17 +20,17 @@ from tests.security.world import build, walk
 
 # route key -> (method, url template); {case}, {attachment}, {assignment} come from the target.
 OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
-    "case_detail": [("GET", "/cases/{case}/")],
-    "draft_edit": [("GET", "/cases/{case}/edit/"), ("POST", "/cases/{case}/edit/")],
-    "case_action": [(m, f"/cases/{{case}}/act/{name}/") for name in ("withdraw", "submit", "log_contact", "rate")
+    "proposals:case_detail": [("GET", "/cases/{case}/")],
+    "proposals:draft_edit": [("GET", "/cases/{case}/edit/"), ("POST", "/cases/{case}/edit/")],
+    "proposals:case_action": [(m, f"/cases/{{case}}/act/{name}/") for name in ("withdraw", "submit", "log_contact", "rate")
                     for m in ("GET", "POST")],
-    "reply_draft": [("POST", "/cases/{case}/reply-draft/{assignment}/")],
-    "host_search": [("GET", "/cases/{case}/hosts/?host_q=提案")],
-    "upload": [("POST", "/cases/{case}/files/")],
-    "download": [("GET", "/files/{attachment}/")],
-    "case_document": [("GET", "/cases/{case}/documents/proposal_form.docx")],
-    "case_print": [("GET", "/cases/{case}/print/")],
-    "public_detail": [("GET", "/public/{case}/")],
+    "proposals:reply_draft": [("POST", "/cases/{case}/reply-draft/{assignment}/")],
+    "proposals:host_search": [("GET", "/cases/{case}/hosts/?host_q=提案")],
+    "proposals:upload": [("POST", "/cases/{case}/files/")],
+    "proposals:download": [("GET", "/files/{attachment}/")],
+    "reporting:case_document": [("GET", "/cases/{case}/documents/proposal_form.docx")],
+    "reporting:case_print": [("GET", "/cases/{case}/print/")],
+    "proposals:public_detail": [("GET", "/public/{case}/")],
     "notifications:mark_read": [("POST", "/notifications/{notification}/read/")],
     "api:case": [("GET", "/api/cases/{case}/"), ("PATCH", "/api/cases/{case}/")],
     "api:case-actions": [("GET", "/api/cases/{case}/actions/")],

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def _clean_cache():
 
 
 def page_login(client, password, ip="10.1.1.1"):
-    return client.post(reverse("login"), {"username": "m1", "password": password}, REMOTE_ADDR=ip)
+    return client.post(reverse("members:login"), {"username": "m1", "password": password}, REMOTE_ADDR=ip)
 
 
 def api_login(password, ip="10.1.1.1", username="m1"):
@@ -93,5 +93,5 @@ def test_failures_on_the_page_and_the_api_add_up(client, world):
 def test_another_user_is_not_locked(client, world):
     for _ in range(5):
         page_login(client, "wrong")
-    response = client.post(reverse("login"), {"username": "m2", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    response = client.post(reverse("members:login"), {"username": "m2", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
     assert response.status_code == 302

@@ -6,8 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from proposals.db_triggers import create_audit_triggers, drop_audit_triggers
-from proposals.models import AuditEvent, Notification
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
+from audit.models import AuditEvent
+from notifications.models import Notification
 from tests.auth_helpers import login
 from tests.factories import PASSWORD
 
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_and_logout_are_recorded_with_the_ip(client, world):
-    client.post(reverse("login"), {"username": "m1", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3")
-    client.post(reverse("logout"), REMOTE_ADDR="10.3.3.3")
+    client.post(reverse("members:login"), {"username": "m1", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3")
+    client.post(reverse("members:logout"), REMOTE_ADDR="10.3.3.3")
     login_event = AuditEvent.objects.get(action="login", actor=world.member)
     logout_event = AuditEvent.objects.get(action="logout", actor=world.member)
     assert login_event.ip == logout_event.ip == "10.3.3.3"
@@ -24,7 +25,7 @@ def test_login_and_logout_are_recorded_with_the_ip(client, world):
 
 
 def test_a_failed_login_is_recorded_as_refused(client, world):
-    client.post(reverse("login"), {"username": "m1", "password": "wrong"}, REMOTE_ADDR="10.4.4.4")
+    client.post(reverse("members:login"), {"username": "m1", "password": "wrong"}, REMOTE_ADDR="10.4.4.4")
     event = AuditEvent.objects.get(action="login_failed")
     assert event.actor_label == "m1" and event.outcome == "refused" and event.ip == "10.4.4.4"
     assert "wrong" not in str(event.data)
@@ -32,7 +33,7 @@ def test_a_failed_login_is_recorded_as_refused(client, world):
 
 def test_a_refused_page_leaves_one_permission_denied_event(client, world):
     login(client, world.member)
-    assert client.get(reverse("staff_workbench"), REMOTE_ADDR="10.5.5.5").status_code == 403
+    assert client.get(reverse("proposals:staff_workbench"), REMOTE_ADDR="10.5.5.5").status_code == 403
     events = AuditEvent.objects.filter(action="permission_denied", actor=world.member)
     assert events.count() == 1 and events.get().ip == "10.5.5.5"
 

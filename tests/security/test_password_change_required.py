@@ -18,7 +18,7 @@ def test_an_administrator_issued_password_sends_every_page_to_the_change_page(cl
     world.member.must_change_password = True
     world.member.save()
     login(client, world.member)
-    response = client.get(reverse("member_workbench"))
+    response = client.get(reverse("proposals:member_workbench"))
     assert response.status_code == 302 and response.url == reverse("members:password_change")
     page = client.get(response.url)
     assert page.status_code == 200 and "修改密码" in page.content.decode()
@@ -44,7 +44,7 @@ def test_changing_the_password_lifts_the_requirement(client, world):
     assert response.status_code == 302
     world.member.refresh_from_db()
     assert not world.member.must_change_password and world.member.check_password(NEW)
-    assert client.get(reverse("member_workbench")).status_code == 200
+    assert client.get(reverse("proposals:member_workbench")).status_code == 200
 
 
 def test_the_change_page_shows_policy_errors_in_chinese(client, world):
@@ -59,7 +59,7 @@ def test_a_password_older_than_ninety_days_must_be_changed(client, world, settin
     world.member.password_changed_at = timezone.now() - dt.timedelta(days=91)
     world.member.save()
     login(client, world.member)
-    response = client.get(reverse("member_workbench"))
+    response = client.get(reverse("proposals:member_workbench"))
     assert response.status_code == 302 and response.url == reverse("members:password_change")
 
 
@@ -67,7 +67,7 @@ def test_a_password_younger_than_ninety_days_is_fine(client, world):
     world.member.password_changed_at = timezone.now() - dt.timedelta(days=89)
     world.member.save()
     login(client, world.member)
-    assert client.get(reverse("member_workbench")).status_code == 200
+    assert client.get(reverse("proposals:member_workbench")).status_code == 200
 
 
 def test_a_password_set_in_the_admin_is_administrator_issued(client, world):

@@ -124,8 +124,9 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
        for m in ("category", "rejectionground", "workflowsetting")},
     **{f"proposals.{m}": NOBODY for m in ("case", "assignment", "reply", "rating", "contactrecord", "cohandlerview",
                                           "extension", "followup", "keyproposal", "supervisionactivity",
-                                          "attachment", "outboxmessage")},
-    "proposals.auditevent": {"auditor": V},
+                                          "attachment")},
+    "notifications.outboxmessage": NOBODY,
+    "audit.auditevent": {"auditor": V},
     "otp_totp.totpdevice": {"secadmin": VD},
     "axes.accessattempt": {"secadmin": VD, "auditor": V},
     "axes.accesslog": {"secadmin": V, "auditor": V},
@@ -163,7 +164,7 @@ def _admin_rows() -> dict[str, list[Probe]]:
 
 
 MATRIX: dict[str, list[Probe]] = {
-    "healthz": [GET(public())],
+    "ops:healthz": [GET(public())],
     # --- Admin site -------------------------------------------------------------------------------
     "admin:index": [GET(admin_site())],
     # A TOTP secret is never shown again, not even to the security administrator (OTP_ADMIN_HIDE_SENSITIVE_DATA).
@@ -180,7 +181,8 @@ MATRIX: dict[str, list[Probe]] = {
     # Passwords are the system administrator's; the security administrator only sets roles.
     "admin:auth_user_password_change": [GET(admin_site({"sysadmin"}), kwargs={"id": "member_user"}),
                                         POST(admin_site({"sysadmin"}), kwargs={"id": "member_user"})],
-    "admin:app_list": [GET(admin_site({"sysadmin", "auditor"}, refused=404), path="/admin/proposals/")],
+    "admin:app_list": [GET(admin_site({"sysadmin"}, refused=404), path="/admin/proposals/"),
+                       GET(admin_site({"auditor"}, refused=404), path="/admin/audit/")],
     "admin/(?P<url>.*)$": [GET(admin_site(ok=()) | {r: 404 for r in ADMIN_GROUPS}, path="/admin/no-such-page/")],
     **_admin_rows(),
     # --- API --------------------------------------------------------------------------------------
@@ -214,7 +216,7 @@ MATRIX: dict[str, list[Probe]] = {
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],
     "members:password_change": [GET(page())],
-    "members:audit_log": [GET(page(ok={"auditor"}))],
+    "audit:audit_log": [GET(page(ok={"auditor"}))],
     # --- Notifications ----------------------------------------------------------------------------
     "notifications:list": [GET(page())],
     "notifications:bell": [GET(page())],
@@ -223,52 +225,52 @@ MATRIX: dict[str, list[Probe]] = {
     "notifications:preferences": [GET(page()), POST(page(), body={})],
     "notifications:outbox": [GET(page(ok={"staff"}))],
     # --- Documents and exports --------------------------------------------------------------------
-    "case_document": [GET(case_page(), kwargs={**CASE, "kind": "proposal_form"}),
+    "reporting:case_document": [GET(case_page(), kwargs={**CASE, "kind": "proposal_form"}),
                       GET(case_page(), kwargs={**CASE, "kind": "assignment_notice"})],
-    "case_print": [GET(case_page(), kwargs=CASE)],
-    "export_catalogue": [GET(page(ok=STATS))],
-    "export_cases": [GET(page(ok=STATS))],
-    "export_key_catalogue": [GET(page(ok=STATS))],
+    "reporting:case_print": [GET(case_page(), kwargs=CASE)],
+    "reporting:export_catalogue": [GET(page(ok=STATS))],
+    "reporting:export_cases": [GET(page(ok=STATS))],
+    "reporting:export_key_catalogue": [GET(page(ok=STATS))],
     # --- Statistics -------------------------------------------------------------------------------
-    "stats_dashboard": [GET(page(ok=STATS))],
-    "stats_league_xlsx": [GET(page(ok=STATS))],
-    "stats_import": [GET(page(ok={"staff"})), POST(page(ok={"staff"}), body={})],
+    "reporting:stats_dashboard": [GET(page(ok=STATS))],
+    "reporting:stats_league_xlsx": [GET(page(ok=STATS))],
+    "imports:catalogue": [GET(page(ok={"staff"})), POST(page(ok={"staff"}), body={})],
     # --- Pages ------------------------------------------------------------------------------------
-    "home": [GET(page())],
-    "login": [GET(public()), POST(public(), body={})],
-    "logout": [POST(public(), body={})],
-    "member_workbench": [GET(page(ok={"member", "other_member"}))],
-    "staff_workbench": [GET(page(ok={"staff"}))],
-    "reviewer_workbench": [GET(page(ok={"reviewer"}))],
-    "unit_workbench": [GET(page(ok={"unit", "other_unit"}))],
-    "leader_workbench": [GET(page(ok={"leader"}))],
-    "case_list": [GET(page())],
-    "overdue_board": [GET(page(ok={"staff"}))],
-    "bulk_assign": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
+    "proposals:home": [GET(page())],
+    "members:login": [GET(public()), POST(public(), body={})],
+    "members:logout": [POST(public(), body={})],
+    "proposals:member_workbench": [GET(page(ok={"member", "other_member"}))],
+    "proposals:staff_workbench": [GET(page(ok={"staff"}))],
+    "proposals:reviewer_workbench": [GET(page(ok={"reviewer"}))],
+    "proposals:unit_workbench": [GET(page(ok={"unit", "other_unit"}))],
+    "proposals:leader_workbench": [GET(page(ok={"leader"}))],
+    "proposals:case_list": [GET(page())],
+    "proposals:overdue_board": [GET(page(ok={"staff"}))],
+    "proposals:bulk_assign": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     # Only members draft; staff enter paper proposals on a member's behalf (on_behalf_of).
-    "draft_new": [GET(page()), POST(page(ok={"member", "other_member"}), body=DRAFT_BODY | {"category": "@category"})],
+    "proposals:draft_new": [GET(page()), POST(page(ok={"member", "other_member"}), body=DRAFT_BODY | {"category": "@category"})],
     # The case is past drafting: whoever sees it is sent back to it with a message.
-    "draft_edit": [GET(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE),
+    "proposals:draft_edit": [GET(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE),
                    POST(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE, body=DRAFT_BODY)],
-    **{f"case_action[{name}]": [
+    **{f"proposals:case_action[{name}]": [
         GET(case_page(ok=ACTION_ACTORS[name]), kwargs={**CASE, "name": name},
             query="assignment=@lead" if ACTIONS[name].on_assignment else ""),
         POST(case_page(ok=ACTION_ACTORS[name]), kwargs={**CASE, "name": name},
              body={"assignment": "@lead"} if ACTIONS[name].on_assignment else {}),
     ] for name in WEB_ACTIONS},
-    "case_action[no_such_action]": [GET(case_page(ok=(), seen_but_refused=404), kwargs={**CASE, "name": "no_such_action"})],
+    "proposals:case_action[no_such_action]": [GET(case_page(ok=(), seen_but_refused=404), kwargs={**CASE, "name": "no_such_action"})],
     # The lead unit's reply is already sent (409, shown as a message); others are refused by message too.
-    "reply_draft": [POST(case_page(ok={"unit"}, seen_but_refused=MSG) | {"unit": MSG},
+    "proposals:reply_draft": [POST(case_page(ok={"unit"}, seen_but_refused=MSG) | {"unit": MSG},
                          kwargs={**CASE, "assignment_id": "lead"}, body={"letter": "草稿"})],
-    "case_detail": [GET(case_page(), kwargs=CASE), GET(case_page(ok={"member"}, seen_but_refused=404), kwargs={"pk": "draft"})],
-    "host_search": [GET(case_page(), kwargs=CASE, query="host_q=提案")],
+    "proposals:case_detail": [GET(case_page(), kwargs=CASE), GET(case_page(ok={"member"}, seen_but_refused=404), kwargs={"pk": "draft"})],
+    "proposals:host_search": [GET(case_page(), kwargs=CASE, query="host_q=提案")],
     # Uploading on the page: staff any file; the initiator only before submission, a unit only its
     # reply letter, a leader only evidence (told by a message); no upload right at all: 404.
-    "upload": [POST(case_page(ok={"staff"}, seen_but_refused=404) | {"unit": MSG, "leader": MSG}, kwargs=CASE, body=None)],
-    "download": [GET(case_page(), kwargs={"pk": "attachment"})],
-    "member_search": [GET(page(), query="q=委员")],
-    "public_list": [GET(public())],
-    "public_detail": [GET(public(), kwargs={"pk": "published"}), GET(public() | {r: 404 for r in ROLES}, kwargs=CASE)],
+    "proposals:upload": [POST(case_page(ok={"staff"}, seen_but_refused=404) | {"unit": MSG, "leader": MSG}, kwargs=CASE, body=None)],
+    "proposals:download": [GET(case_page(), kwargs={"pk": "attachment"})],
+    "proposals:member_search": [GET(page(), query="q=委员")],
+    "proposals:public_list": [GET(public())],
+    "proposals:public_detail": [GET(public(), kwargs={"pk": "published"}), GET(public() | {r: 404 for r in ROLES}, kwargs=CASE)],
 }
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from proposals.models import AuditEvent, Case
+from audit.models import AuditEvent
+from proposals.models import Case
 from tests.auth_helpers import login
 from tests.factories import CaseBuilder
 

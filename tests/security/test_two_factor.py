@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from members.models import AdminRole, role_group
-from proposals.models import AuditEvent
+from audit.models import AuditEvent
 from tests.auth_helpers import device_for, totp_now
 from tests.factories import PASSWORD, UserFactory
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def password_step(client, user):
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(reverse("members:login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
     return response
 
@@ -30,7 +30,7 @@ def test_the_working_roles_must_give_a_code_before_any_page(client, world, who):
     user = world.users()[who]
     device_for(user)
     password_step(client, user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("proposals:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("members:otp_verify"))
     assert client.get("/api/cases/").json()["code"] == "otp_required"
 
@@ -40,7 +40,7 @@ def test_the_administrators_must_enrol_when_they_have_no_device(client, world, r
     admin = UserFactory(is_staff=True)
     admin.groups.add(role_group(role))
     password_step(client, admin)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("proposals:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("members:otp_enrol"))
     page = client.get(reverse("members:otp_enrol")).content.decode()
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
@@ -64,7 +64,7 @@ def test_the_right_code_lets_the_user_in_and_a_wrong_one_is_audited(client, worl
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     assert AuditEvent.objects.filter(action="otp_failed", actor=world.staff).exists()
     assert client.post(reverse("members:otp_verify"), {"otp": code_of(device), "next": "/workbench/staff/"}).url == "/workbench/staff/"
-    assert client.get(reverse("staff_workbench")).status_code == 200
+    assert client.get(reverse("proposals:staff_workbench")).status_code == 200
 
 
 def test_a_code_is_accepted_only_once(client, world):
@@ -83,8 +83,8 @@ def test_a_code_is_accepted_only_once(client, world):
 def test_members_and_units_need_no_code_but_may_enrol(client, world, who):
     user = world.users()[who]
     password_step(client, user)
-    assert client.get(reverse("home")).status_code in (200, 302)
-    assert not client.get(reverse("home")).get("Location", "").startswith(reverse("members:otp_enrol"))
+    assert client.get(reverse("proposals:home")).status_code in (200, 302)
+    assert not client.get(reverse("proposals:home")).get("Location", "").startswith(reverse("members:otp_enrol"))
     page = client.get(reverse("members:otp_enrol"))
     assert page.status_code == 200 and "启用双因素登录" in page.content.decode()
 

@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from members.models import Role
-from proposals import clock
-from proposals.models import Notification
+from core import clock
+from notifications.models import Notification
 from tests.factories import CaseBuilder, UserFactory, World, upload
 
 ADMIN_GROUPS = ("sysadmin", "secadmin", "auditor")

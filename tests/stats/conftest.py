@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from members.models import Organisation, Sector, SpecialCommittee
-from proposals import clock, services
+from core import clock
+from proposals import services
 from proposals.models import Kind
 from tests.factories import PASSWORD, CaseBuilder, make_member
 

@@ -7,9 +7,9 @@ import json
 from django.db.models import Q
 
 from members.models import Sector, SpecialCommittee
-from proposals import stats
+from reporting import stats
 from proposals.models import (
-    Assignment, Case, Category, ContactRecord, KeyProposal, Kind, Proposer, Rating, Reply, Status,
+    Assignment, Case, Category, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 from tests.stats.conftest import LATER
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members.models import Session
-from proposals.models import AuditEvent, Case
+from audit.models import AuditEvent
+from proposals.models import Case
 from tests.imports.test_import_catalogue import xlsx
 
 ROWS = [

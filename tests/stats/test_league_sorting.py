@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from proposals import stats
-from proposals.models import AuditEvent
+from reporting import stats
+from audit.models import AuditEvent
 from tests.stats.conftest import LATER
 
 

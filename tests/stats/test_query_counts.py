@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from proposals import clock
+from core import clock
 from tests.factories import CaseBuilder
 from tests.stats.conftest import T0
 

@@ -10,7 +10,7 @@ def _filed(world, n):
 
 def _post(client, cases, units):
     data = {"case": [c.pk for c in cases], "unit_pick": [u for u, _ in units], "role_pick": [r for _, r in units]}
-    return client.post(reverse("bulk_assign"), data)
+    return client.post(reverse("proposals:bulk_assign"), data)
 
 
 def test_it_assigns_several_cases_to_a_lead_and_a_co_unit(client, world):
@@ -49,4 +49,4 @@ def test_it_keeps_the_choices_when_the_units_do_not_form_a_valid_assignment(clie
 
 def test_it_is_refused_to_units(client, world):
     client.force_login(world.unit_user)
-    assert client.get(reverse("bulk_assign")).status_code == 403
+    assert client.get(reverse("proposals:bulk_assign")).status_code == 403

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.urls import reverse
 
-from proposals import clock
+from core import clock
 from tests.factories import CaseBuilder, upload
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def cases(world):
 def test_no_page_two_links_from_the_workbench_fails(client, world, cases, who):
     client.force_login(world.users()[who])
     seen: dict[str, int] = {}
-    frontier = {reverse("home")}
+    frontier = {reverse("proposals:home")}
     with clock.frozen(DAY):
         for _depth in range(3):  # home → workbench, then two levels of links
             next_frontier = set()
@@ -62,7 +62,7 @@ def test_no_page_two_links_from_the_workbench_fails(client, world, cases, who):
 
 
 def test_anonymous_visitors_can_crawl_the_public_pages(client, world, cases):
-    response = client.get(reverse("public_list"))
+    response = client.get(reverse("proposals:public_list"))
     assert response.status_code == 200
     for url in links(response.content.decode(), "/public/"):
         assert client.get(url, follow=True).status_code < 500, url

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post_file(client, case, name, content, purpose="attachment"):
-    return client.post(reverse("upload", args=[case.pk]), {"purpose": purpose, "file": SimpleUploadedFile(name, content)},
+    return client.post(reverse("proposals:upload", args=[case.pk]), {"purpose": purpose, "file": SimpleUploadedFile(name, content)},
                        follow=True)
 
 
@@ -54,7 +54,7 @@ def test_a_download_is_an_attachment_with_nosniff(client, world):
     b = CaseBuilder(world)
     attachment = upload(b.case, world.member)
     client.force_login(world.member2)
-    response = client.get(reverse("download", args=[attachment.pk]))
+    response = client.get(reverse("proposals:download", args=[attachment.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -64,5 +64,5 @@ def test_a_member_who_may_not_see_the_case_cannot_download_or_upload(client, wor
     b = CaseBuilder(world)
     attachment = upload(b.case, world.member)
     client.force_login(world.outsider)
-    assert client.get(reverse("download", args=[attachment.pk])).status_code == 404
-    assert client.post(reverse("upload", args=[b.case.pk]), {"file": SimpleUploadedFile("a.pdf", b"%PDF-")}).status_code == 404
+    assert client.get(reverse("proposals:download", args=[attachment.pk])).status_code == 404
+    assert client.post(reverse("proposals:upload", args=[b.case.pk]), {"file": SimpleUploadedFile("a.pdf", b"%PDF-")}).status_code == 404

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import clock, services
+from core import clock
+from proposals import services
 from tests.factories import CaseBuilder
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,9 @@ def make_cases(world, n):
 
 
 PAGES = [
-    ("member", "member_workbench"), ("member2", "member_workbench"), ("staff", "staff_workbench"),
-    ("reviewer", "reviewer_workbench"), ("unit", "unit_workbench"), ("leader", "leader_workbench"),
-    ("staff", "case_list"), ("reviewer", "case_list"), ("staff", "overdue_board"),
+    ("member", "proposals:member_workbench"), ("member2", "proposals:member_workbench"), ("staff", "proposals:staff_workbench"),
+    ("reviewer", "proposals:reviewer_workbench"), ("unit", "proposals:unit_workbench"), ("leader", "proposals:leader_workbench"),
+    ("staff", "proposals:case_list"), ("reviewer", "proposals:case_list"), ("staff", "proposals:overdue_board"),
 ]
 
 
@@ -49,5 +50,5 @@ def test_the_member_workbench_counts_a_joint_case_once(client, world):
     with clock.frozen(DAY):
         CaseBuilder(world).submitted()
     client.force_login(world.member2)
-    response = client.get(reverse("member_workbench"))
+    response = client.get(reverse("proposals:member_workbench"))
     assert [c["n"] for c in response.context["counts"]] == [1]

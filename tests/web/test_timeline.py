@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from proposals import clock
+from core import clock
 from proposals.views.timeline import proposer_timeline
 from tests.factories import CaseBuilder
 
@@ -47,14 +47,14 @@ def test_a_proposer_sees_only_their_own_ratings(world, rehandled):
 
 def test_the_case_page_never_shows_ips_or_internal_reasons_to_proposers(client, world, rehandled):
     client.force_login(world.member)
-    html = client.get(reverse("case_detail", args=[rehandled.case.pk]), REMOTE_ADDR="10.9.8.7").content.decode()
+    html = client.get(reverse("proposals:case_detail", args=[rehandled.case.pk]), REMOTE_ADDR="10.9.8.7").content.decode()
     assert "内部：" not in html and "10.9.8.7" not in html and "127.0.0.1" not in html
     assert "经研究，列入明年计划。" in html
 
 
 def test_staff_see_the_whole_history_with_internal_steps(client, world, rehandled):
     client.force_login(world.staff)
-    html = client.get(reverse("case_detail", args=[rehandled.case.pk])).content.decode()
+    html = client.get(reverse("proposals:case_detail", args=[rehandled.case.pk])).content.decode()
     assert "退回答复" in html and "办理全过程" in html
 
 
@@ -64,6 +64,6 @@ def test_contact_details_are_shown_to_the_assigned_unit_only(client, world):
     world.member.phone = "13900001111"
     world.member.save()
     client.force_login(world.unit_user)
-    assert "13900001111" in client.get(reverse("case_detail", args=[b.case.pk])).content.decode()
+    assert "13900001111" in client.get(reverse("proposals:case_detail", args=[b.case.pk])).content.decode()
     client.force_login(world.member2)
-    assert "13900001111" not in client.get(reverse("case_detail", args=[b.case.pk])).content.decode()
+    assert "13900001111" not in client.get(reverse("proposals:case_detail", args=[b.case.pk])).content.decode()

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from members import twofactor
 from members.models import User
-from proposals import audit
+from audit import trail as audit
 
 
 class Command(BaseCommand):

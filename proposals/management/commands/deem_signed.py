@@ -11,7 +11,8 @@ import logging
 
 from django.core.management.base import BaseCommand
 
-from proposals import clock, services, settings_registry
+from core import clock
+from proposals import services, settings_registry
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, AssignmentStatus
 from proposals.workflow import IN_HANDLING

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = "通知"
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (notices and outbox rows for workflow actions)

@@ -1,0 +1,473 @@
+"""The statistics of proposal work, defined once (DOMAIN.md "Counting").
+
+``summary(term)`` is what GET /api/stats/summary/ answers and what the dashboard reuses. Rates
+are fractions between 0 and 1, rounded to four places, or None when nothing is counted yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from members.models import Membership, Term
+
+from core import clock
+from proposals.models import (
+    overdue_q,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    ContactRecord,
+    Extension,
+    KeyProposal,
+    Kind,
+    Proposer,
+    Rating,
+    Reply,
+    Satisfaction,
+    Status,
+)
+
+REPLYING = (AssignmentRole.LEAD, AssignmentRole.SEPARATE)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def numbered(term: Term):
+    """Cases that reached filed (took a number) in ``term``: merged-away ones stay, once each."""
+    return Case.objects.filter(term=term, number__isnull=False)
+
+
+def on_time(term: Term, today: dt.date) -> tuple[int, int]:
+    """(accepted by their due date, fell due) over the first round's replies of ``term``."""
+    replying = (Assignment.objects.filter(case__term=term, role__in=REPLYING)
+                .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT))
+    counted = _replying_counts(replying, today)
+    wanted = {k: counted["aggregates"][k] for k in ("replied_on_time", "replies_due")}
+    totals = counted["rows"].order_by().aggregate(**wanted)
+    return totals["replied_on_time"], totals["replies_due"]
+
+
+def satisfaction(term: Term, today: dt.date) -> dict:
+    """Ratings on the reply dimension in each case's latest round; unrated pairs past the window apart."""
+    latest = Rating.objects.filter(case__term=term, round=F("case__round"))
+    counts = Counter(latest.values_list("reply_rating", flat=True))
+    given = sum(counts.values())
+    satisfied = counts[Satisfaction.SATISFIED] + counts[Satisfaction.BASIC]
+    return {
+        "given": given,
+        "satisfied": counts[Satisfaction.SATISFIED],
+        "basic": counts[Satisfaction.BASIC],
+        "unsatisfied": counts[Satisfaction.UNSATISFIED],
+        "unrated_after_window": _unrated_after_window(term, today),
+        "rate": _rate(satisfied, given),
+    }
+
+
+def _unrated_after_window(term: Term, today: dt.date) -> int:
+    """(proposer, replying assignment) pairs of each case's latest round left unrated after its window.
+
+    The same count as summing workflow.ratings_outstanding() over those cases, done in SQL: proposers
+    × accepted replying assignments of the round, minus the ratings given in the round (a rating
+    exists only for such a pair).
+    """
+    from django.db.models import IntegerField, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from proposals import settings_registry
+
+    kinds = [k for k in Kind.values if settings_registry.needs_rating(k)]
+    cases = Case.objects.filter(term=term, kind__in=kinds, rating_deadline__lt=today,
+                                status__in=[Status.REPLIED, Status.CLOSED])
+
+    def count(qs):
+        rows = qs.order_by().values("case").annotate(n=Count("*")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    proposers = Proposer.objects.filter(case=OuterRef("pk")).filter(
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+    assignments = Assignment.objects.filter(case=OuterRef("pk"), role__in=REPLYING, status=AssignmentStatus.ACCEPTED,
+                                            round=OuterRef("round"))
+    ratings = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("round"))
+    total = cases.annotate(np=count(proposers), na=count(assignments), nr=count(ratings)).aggregate(
+        total=Sum(F("np") * F("na") - F("nr")))["total"]
+    return total or 0
+
+
+def _last_accepted_class():
+    return (Reply.objects.filter(assignment=OuterRef("pk"), state=Reply.State.ACCEPTED)
+            .order_by("-decided_at", "-id").values("reply_class")[:1])
+
+
+def reply_classes(term: Term) -> dict[str, int]:
+    """A/B/C of the last accepted reply of each assignment that has one."""
+    from django.db.models import Subquery
+
+    counts = dict(Assignment.objects.filter(case__term=term).annotate(last_class=Subquery(_last_accepted_class()))
+                  .filter(last_class__in=["A", "B", "C"]).order_by().values_list("last_class").annotate(n=Count("id")))
+    return {c: counts.get(c, 0) for c in ("A", "B", "C")}
+
+
+def _by_proposer_field(cases, field: str) -> dict[str, int]:
+    """A case counts once for every sector/committee among its proposers (joint cases in each)."""
+    rows = (
+        Proposer.objects.filter(case__in=cases, **{f"{field}__isnull": False})
+        .filter(~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+        .values_list(f"{field}__name", "case_id").order_by().distinct()
+    )
+    return dict(Counter(name for name, _case in rows))
+
+
+def summary(term: Term, today: dt.date | None = None) -> dict:
+    today = today or clock.today()
+    cases = Case.objects.filter(term=term)
+    filed = numbered(term)
+    proposals_filed = filed.filter(kind=Kind.PROPOSAL).count()
+    suggestions = filed.filter(kind=Kind.SUGGESTION).count()
+    # 立案率: filed proposals over what was submitted as a proposal (converted ones included).
+    submitted = cases.filter(submitted_at__isnull=False).filter(
+        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")).count()
+    replied_assignments = Assignment.objects.filter(
+        case__term=term, role__in=REPLYING, first_accepted_at__isnull=False
+    ).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+    replied_cases = cases.filter(Exists(replied_assignments.filter(case=OuterRef("pk"))))
+    face_to_face = replied_cases.filter(
+        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
+    replied_case_count = replied_cases.count()
+    in_time, fell_due = on_time(term, today)
+    sat = satisfaction(term, today)
+    memberships = Membership.objects.filter(term=term)
+    by_status = dict(cases.exclude(status=Status.DRAFT).values_list("status").annotate(n=Count("id")).order_by())
+    by_category = {
+        (name or "未分类"): n
+        for name, n in filed.values_list("category__name").annotate(n=Count("id")).order_by()
+    }
+    return {
+        "term": {"id": term.pk, "number": term.number, "name": term.name},
+        "proposals_filed": proposals_filed,
+        "suggestions": suggestions,
+        "key_proposals": KeyProposal.objects.filter(case__term=term, state=KeyProposal.State.DESIGNATED).count(),
+        "members": memberships.values("user").distinct().count(),
+        "special_committees": memberships.values("committee").distinct().count(),
+        "handling_units": Assignment.objects.filter(case__term=term)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).values("unit").distinct().count(),
+        "submitted": submitted,
+        "replied": replied_assignments.count(),
+        "replies_due": fell_due,
+        "replies_on_time": in_time,
+        "on_time_reply_rate": _rate(in_time, fell_due),
+        "satisfaction": sat,
+        "satisfaction_rate": sat["rate"],
+        "filing_rate": _rate(proposals_filed, submitted),
+        "cases_replied": replied_case_count,
+        "cases_face_to_face": face_to_face,
+        "face_to_face_rate": _rate(face_to_face, replied_case_count),
+        "by_status": {s: by_status.get(s, 0) for s in Status.values if s != Status.DRAFT},
+        "by_category": by_category,
+        "by_sector": _by_proposer_field(filed, "sector"),
+        "by_committee": _by_proposer_field(filed, "committee"),
+        "reply_classes": reply_classes(term),
+    }
+
+
+# =====================================================================================================
+# Dashboard (issue 5, 统计分析): the same definitions, per term or per session, grouped for charts.
+# Each function takes the scoped cases (``scope(term, session)``) and runs a few aggregate queries
+# (the unit league and ``on_time`` share ``_replying_counts``).
+# =====================================================================================================
+
+from django.db.models import QuerySet  # noqa: E402
+from django.db.models.functions import TruncMonth  # noqa: E402
+
+PROPOSER_TYPES = [
+    ("individual", "个人"),
+    ("joint", "联名"),
+    ("organisation", "党派团体"),
+    ("sector_group", "界别/委员小组"),
+    ("committee", "专委会"),
+]
+
+_LEAGUE_COUNTS = ("assigned", "signed_on_time", "replied", "replies_due", "replied_on_time", "overdue", "A", "B", "C",
+                  "satisfied", "basic", "unsatisfied")
+LEAGUE_SORTS = ("unit", "assigned", "signed_on_time", "replied", "replied_on_time", "on_time_rate", "overdue",
+                "a_share", "b_share", "c_share", "ratings_given", "satisfaction_rate")
+
+
+def scope(term: Term, session=None) -> QuerySet[Case]:
+    cases = Case.objects.filter(term=term)
+    return cases.filter(session=session) if session is not None else cases
+
+
+def _counting_proposers(cases):
+    return Proposer.objects.filter(case__in=cases).filter(
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+
+
+def _named_counts(rows) -> list[dict]:
+    return sorted(({"name": name or "未分类", "count": n} for name, n in rows), key=lambda r: (-r["count"], r["name"]))
+
+
+def by_kind_and_state(cases) -> list[dict]:
+    """Submitted cases (drafts are nobody's business) by state, one column per kind."""
+    from proposals.models import STATUS_LABELS_BY_KIND
+
+    counts = {(k, s): n for k, s, n in cases.exclude(status=Status.DRAFT).values_list("kind", "status")
+              .annotate(n=Count("id")).order_by()}
+    rows = []
+    for status in Status:
+        if status == Status.DRAFT:
+            continue
+        proposal, suggestion = counts.get((Kind.PROPOSAL, status.value), 0), counts.get((Kind.SUGGESTION, status.value), 0)
+        label = status.label
+        if STATUS_LABELS_BY_KIND.get(Kind.SUGGESTION, {}).get(status):
+            label = f"{status.label}（建议：{STATUS_LABELS_BY_KIND[Kind.SUGGESTION][status]}）"
+        rows.append({"status": status.value, "label": label, "proposal": proposal, "suggestion": suggestion,
+                     "total": proposal + suggestion})
+    return rows
+
+
+def by_category(cases) -> list[dict]:
+    filed = cases.filter(number__isnull=False)
+    return _named_counts(filed.values_list("category__name").annotate(n=Count("id")).order_by())
+
+
+def _by_proposer(cases, field: str) -> list[dict]:
+    # A case counts once in each sector/committee of its proposers (DOMAIN.md "Counting").
+    rows = (_counting_proposers(cases.filter(number__isnull=False)).filter(**{f"{field}__isnull": False})
+            .values_list(f"{field}__name").annotate(n=Count("case_id", distinct=True)).order_by())
+    return _named_counts(rows)
+
+
+def by_committee(cases) -> list[dict]:
+    return _by_proposer(cases, "committee")
+
+
+def by_sector(cases) -> list[dict]:
+    return _by_proposer(cases, "sector")
+
+
+def by_proposer_type(cases) -> list[dict]:
+    """Numbered cases by who proposed them: the initiator's collective, or individual vs joint."""
+    filed = cases.filter(number__isnull=False)
+    initiators = Proposer.objects.filter(case__in=filed, role=Proposer.Role.INITIATOR)
+    by_collective = dict(initiators.values_list("collective").annotate(n=Count("case_id", distinct=True)).order_by())
+    cosigned = Proposer.objects.filter(case=OuterRef("case_id"), role=Proposer.Role.COSIGNER,
+                                       confirmation=Proposer.Confirmation.CONFIRMED)
+    joint = initiators.filter(collective="").filter(Exists(cosigned)).values("case_id").distinct().count()
+    C = Proposer.Collective
+    counts = {
+        "individual": by_collective.get(C.NONE, 0) - joint,
+        "joint": joint,
+        "organisation": by_collective.get(C.ORGANISATION, 0),
+        "sector_group": by_collective.get(C.SECTOR, 0) + by_collective.get(C.GROUP, 0),
+        "committee": by_collective.get(C.COMMITTEE, 0),
+    }
+    return [{"type": key, "name": label, "count": counts[key]} for key, label in PROPOSER_TYPES]
+
+
+def _replying_counts(assignments, today: dt.date) -> dict:
+    """The per-assignment tests of the league as SQL aggregates (one pass, no rows in Python).
+
+    A replying assignment's first-round due date is its due date in round 1, else the original one
+    moved by the latest approved extension (re-handling moves due_date); dates are local (Asia/Shanghai).
+    """
+    from django.db.models import Case as SqlCase, DateField, Max, OuterRef, Subquery, When
+    from django.db.models.functions import Coalesce, TruncDate
+
+    extended = (Extension.objects.filter(assignment=OuterRef("pk"), state=Extension.State.APPROVED)
+                .order_by().values("assignment").annotate(m=Max("requested_due")).values("m"))
+    first_due = SqlCase(When(round=1, then=F("due_date")),
+                        default=Coalesce(Subquery(extended, output_field=DateField()), F("original_due_date")),
+                        output_field=DateField())
+    accepted = Q(first_accepted_at__isnull=False)
+    replying = Q(role__in=REPLYING)
+    last_class = _last_accepted_class()
+    rows = assignments.annotate(
+        first_due=first_due, signed_day=TruncDate("signed_at", tzinfo=clock.LOCAL),
+        accepted_day=TruncDate("first_accepted_at", tzinfo=clock.LOCAL), last_class=Subquery(last_class),
+    )
+    return dict(
+        rows=rows,
+        aggregates=dict(
+            assigned=Count("id"),
+            signed_on_time=Count("id", filter=Q(signed_at__isnull=False, deemed_signed=False,
+                                                 signed_day__lte=F("return_deadline"))),
+            replied=Count("id", filter=replying & accepted),
+            replies_due=Count("id", filter=replying & (accepted | Q(first_due__lt=today))),
+            replied_on_time=Count("id", filter=replying & accepted & Q(accepted_day__lte=F("first_due"))),
+            overdue=Count("id", filter=replying & overdue_q(today)),
+            # Split by the last class in the GROUP BY instead (the subquery runs once per row there).
+            replying=Count("id", filter=replying),
+        ),
+    )
+
+
+def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", descending: bool = True) -> dict:
+    """承办单位办理情况: one row per unit with live assignments in scope, plus a totals row.
+
+    assigned — live assignments (any role); signed_on_time — signed by the unit itself within
+    its return window (deemed signatures are not on time); replied / replied_on_time — first-round
+    replies of lead and separate units, as ``on_time``; overdue — replying assignments still
+    without a reply whose due date has passed; A/B/C — class of the last accepted reply;
+    ratings — the reply dimension in each case's latest round. Counted in SQL, grouped by unit.
+    """
+    today = today or clock.today()
+    live = Assignment.objects.filter(case__in=cases).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+    counted = _replying_counts(live, today)
+    rows: dict[int, dict] = {}
+
+    def row(unit_id: int, name: str) -> dict:
+        if unit_id not in rows:
+            rows[unit_id] = {"unit_id": unit_id, "unit": name, **dict.fromkeys(_LEAGUE_COUNTS, 0)}
+        return rows[unit_id]
+
+    grouped = counted["rows"].order_by().values("unit_id", "unit__name", "last_class").annotate(**counted["aggregates"])
+    for values in grouped:  # one row per unit and class of its last accepted reply
+        r = row(values["unit_id"], values["unit__name"])
+        for key in counted["aggregates"]:
+            if key in r:
+                r[key] += values[key]
+        if values["last_class"] in ("A", "B", "C"):
+            r[values["last_class"]] += values["replying"]
+    ratings = (Rating.objects.filter(case__in=cases, round=F("case__round"))
+               .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
+               .annotate(n=Count("id")).order_by())
+    for unit_id, name, value, n in ratings:
+        row(unit_id, name)[value] += n
+    league = [_league_rates(r) for r in rows.values()]
+    totals = _league_rates({"unit_id": None, "unit": "合计", **{k: sum(r[k] for r in league) for k in _LEAGUE_COUNTS}})
+    key = sort if sort in LEAGUE_SORTS else "assigned"
+    league.sort(key=lambda r: r["unit"])  # ties keep the unit's name order
+    if key == "unit":
+        league.sort(key=lambda r: r["unit"], reverse=descending)
+    else:
+        # None (nothing to rate yet) always goes last, whichever the direction.
+        league.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
+    return {"rows": league, "totals": totals, "sort": key, "descending": descending}
+
+
+def _league_rates(r: dict) -> dict:
+    r = dict(r)
+    classified = r["A"] + r["B"] + r["C"]
+    r["a_share"], r["b_share"], r["c_share"] = (_rate(r[c], classified) for c in "ABC")
+    r["on_time_rate"] = _rate(r["replied_on_time"], r["replies_due"])
+    r["ratings_given"] = r["satisfied"] + r["basic"] + r["unsatisfied"]
+    r["satisfaction_rate"] = _rate(r["satisfied"] + r["basic"], r["ratings_given"])
+    return r
+
+
+def monthly_trend(cases) -> list[dict]:
+    """Per calendar month (local time): cases submitted, numbered, replies accepted, closed."""
+    series: dict[str, dict] = {}
+
+    def add(name: str, rows) -> None:
+        for month, n in rows:
+            if month is None:
+                continue
+            key = f"{month:%Y-%m}"
+            series.setdefault(key, {"month": key, "submitted": 0, "filed": 0, "replied": 0, "closed": 0})[name] += n
+
+    for name, field in (("submitted", "submitted_at"), ("filed", "filed_at"), ("closed", "closed_at")):
+        add(name, cases.filter(**{f"{field}__isnull": False}).annotate(m=TruncMonth(field))
+            .values_list("m").annotate(n=Count("id")).order_by())
+    add("replied", Assignment.objects.filter(case__in=cases, role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).annotate(m=TruncMonth("first_accepted_at"))
+        .values_list("m").annotate(n=Count("id")).order_by())
+    return [series[k] for k in sorted(series)]
+
+
+def key_progress(cases) -> list[dict]:
+    """Designated key proposals: state, units, leaders, supervision activities, replies accepted."""
+    from django.db.models import Prefetch
+
+    keys = (KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED)
+            .select_related("case__session")
+            .annotate(activities_n=Count("activities", distinct=True))
+            .prefetch_related("leaders",
+                              Prefetch("case__assignments", queryset=Assignment.objects.select_related("unit")
+                                       .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("id")))
+            .order_by("case__session__opens", "case__number"))
+    out = []
+    for key in keys:
+        case = key.case
+        replying = [a for a in case.assignments.all() if a.role in REPLYING]
+        out.append({
+            "case_id": case.pk, "number": case.display_number, "title": case.title, "status": case.status,
+            "status_label": case.status_label,
+            "units": "、".join(a.unit.name for a in case.assignments.all()),
+            "leaders": "、".join(u.display_name for u in key.leaders.all()),
+            "activities": key.activities_n,
+            "replies_accepted": sum(1 for a in replying if a.first_accepted_at is not None),
+            "replies_expected": len(replying),
+        })
+    return out
+
+
+def scoped_rates(cases, league_totals: dict) -> dict:
+    """Headline figures for a session: the ``summary`` definitions over the scoped cases; the
+    reply figures are the league's totals, so the two can never disagree."""
+    filed = cases.filter(number__isnull=False)
+    proposals_filed = filed.filter(kind=Kind.PROPOSAL).count()
+    submitted = cases.filter(submitted_at__isnull=False).filter(
+        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")).count()
+    replied_cases = cases.filter(Exists(Assignment.objects.filter(
+        case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
+    replied_case_count = replied_cases.count()
+    face_to_face = replied_cases.filter(
+        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
+    t = league_totals
+    return {
+        "proposals_filed": proposals_filed,
+        "suggestions": filed.filter(kind=Kind.SUGGESTION).count(),
+        "key_proposals": KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED).count(),
+        "submitted": submitted,
+        "filing_rate": _rate(proposals_filed, submitted),
+        "replied": t["replied"],
+        "replies_due": t["replies_due"],
+        "replies_on_time": t["replied_on_time"],
+        "on_time_reply_rate": t["on_time_rate"],
+        "satisfaction_rate": t["satisfaction_rate"],
+        "cases_replied": replied_case_count,
+        "cases_face_to_face": face_to_face,
+        "face_to_face_rate": _rate(face_to_face, replied_case_count),
+        "reply_classes": {c: t[c] for c in "ABC"},
+    }
+
+
+HEADLINE_KEYS = ("proposals_filed", "suggestions", "key_proposals", "submitted", "filing_rate", "replied",
+                 "replies_due", "replies_on_time", "on_time_reply_rate", "satisfaction_rate", "cases_replied",
+                 "cases_face_to_face", "face_to_face_rate", "reply_classes")
+
+
+def dashboard(term: Term, session=None, today: dt.date | None = None, sort: str = "assigned",
+              descending: bool = True) -> dict:
+    """Everything the 统计分析 page shows. Per term the headline is ``summary`` itself."""
+    today = today or clock.today()
+    cases = scope(term, session)
+    league = unit_league(cases, today, sort, descending)
+    if session is None:
+        full = summary(term, today)
+        headline = {k: full[k] for k in HEADLINE_KEYS}
+        headline["unrated_after_window"] = full["satisfaction"]["unrated_after_window"]
+    else:
+        headline = scoped_rates(cases, league["totals"])
+    return {
+        "term": {"id": term.pk, "name": term.name},
+        "session": {"id": session.pk, "name": session.name} if session is not None else None,
+        "today": today.isoformat(),
+        "headline": headline,
+        "by_kind_and_state": by_kind_and_state(cases),
+        "by_category": by_category(cases),
+        "by_committee": by_committee(cases),
+        "by_sector": by_sector(cases),
+        "by_proposer_type": by_proposer_type(cases),
+        "league": league,
+        "monthly_trend": monthly_trend(cases),
+        "key_progress": key_progress(cases),
+    }

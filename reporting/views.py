@@ -1,0 +1,170 @@
+"""统计分析 and downloads: the dashboard and its league table, a case's Word documents and print view,
+and the Excel exports.
+
+Thin views: who may look is ``access.can_view_statistics`` / ``can_export``; every number comes from
+``reporting.stats``; the case comes through ``access.get_case_or_404`` (another unit's case is a 404),
+lists through ``access.visible_cases``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core import clock
+from members.models import Session, Term
+from proposals.filters import filter_cases
+from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
+
+from reporting import documents, exports, stats
+
+LEAGUE_HEADERS = [
+    ("unit", "承办单位"), ("assigned", "交办件数"), ("signed_on_time", "按时签收"), ("replied", "已答复"),
+    ("replied_on_time", "按时答复"), ("on_time_rate", "按时答复率"), ("overdue", "逾期未复"),
+    ("a_share", "A类占比"), ("b_share", "B类占比"), ("c_share", "C类占比"), ("ratings_given", "评价数"),
+    ("satisfaction_rate", "满意率"),
+]
+
+
+def _scope(request: HttpRequest) -> tuple[Term | None, Session | None]:
+    """?term= (default: the current term) and ?session= (must belong to that term; else all sessions)."""
+    term_id, session_id = request.GET.get("term", ""), request.GET.get("session", "")
+    term = Term.objects.filter(pk=term_id).first() if term_id.isdigit() else None
+    term = term or Term.current() or Term.objects.order_by("-number").first()
+    session = None
+    if term and session_id.isdigit():
+        session = Session.objects.filter(pk=session_id, term=term).first()
+    return term, session
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    sort = request.GET.get("sort", "assigned")
+    return (sort if sort in stats.LEAGUE_SORTS else "assigned"), request.GET.get("order") != "asc"
+
+
+def _scope_query(term: Term | None, session: Session | None) -> dict[str, int]:
+    return {k: v.pk for k, v in (("term", term), ("session", session)) if v is not None}
+
+
+def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
+    """Each column header links to the league sorted by it; the current column's link flips the order."""
+    headers = []
+    for key, label in LEAGUE_HEADERS:
+        current = key == sort
+        # Names read naturally A→Z; numbers read best largest first.
+        order = ("asc" if descending else "desc") if current else ("asc" if key == "unit" else "desc")
+        query = urlencode({**_scope_query(term, session), "sort": key, "order": order})
+        headers.append({"key": key, "label": label, "url": f"?{query}#league", "current": current,
+                        "aria_sort": ("descending" if descending else "ascending") if current else "none"})
+    return headers
+
+
+def _cached_dashboard(term, session, sort: str, descending: bool) -> dict:
+    """The dashboard's numbers, recomputed only when something was recorded since (every change of a
+    case writes an audit event, so the newest sequence number is an exact version), or the day changes."""
+    from django.core.cache import cache
+
+    from core import clock
+    from audit.models import AuditEvent
+
+    last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    key = f"stats:dashboard:{term.pk}:{session.pk if session else 0}:{sort}:{int(descending)}:{clock.today()}:{last_seq}"
+    data = cache.get(key)
+    if data is None:
+        data = stats.dashboard(term, session, sort=sort, descending=descending)
+        cache.set(key, data, 600)
+    return data
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not can_view_statistics(request.user):
+        raise PermissionDenied("统计分析仅供提案委、审查和督办领导查看。")
+    term, session = _scope(request)
+    sort, descending = _sort(request)
+    context = {"term": term, "session": session, "terms": Term.objects.all(),
+               "sessions": Session.objects.filter(term=term) if term else Session.objects.none()}
+    if term is not None:
+        data = _cached_dashboard(term, session, sort, descending)
+        context.update(data=data, headers=_league_headers(term, session, sort, descending),
+                       export_query=urlencode({**_scope_query(term, session), "sort": sort,
+                                               "order": "desc" if descending else "asc"}),
+                       can_export=can_export(request.user), can_import=is_staff(request.user))
+    return render(request, "stats/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def league_xlsx(request: HttpRequest) -> HttpResponse:
+    if not (can_view_statistics(request.user) and can_export(request.user)):
+        raise PermissionDenied("只有提案委、审查和督办领导可以导出。")
+    term, session = _scope(request)
+    if term is None:
+        raise PermissionDenied("尚无届次，无可导出的数据。")
+    sort, descending = _sort(request)
+    league = stats.unit_league(stats.scope(term, session), sort=sort, descending=descending)
+    filters = {**_scope_query(term, session), "sort": sort, "descending": descending}
+    return exports.export_unit_league(request.user, league["rows"], filters=filters)
+
+
+# --- Documents and exports -----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    if kind not in documents.CASE_DOCUMENTS:
+        raise Http404("没有这种文书。")
+    content = documents.case_document(kind, case)
+    return documents.docx_response(request.user, content, kind=kind, case=case,
+                                   filename_stem=documents.document_filename(kind, case))
+
+
+@require_GET
+@login_required
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return documents.print_html(request.user, get_case_or_404(request.user, pk))
+
+
+def _exporter(request: HttpRequest) -> None:
+    if not can_export(request.user):
+        raise PermissionDenied("只有提案委、审查和督办领导可以导出。")
+
+
+def _filtered_export(request: HttpRequest, export) -> HttpResponse:
+    """The user's visible cases under the list's filters, written by ``export``."""
+    _exporter(request)
+    cases, applied = filter_cases(visible_cases(request.user), request.GET)
+    return export(request.user, cases, filters=applied)
+
+
+@require_GET
+@login_required
+def catalogue_xlsx(request: HttpRequest) -> HttpResponse:
+    return _filtered_export(request, exports.export_catalogue)
+
+
+@require_GET
+@login_required
+def cases_xlsx(request: HttpRequest) -> HttpResponse:
+    return _filtered_export(request, exports.export_cases)
+
+
+@require_GET
+@login_required
+def key_catalogue_docx(request: HttpRequest) -> HttpResponse:
+    _exporter(request)
+    year = request.GET.get("year", "")
+    if not year.isdigit():
+        year = str(clock.today().year)
+    keys = documents.key_proposals_of_year(visible_cases(request.user), int(year))
+    content = documents.key_catalogue(int(year), keys)
+    return documents.docx_response(request.user, content, kind="key_catalogue",
+                                   filename_stem=f"{year}年度重点提案目录", data={"year": int(year)})
