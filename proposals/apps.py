@@ -9,4 +9,5 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from . import checks, signals  # noqa: F401  (registers deployment checks and cache invalidation)
         from . import notifications  # noqa: F401  (notices and outbox rows for workflow actions)
+        from . import sms_templates  # noqa: F401  (registers the SMS configuration check)
         from .api import tokens  # noqa: F401  (revokes API tokens on a password change or deactivation)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 
 from members.models import User
 
-from . import clock, notifications, outbox, settings_registry, workdays
+from . import clock, notifications, outbox, settings_registry, sms_templates, workdays
 from .models import Assignment, AssignmentRole, AssignmentStatus, Case, Reminder, Status
 from .workflow import IN_HANDLING, REPLYING_ROLES, ratings_outstanding
 
@@ -131,7 +131,8 @@ def send(today: dt.date | None = None) -> list[str]:
                 # The claim: a concurrent run inserting the same key waits for us, then fails here.
                 Reminder.objects.create(key=due.key, kind=due.kind, case=due.case, due=due.deadline, created_at=clock.now())
                 ids = notifications.write(users, kind="reminder", case=due.case, title=due.title,
-                                          link=notifications.case_link(due.case.pk), key=f"rem:{due.key}")
+                                          link=notifications.case_link(due.case.pk), key=f"rem:{due.key}",
+                                          sms_params=sms_templates.params_for_reminder(due))
                 outbox.deliver_after_commit(ids)
         except IntegrityError:
             continue
