@@ -87,7 +87,7 @@ RESULTS = {
     "cosign": "确认附议", "decline_cosign": "谢绝附议",
     "return_for_revision": "退回修改", "file": "已立案", "convert_to_suggestion": "转为建议",
     "merge": "已并案", "reject": "不予立案",
-    "assign": "已交办贵单位", "reassign": "已改派交办贵单位",
+    "assign": "已交办贵单位", "reassign": "已改派至贵单位",
     "request_return": "待审批", "approve_return": "已同意", "refuse_return": "不同意，请签收",
     "request_extension": "待审批", "approve_extension": "已批准", "refuse_extension": "未获批准",
     "return_reply": "被退回", "accept_reply": "类别已调整",
