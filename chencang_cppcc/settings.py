@@ -227,11 +227,39 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "陈仓区政协提案
 SMS_API_URL = os.environ.get("SMS_API_URL", "")
 SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
 SMS_SIGN = os.environ.get("SMS_SIGN", "陈仓区政协")
+# SMS_PROVIDER picks a gateway (README "短信网关"): aliyun (阿里云短信 dysmsapi), tencent (腾讯云短信),
+# console (print, the default under DEBUG). SMS_BACKEND (a dotted class path) overrides it.
+SMS_PROVIDERS = {
+    "aliyun": "notifications.sms_aliyun.AliyunSMSBackend",
+    "tencent": "notifications.sms_tencent.TencentSMSBackend",
+    "console": "notifications.sms.ConsoleSMSBackend",
+    "http": "notifications.sms.HttpSMSBackend",
+}
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
     "notifications.sms.LocmemSMSBackend" if env_bool("TESTING")
+    else SMS_PROVIDERS[os.environ["SMS_PROVIDER"]] if os.environ.get("SMS_PROVIDER") in SMS_PROVIDERS
     else "notifications.sms.HttpSMSBackend" if SMS_API_URL else "notifications.sms.ConsoleSMSBackend",
 )
+# The code the provider gave each registered template, per kind of event: SMS_TEMPLATE_ASSIGNED=SMS_480125031
+# (Alibaba Cloud) or =2150123 (Tencent Cloud). The texts to register: proposals/sms_templates.py, README.
+# Credentials are never settings: the backends read them from the environment (ALIBABA_CLOUD_ACCESS_KEY_ID /
+# ALIBABA_CLOUD_ACCESS_KEY_SECRET, TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY) when they send.
+SMS_TEMPLATES = {
+    name[len("SMS_TEMPLATE_"):].lower(): value.strip()
+    for name, value in os.environ.items() if name.startswith("SMS_TEMPLATE_") and value.strip()
+}
+# The longest message allowed, signature included (70 characters: one billed message; a longer one is
+# sent as several). Checked against the templates when the site starts (manage.py check).
+SMS_MAX_LENGTH = int(os.environ.get("SMS_MAX_LENGTH", 70))
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_ALIYUN_REGION = os.environ.get("SMS_ALIYUN_REGION", "cn-hangzhou")
+SMS_ALIYUN_PROTOCOL = os.environ.get("SMS_ALIYUN_PROTOCOL", "https")
+SMS_TENCENT_APP_ID = os.environ.get("SMS_TENCENT_APP_ID", "")  # SmsSdkAppId of the SMS application
+SMS_TENCENT_REGION = os.environ.get("SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_ENDPOINT = os.environ.get("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
+SMS_TENCENT_PROTOCOL = os.environ.get("SMS_TENCENT_PROTOCOL", "https")
+SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", 10))
 # Send the just-written messages right after the action commits (cron's deliver_outbox is the
 # safety net). Off in tests, which call deliver_outbox themselves, unless a test turns it on.
 OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", not env_bool("TESTING"))

@@ -258,9 +258,11 @@ class Seeder:
                                 "区政协提案委员会", phones, is_staff=True) for i in range(2)]
         gov_leader = self._user("ld05", self._name(used_names), "陈仓区人民政府副区长", phones)
         members = [u for u, _ in rows]
+        _demo_emails(members + staff + reviewers + [gov_leader])
         User.objects.bulk_create(members + staff + reviewers + [gov_leader])
         if demo:
             admin = self._user("admin", "系统管理员", "区政协办公室", phones, is_staff=True, is_superuser=True)
+            _demo_emails([admin])
             admin.save()
         self.members, self.staff, self.reviewers = members, staff, reviewers
         self.member_by_id = {u.pk: u for u in members}
@@ -311,6 +313,7 @@ class Seeder:
             elif self.demo_logins and unit.name == N.DEMO_UNIT2:
                 username = "unit2"
             contacts.append(self._user(username, self._name(used_names), f"{unit.name}办公室", phones))
+        _demo_emails(contacts)
         User.objects.bulk_create(contacts)
         self._grant(contacts, Role.UNIT)
         Unit.contacts.through.objects.bulk_create(
@@ -846,3 +849,9 @@ class Seeder:
             user.save(update_fields=["password"])
         # 2FA + 三员 demo logins (issue 7)
         ensure_demo_totp(User.objects.filter(is_active=True), password=PASSWORD)
+
+
+def _demo_emails(users) -> None:
+    """Every demo person gets a mailbox on the reserved example.cn domain (so the e-mail channel is exercised)."""
+    for user in users:
+        user.email = f"{user.username}@example.cn"

@@ -26,7 +26,7 @@ ADMINS = [
 def ensure_demo_admins(password: str) -> list[User]:
     users = []
     for username, name, role in ADMINS:
-        user, _ = User.objects.get_or_create(username=username, defaults={"name": name, "is_staff": True})
+        user, _ = User.objects.get_or_create(username=username, defaults={"name": name, "is_staff": True, "email": f"{username}@example.cn"})
         user.set_password(password)
         user.save()
         user.groups.add(role_group(role))

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from .admin_roles import SYS, admin_roles_of
 from .signals import check_admin_roles
+from .validators import normalize_mobile
 
 from .models import (
     MemberGroup, Membership, Organisation, PartyBranch, Sector, Session, SpecialCommittee, Term, Unit, User,
@@ -30,6 +31,10 @@ class PasswordSetForm(AdminPasswordChangeForm):
 
 
 class UserForm(UserChangeForm):
+    def clean_phone(self):
+        # '+86 139-1700-0001' is kept as 13917000001; the model field's validator then checks it.
+        return normalize_mobile(self.cleaned_data.get("phone", ""))
+
     def clean(self):
         cleaned = super().clean()
         if "groups" in cleaned:  # 三员分立: no account holds two of the three administrator roles

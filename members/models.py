@@ -12,6 +12,8 @@ from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 from django.db.models import Q
 
+from .validators import validate_mobile
+
 
 class Role(models.TextChoices):
     """The roles of DOMAIN.md. Each is a Django group of the same name (created by migration)."""
@@ -39,7 +41,8 @@ class UserManager(AuthUserManager):
 
 class User(AbstractUser):
     name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=30, blank=True)
+    phone = models.CharField("手机号码", max_length=30, blank=True, validators=[validate_mobile],
+                             help_text="中国大陆 11 位手机号码，用于短信通知。")
     address = models.CharField("通讯地址", max_length=200, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=200, blank=True)
     # Account security (members.passwords, members.signals): expiry, administrator-issued

@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (notices and outbox rows for workflow actions)
+        from . import checks, rules  # noqa: F401  (notices and outbox rows; the SMS configuration check)

@@ -30,6 +30,10 @@ class OutboxMessage(models.Model):
     address = models.CharField("地址/号码", max_length=200)
     subject = models.CharField("标题", max_length=200, blank=True)
     body = models.TextField("内容")
+    # SMS through a template gateway (notifications.sms_templates): the kind of event whose registered
+    # template is sent, and its parameters; ``body`` keeps the rendered text for the outbox page.
+    template = models.CharField("短信模板", max_length=40, blank=True)
+    params = models.JSONField("模板参数", default=dict, blank=True)
     dedupe_key = models.CharField("去重键", max_length=200, null=True, blank=True, unique=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)

@@ -79,6 +79,9 @@ def claim(limit: int = 100, ids: list[int] | None = None) -> tuple[str, list[Out
 def send_one(message: OutboxMessage) -> None:
     if message.channel == OutboxMessage.Channel.EMAIL:
         EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.address]).send()
+    elif message.template:
+        sms.get_backend().send_template(message.address, message.template, message.params or {}, message.body,
+                                        ref=str(message.pk))
     else:
         sms.get_backend().send(message.address, message.body)
 
@@ -91,7 +94,8 @@ def _finish(message: OutboxMessage, worker: str, report: Report, error: Exceptio
         report.sent.append(message.pk)
         return
     text = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8):
+    # A gateway's "no retry can mend this" (invalid number, template not approved) gives up at once.
+    if isinstance(error, sms.SMSGiveUp) or message.attempts >= getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8):
         mine.update(state=State.FAILED, last_error=text)
         report.failed.append(message.pk)
     else:

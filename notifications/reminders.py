@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from members.models import User
 
 from core import clock
-from notifications import rules as notifications, outbox
+from notifications import outbox, sms_templates
+from notifications import rules as notifications
 from proposals import settings_registry, workdays
 from proposals.models import Assignment, AssignmentRole, AssignmentStatus, Case, Status
 from notifications.models import Reminder
@@ -134,7 +135,8 @@ def send(today: dt.date | None = None) -> list[str]:
                 # The claim: a concurrent run inserting the same key waits for us, then fails here.
                 Reminder.objects.create(key=due.key, kind=due.kind, case=due.case, due=due.deadline, created_at=clock.now())
                 ids = notifications.write(users, kind="reminder", case=due.case, title=due.title,
-                                          link=notifications.case_link(due.case.pk), key=f"rem:{due.key}")
+                                          link=notifications.case_link(due.case.pk), key=f"rem:{due.key}",
+                                          sms_params=sms_templates.params_for_reminder(due))
                 outbox.deliver_after_commit(ids)
         except IntegrityError:
             continue

@@ -27,9 +27,10 @@ from django.urls import NoReverseMatch, reverse
 
 from members.models import Role, User
 
+from members.validators import is_mobile
 from audit import trail as audit_trail
 from core import clock
-from notifications import outbox
+from notifications import outbox, sms, sms_templates
 from proposals import services, settings_registry
 from proposals.models import (
     Assignment,
@@ -300,12 +301,20 @@ def _email_body(user: User, title: str, body: str, link: str) -> str:
     return "\n".join(lines)
 
 
+def sms_available(kind: str) -> bool:
+    """Whether notices of this kind can go out by SMS with the configured backend and templates."""
+    return kind in sms_templates.TEMPLATES and sms.backend_class().available(kind)
+
+
 def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, body: str = "", link: str = "",
-          key: str) -> list[int]:
+          key: str, sms_params: dict | None = None) -> list[int]:
     """In-app notices for ``users`` plus their chosen email/SMS copies; returns the outbox ids.
 
     ``key`` identifies this notice (event, rule, assignment): with the user and the channel it
-    is the outbox row's dedupe key, so the same notice is never queued twice.
+    is the outbox row's dedupe key, so the same notice is never queued twice. An SMS is the
+    kind's registered template (notifications.sms_templates) with ``sms_params`` (by default the
+    case's 案由); it is queued only to a valid mainland mobile number and only when the kind's
+    template can be sent (a gateway needs its code).
     """
     users = list({u.pk: u for u in users}.values())
     if not users:
@@ -317,6 +326,12 @@ def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, bo
     ])
     forget_unread(u.pk for u in users)
     wanted = channels(users, kind)
+    template = sms_templates.TEMPLATES.get(kind)
+    can_text = sms_available(kind)
+    if can_text:
+        if sms_params is None:
+            sms_params = {"title": sms_templates.short(getattr(case, "title", ""), "title")}
+        sms_params = {name: sms_params.get(name, "") for name in template.params}
     messages = []
     for u in users:
         email, text = wanted[u.pk]
@@ -325,11 +340,11 @@ def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, bo
                 channel=OutboxMessage.Channel.EMAIL, recipient=u, address=u.email, subject=title,
                 body=_email_body(u, title, body, link), dedupe_key=f"{key}:{u.pk}:email"[:200],
                 next_attempt_at=now, created_at=now))
-        if text and u.phone:
+        if text and can_text and is_mobile(u.phone):
             messages.append(OutboxMessage(
                 channel=OutboxMessage.Channel.SMS, recipient=u, address=u.phone, subject=title,
-                body=f"{title}。请登录提案管理系统查看。", dedupe_key=f"{key}:{u.pk}:sms"[:200],
-                next_attempt_at=now, created_at=now))
+                body=template.render(sms_params), template=kind, params=sms_params,
+                dedupe_key=f"{key}:{u.pk}:sms"[:200], next_attempt_at=now, created_at=now))
     if not messages:
         return []
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
@@ -358,7 +373,8 @@ def dispatch(h: Happening) -> list[int]:
                     users.append(user)
             ids += write(users, kind=rule.kind, case=h.case, title=rule.title(target), body=rule.body(target),
                          link=case_link(h.case.pk) + rule.anchor,
-                         key=f"ev:{h.event_id}:{index}:{assignment_id}")
+                         key=f"ev:{h.event_id}:{index}:{assignment_id}",
+                         sms_params=sms_templates.params_for_rule(rule.kind, h.action, rule, h.case))
     return ids
 
 

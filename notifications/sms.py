@@ -2,11 +2,16 @@
 
 - ``ConsoleSMSBackend`` (development): writes each message to stdout.
 - ``LocmemSMSBackend`` (tests): appends to the module-level ``outbox`` list.
-- ``HttpSMSBackend`` (production): the provider's HTTP API, see its docstring.
+- ``HttpSMSBackend``: a generic free-text HTTP gateway, see its docstring.
+- ``notifications.sms_aliyun.AliyunSMSBackend``, ``notifications.sms_tencent.TencentSMSBackend``
+  (production): the template gateways offices use, through the providers' official SDKs.
 
-A backend has one method, ``send(phone, text)``; it raises on failure so that the outbox
-retries with backoff (notifications.outbox). Phone numbers come from ``User.phone`` (members and
-unit contacts alike).
+A backend has ``send_template(phone, template, params, text, ref)`` (the kind of event whose
+registered template is sent, its parameters, the rendered text and the outbox id); the free-text
+backends fall back to ``send(phone, text)``. It raises ``SMSError`` on a failure worth retrying
+(the outbox backs off and tries again) and ``SMSGiveUp`` on one that no retry can mend (an
+invalid number, a template not approved): the outbox marks that message failed at once. Phone
+numbers come from ``User.phone`` (members and unit contacts alike).
 """
 
 from __future__ import annotations
@@ -22,13 +27,19 @@ from django.utils.module_loading import import_string
 
 
 class SMSError(Exception):
-    pass
+    """A failure worth retrying later (rate limited, network, provider busy)."""
+
+
+class SMSGiveUp(SMSError):
+    """A failure no retry mends (invalid number, template or signature not approved, bad credentials)."""
 
 
 @dataclass(frozen=True)
 class SMS:
     phone: str
     text: str
+    template: str = ""
+    params: tuple = ()
 
 
 # The locmem backend's messages; tests empty it between tests.
@@ -36,19 +47,47 @@ outbox: list[SMS] = []
 
 
 class BaseSMSBackend:
+    provider = ""  # a template gateway ("aliyun", "tencent"): only registered templates can be sent
+    label = "短信"
+    credential_env: tuple[str, ...] = ()
+    max_length_cap: int | None = None
+
     def send(self, phone: str, text: str) -> None:
         raise NotImplementedError
 
+    def send_template(self, phone: str, template: str, params: dict, text: str, ref: str = "") -> None:
+        self.send(phone, text)
+
+    @classmethod
+    def available(cls, kind: str) -> bool:
+        """Whether a notice of this kind can go out by SMS (a gateway needs its template's code)."""
+        if not cls.provider:
+            return True
+        from .sms_templates import code_for
+
+        return bool(code_for(kind))
+
 
 class ConsoleSMSBackend(BaseSMSBackend):
+    label = "控制台（开发用，不真正发送）"
+
+    def send_template(self, phone: str, template: str, params: dict, text: str, ref: str = "") -> None:
+        sys.stdout.write(f"[短信 模板 {template} 参数 {json.dumps(params, ensure_ascii=False)}] {phone}: {_signed(text)}\n")
+        sys.stdout.flush()
+
     def send(self, phone: str, text: str) -> None:
         sys.stdout.write(f"[短信] {phone}: {_signed(text)}\n")
         sys.stdout.flush()
 
 
 class LocmemSMSBackend(BaseSMSBackend):
+    label = "内存（测试用）"
+
     def send(self, phone: str, text: str) -> None:
         outbox.append(SMS(phone, _signed(text)))
+
+    def send_template(self, phone: str, template: str, params: dict, text: str, ref: str = "") -> None:
+        outbox.append(SMS(phone, _signed(text), template, tuple(sorted(params.items()))))
 
 
 class HttpSMSBackend(BaseSMSBackend):
@@ -104,5 +143,9 @@ def _signed(text: str) -> str:
     return f"【{sign}】{text}" if sign else text
 
 
+def backend_class() -> type[BaseSMSBackend]:
+    return import_string(getattr(settings, "SMS_BACKEND", "notifications.sms.ConsoleSMSBackend"))
+
+
 def get_backend() -> BaseSMSBackend:
-    return import_string(getattr(settings, "SMS_BACKEND", "notifications.sms.ConsoleSMSBackend"))()
+    return backend_class()()

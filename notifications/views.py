@@ -15,7 +15,7 @@ from core import clock
 from core.http import safe_next
 from proposals.access import is_staff
 from notifications.models import Notification, NotificationPreference, OutboxMessage
-from notifications.rules import EVENT_KINDS, channels, forget_unread, passive
+from notifications.rules import EVENT_KINDS, channels, forget_unread, passive, sms_available
 
 
 def _next_or_list(request: HttpRequest, target: str = "") -> HttpResponse:
@@ -72,8 +72,33 @@ def preferences(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, "通知方式已保存。")
         return redirect("notifications:preferences")
-    rows = [(kind, *channels([user], kind.key)[user.pk]) for kind in EVENT_KINDS.values()]
-    return render(request, "notifications/preferences.html", {"rows": rows})
+    chosen = {kind: channels([user], kind)[user.pk] for kind in EVENT_KINDS}
+    rows = [(kind, *chosen[kind.key], sms_available(kind.key)) for kind in EVENT_KINDS.values()]
+    return render(request, "notifications/preferences.html", {"rows": rows, **channel_status(user)})
+
+
+def channel_status(user) -> dict:
+    """What the preferences page says about each channel: whether it can reach this user, and why not."""
+    from members.validators import is_mobile
+
+    from . import sms
+
+    backend = sms.backend_class()
+    if not user.email:
+        email = (False, "未登记邮箱，邮件不会发送；请联系系统管理员登记邮箱。")
+    else:
+        email = (True, f"可用，发往 {user.email}。")
+    if not user.phone:
+        text = (False, "未登记手机号码，短信不会发送；请联系系统管理员登记手机号码。")
+    elif not is_mobile(user.phone):
+        text = (False, f"登记的号码 {user.phone} 不是有效的手机号码，短信不会发送。")
+    elif not any(sms_available(kind) for kind in EVENT_KINDS):
+        text = (False, f"本系统的短信网关（{backend.label}）尚未开通任何短信模板，短信不会发送。")
+    elif not backend.provider:
+        text = (True, f"发往 {user.phone}。当前短信通道为{backend.label}。")
+    else:
+        text = (True, f"经{backend.label}发往 {user.phone}；标“未开通”的事件尚未备案短信模板。")
+    return {"email_ok": email[0], "email_status": email[1], "sms_ok": text[0], "sms_status": text[1]}
 
 
 OUTBOX_FILTERS = {

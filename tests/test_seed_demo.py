@@ -67,6 +67,12 @@ def test_the_seeder_builds_the_reports_figures_and_a_second_run_changes_nothing(
     assert cpc.values("party_branch").distinct().count() == 5
     assert 40 <= Unit.objects.filter(active=True).count() <= 70
     assert cases.filter(title__regex=r"^.{101,}$").count() == 0
+    # Everybody can be reached: a mailbox on the reserved example.cn domain and a valid mainland mobile.
+    people = User.objects.all()
+    assert not people.exclude(email__regex=r"^[a-z0-9]+@example\.cn$").exists()
+    assert not people.exclude(phone="").exclude(phone__regex=r"^1[3-9][0-9]{9}$").exists()
+    assert not people.filter(groups__name__in=["member", "unit"], phone="").exists()
+    assert people.get(username="member").email == "member@example.cn"
 
     # Every state is on screen, with deadlines ahead and behind.
     present = set(cases.values_list("status", flat=True))

@@ -1,0 +1,31 @@
+"""Mainland China mobile numbers (中国大陆手机号码): where a number is entered for SMS."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+def normalize_mobile(value: str) -> str:
+    """'+86 139-1700-0001' → '13917000001'; anything else is returned without its separators."""
+    digits = _SEPARATORS.sub("", value or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    return digits
+
+
+def is_mobile(value: str) -> bool:
+    return bool(MOBILE.fullmatch(value or ""))
+
+
+def validate_mobile(value: str) -> None:
+    if value and not is_mobile(value):
+        raise ValidationError(
+            "请填写中国大陆 11 位手机号码（以 13–19 开头，如 13917000001）；办公座机请填在单位的办公电话中。",
+            code="invalid_mobile",
+        )
