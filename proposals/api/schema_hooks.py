@@ -12,6 +12,10 @@ operation, the answers that come from the framework around them rather than from
 - 429 — the request rate limit (the login endpoint has its own, lower one), on every operation.
 
 Every one of them has the one error body ``Error`` ({"detail", "code"}, plus "errors" on 400).
+
+It also names the enums of query parameters: a filter's choices that equal a component enum
+(``status`` → CaseStatusEnum) refer to it, and the others lose their Chinese ``title`` (generators
+name a type after it: ``CasesList状态``), so generated clients get readable ASCII names.
 """
 
 from __future__ import annotations
@@ -56,8 +60,27 @@ def error_codes(path: str, method: str, operation: dict) -> list[str]:
     return codes
 
 
+def _name_parameter_enums(result) -> None:
+    components = result.get("components", {}).get("schemas", {})
+    by_values = {frozenset(schema["enum"]): name for name, schema in components.items() if "enum" in schema}
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                holder, key = (schema, "items") if schema.get("type") == "array" else (parameter, "schema")
+                target = holder.get(key, {})
+                if "enum" not in target:
+                    continue
+                name = by_values.get(frozenset(target["enum"]))
+                if name:
+                    holder[key] = {"$ref": f"#/components/schemas/{name}"}
+                else:
+                    target.pop("title", None)
+
+
 def document_framework_errors(result, generator, request, public):
     """POSTPROCESSING_HOOKS entry (see settings.SPECTACULAR_SETTINGS)."""
+    _name_parameter_enums(result)
     for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
