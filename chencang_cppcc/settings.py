@@ -276,6 +276,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only (issue 26): the schema then declares one body type per operation, and any other
+    # content type is answered 415. The upload endpoint sets MultiPartParser itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "proposals.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -309,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every error the API can give, with its body (issue 26; proposals/api/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "proposals.api.schema_hooks.document_framework_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "proposals.models.Status",
         "CaseKindEnum": "proposals.models.Kind",

@@ -58,7 +58,22 @@ def exception_handler(exc, context):
         prefix = "" if first_field == "non_field_errors" else f"{first_field}："
         response.data = {"detail": f"{prefix}{first_messages[0]}", "code": "invalid_data", "errors": errors}
         return response
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        response.data = {"detail": unsupported_media_type_message(exc, context), "code": "unsupported_media_type"}
+        return response
+    if isinstance(exc, exceptions.ParseError):
+        response.data = {"detail": "请求体不是有效的 JSON，无法解析。", "code": "parse_error"}
+        return response
     detail = getattr(exc, "detail", None)
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     response.data = {"detail": str(detail if detail is not None else exc), "code": codes if isinstance(codes, str) else "error"}
     return response
+
+
+def unsupported_media_type_message(exc, context) -> str:
+    """415: name the type received and the one(s) this endpoint accepts (JSON; uploads multipart)."""
+    view = context.get("view")
+    accepted = [parser.media_type for parser in getattr(view, "parser_classes", [])] or ["application/json"]
+    request = context.get("request")
+    received = (getattr(request, "content_type", "") or "").split(";")[0].strip() or "（未注明）"
+    return f"不支持的请求体类型“{received}”：此接口只接受 {'、'.join(accepted)}。"

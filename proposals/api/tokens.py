@@ -57,7 +57,7 @@ class TokenView(APIView):
     throttle_scope = "api_token"
 
     @extend_schema(operation_id="auth_token_create", request=LoginSerializer, tags=["auth"],
-                   responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer})
+                   responses={200: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 429: ErrorSerializer})
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         valid = serializer.is_valid()

@@ -8,7 +8,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,7 +126,7 @@ class ActionView(APIView):
     """Base of the generated per-action views (see action_view())."""
 
     action_def: workflow.ActionDef
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]  # JSON only; anything else is answered 415
 
     def post(self, request, pk):
         data = body_dict(request)
@@ -222,7 +222,7 @@ class AttachmentsView(generics.ListAPIView):
     serializer_class = s.AttachmentSerializer
     pagination_class = None
     filter_backends: list = []
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # uploads: multipart/form-data only; anything else is 415
 
     def get_queryset(self):
         case = case_or_404(self.request, self.kwargs["pk"])

@@ -51,5 +51,6 @@ def test_the_same_post_with_the_token_gets_through(world):
 
 
 def test_the_token_endpoint_needs_no_csrf_token(world):
-    response = Client(enforce_csrf_checks=True).post("/api/auth/token/", {"username": "m1", "password": "wrong"})
+    response = Client(enforce_csrf_checks=True).post("/api/auth/token/", {"username": "m1", "password": "wrong"},
+                                                    content_type="application/json")
     assert response.status_code in (400, 429)
