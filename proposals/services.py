@@ -52,10 +52,11 @@ from .workflow import (
     MERGE_HOST_STATES,
     draft_edit_refusal,
     PROPOSER,
-    REPLYING_ROLES,
     STAFF,
+    AUTO_MOVES,
     ActionDef,
     Context,
+    automatic_move,
     check,
     get_action,
 )
@@ -149,6 +150,11 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
         outcome = HANDLERS[action.name](ctx, cleaned) or Outcome()
         if action.to_state:
             case.status = action.to_state
+        if action.assignment_to:
+            # The table, not the handler, moves the named assignment.
+            assignment.status = action.assignment_to
+            assignment.save()
+        auto_moves = _apply_automatic_moves(case)
         case.updated_at = clock.now()
         case.save()
         event_data = dict(outcome.data)
@@ -157,6 +163,8 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
             event_data.setdefault("unit", assignment.unit.name)
             if case.status != case_from:
                 event_data["case_status"] = [case_from, case.status]
+        if auto_moves:
+            event_data["auto_moves"] = auto_moves
         event = audit.record(
             action.name,
             actor=user,
@@ -171,6 +179,21 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
         return case
 
     return _guarded(action_name, user, case_id, body)
+
+
+def _apply_automatic_moves(case: Case) -> list[str]:
+    """Apply workflow.AUTO_MOVES until none applies; the names of those applied, for the audit event."""
+    applied: list[str] = []
+    for _ in range(len(AUTO_MOVES) + 1):
+        live = [a for a in Assignment.objects.filter(case=case) if a.is_live]
+        move = automatic_move(case, live)
+        if move is None:
+            return applied
+        case.status = move.to_state
+        if move.effect:
+            move.effect(case)
+        applied.append(move.name)
+    raise RuntimeError(f"automatic moves do not settle for case {case.pk}: {applied}")
 
 
 HANDLERS: dict[str, Callable[[Context, dict], Outcome | None]] = {}
@@ -511,15 +534,10 @@ def _reassign(ctx: Context, data: dict) -> Outcome:
 
 
 def _sign(ctx: Context, deemed: bool) -> Outcome:
-    assignment, case = ctx.assignment, ctx.case
-    assignment.status = AssignmentStatus.SIGNED
+    assignment = ctx.assignment
     assignment.signed_at = _now()
     assignment.deemed_signed = deemed
     assignment.save()
-    if case.status == Status.ASSIGNED and all(
-        a.status not in (AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED) for a in _live_assignments(case)
-    ):
-        case.status = Status.HANDLING
     return Outcome({"deemed": deemed} if deemed else {})
 
 
@@ -539,7 +557,6 @@ def _request_return(ctx: Context, data: dict) -> Outcome:
     suggested = _active_unit(data["suggested_unit"], "suggested_unit")
     if suggested.pk == assignment.unit_id:
         raise invalid("suggested_unit_same", "建议改交的单位不能是本单位。", {"suggested_unit": ["请选择其他单位。"]})
-    assignment.status = AssignmentStatus.RETURN_REQUESTED
     assignment.return_reason = data["reason"]
     assignment.return_suggested_unit = suggested
     assignment.save()
@@ -549,7 +566,6 @@ def _request_return(ctx: Context, data: dict) -> Outcome:
 @handler("approve_return")
 def _approve_return(ctx: Context, data: dict) -> Outcome:
     assignment = ctx.assignment
-    assignment.status = AssignmentStatus.WITHDRAWN_FROM_UNIT
     assignment.ended_at = _now()
     assignment.decision_reason = data["reason"]
     assignment.save()
@@ -559,7 +575,6 @@ def _approve_return(ctx: Context, data: dict) -> Outcome:
 @handler("refuse_return")
 def _refuse_return(ctx: Context, data: dict) -> Outcome:
     assignment = ctx.assignment
-    assignment.status = AssignmentStatus.PENDING
     assignment.decision_reason = data["reason"]
     assignment.save()
     return Outcome({"reason": data["reason"]})
@@ -581,7 +596,6 @@ def _log_contact(ctx: Context, data: dict) -> Outcome:
 def _send_views(ctx: Context, data: dict) -> Outcome:
     assignment = ctx.assignment
     CoHandlerView.objects.create(assignment=assignment, case=ctx.case, text=data["text"], sent_by=ctx.user, sent_at=_now())
-    assignment.status = AssignmentStatus.VIEWS_SENT
     assignment.views_sent_at = _now()
     assignment.save()
     return Outcome({"on_time": assignment.views_due is None or clock.today() <= assignment.views_due})
@@ -660,7 +674,6 @@ def _reply(ctx: Context, data: dict) -> Outcome:
     reply.letter_file = letter_file
     reply.updated_at = reply.submitted_at = _now()
     reply.save()
-    assignment.status = AssignmentStatus.REPLIED
     assignment.replied_at = _now()
     assignment.save()
     return Outcome({"reply": reply.pk, "reply_class": reply_class, "round": reply.round}, obj=assignment)
@@ -676,8 +689,6 @@ def _return_reply(ctx: Context, data: dict) -> Outcome:
     reply.state = Reply.State.RETURNED
     reply.decided_at, reply.decided_by, reply.decision_reason = _now(), ctx.user, data["reason"]
     reply.save()
-    ctx.assignment.status = AssignmentStatus.SIGNED
-    ctx.assignment.save()
     return Outcome({"reason": data["reason"], "reply": reply.pk})
 
 
@@ -698,18 +709,9 @@ def _accept_reply(ctx: Context, data: dict) -> Outcome:
     reply.state = Reply.State.ACCEPTED
     reply.decided_at, reply.decided_by = _now(), ctx.user
     reply.save()
-    assignment.status = AssignmentStatus.ACCEPTED
     assignment.accepted_at = _now()
     assignment.first_accepted_at = assignment.first_accepted_at or assignment.accepted_at
     assignment.save()
-    replying = [a for a in _live_assignments(case) if a.role in REPLYING_ROLES]
-    if case.status in (Status.HANDLING, Status.REHANDLING) and all(a.status == AssignmentStatus.ACCEPTED for a in replying):
-        case.status = Status.REPLIED
-        case.replied_at = _now()
-        case.rating_deadline = (
-            workdays.add_workdays(clock.today(), settings_registry.get("rating_window_workdays"))
-            if settings_registry.needs_rating(case.kind) else None
-        )
     extra["reply_class"] = reply.reply_class
     return Outcome(extra, obj=assignment)
 

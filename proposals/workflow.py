@@ -464,6 +464,68 @@ _ACTIONS = [
 
 ACTIONS: dict[str, ActionDef] = {a.name: a for a in _ACTIONS}
 
+
+# --- The moves a case makes by itself ---------------------------------------------------------------
+# After every action (whoever took it, whichever assignment it named) the runner applies these until
+# none applies. They depend only on the live assignments, never on the order in which the units
+# signed, replied or were accepted: a lead unit's reply accepted while a co-handler has not signed yet
+# moves the case on as soon as every replying assignment is accepted (the co-handler's views are no
+# longer needed once the reply they were meant for has been accepted).
+
+UNSIGNED = frozenset({A.PENDING, A.RETURN_REQUESTED})
+
+
+def _all_replying_accepted(live: list[Assignment]) -> bool:
+    replying = [a for a in live if a.role in REPLYING_ROLES]
+    return bool(replying) and all(a.status == A.ACCEPTED for a in replying)
+
+
+def _all_signed(live: list[Assignment]) -> bool:
+    return bool(live) and all(a.status not in UNSIGNED for a in live)
+
+
+def _on_replied(case: Case) -> None:
+    from . import workdays
+
+    case.replied_at = clock.now()
+    case.rating_deadline = (
+        workdays.add_workdays(clock.today(), settings_registry.get("rating_window_workdays"))
+        if settings_registry.needs_rating(case.kind) else None
+    )
+
+
+@dataclass(frozen=True)
+class AutoMove:
+    name: str
+    states: frozenset[str]
+    to_state: str
+    when: Callable[[list[Assignment]], bool]
+    effect: Callable[[Case], None] | None = None
+    description: str = ""
+
+
+AUTO_MOVES: tuple[AutoMove, ...] = (
+    # First: a case whose replies are all accepted is replied, whether or not a co-handler ever signed.
+    AutoMove("all_replies_accepted", IN_HANDLING, S.REPLIED, _all_replying_accepted, _on_replied,
+             "每个答复单位的答复均已审核通过 → 已答复待评价"),
+    AutoMove("all_signed", frozenset({S.ASSIGNED}), S.HANDLING, _all_signed, None,
+             "每个承办单位均已签收 → 办理中"),
+)
+
+
+def live_assignments(case: Case) -> list[Assignment]:
+    return [a for a in case.assignments.all() if a.is_live]
+
+
+def automatic_move(case: Case, live: list[Assignment] | None = None) -> AutoMove | None:
+    """The automatic move that applies to ``case`` now, or None (the case is where its assignments put it)."""
+    if live is None:
+        live = live_assignments(case)
+    for move in AUTO_MOVES:
+        if case.status in move.states and move.when(live):
+            return move
+    return None
+
 # Timeline entries that are not actions of the table but belong to a case's history.
 EXTRA_PROPOSER_EVENTS = frozenset({"create", "edit_draft", "import"})
 
