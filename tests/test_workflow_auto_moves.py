@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.core.management import call_command
 
-from proposals import clock
-from proposals.models import AuditEvent
+from core import clock
+from audit.models import AuditEvent
 from proposals.workflow import ACTIONS, automatic_move
 from tests.factories import CaseBuilder
 
