@@ -82,7 +82,7 @@ for model, columns, filters in [
     (Assignment, ("case", "unit", "role", "status", "due_date"), ("status", "role")),
     (Reply, ("case", "assignment", "round", "state", "reply_class", "submitted_at"), ("state", "reply_class")),
     (Rating, ("case", "assignment", "round", "proposer", "reply_rating", "contact_rating"), ("reply_rating", "round")),
-    (ContactRecord, ("case", "assignment", "way", "date", "face_to_face"), ("way", "face_to_face")),
+    (ContactRecord, ("case", "assignment", "point", "way", "date", "face_to_face"), ("point", "way", "face_to_face")),
     (CoHandlerView, ("case", "assignment", "sent_at"), ()),
     (Extension, ("case", "assignment", "requested_due", "state"), ("state",)),
     (FollowUp, ("case", "date", "done"), ("done",)),
