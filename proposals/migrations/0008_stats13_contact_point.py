@@ -23,7 +23,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('proposals', '0007_rating_and_follow_up_indexes'),
-        migrations.RunPython(approved_dues, migrations.RunPython.noop),
     ]
 
     operations = [
