@@ -237,3 +237,18 @@ def test_share_of_replied_cases_with_contact_at_each_point(world):
     points = {p["point"]: (p["cases"], p["rate"]) for p in stats.summary(w.term, LATER)["contact_points"]}
     assert points == {"intake": (1, 0.3333), "handling": (1, 0.3333), "reply": (1, 0.3333)}
     assert stats.dashboard(w.term, today=LATER)["headline"]["contact_points"][0]["label"] == "接案"
+
+
+def test_the_dashboard_and_the_api_show_the_sector_tables_and_contact_points(world, login):
+    w = world
+    with clock.frozen(T0):
+        b = CaseBuilder(w, cosign=False).handling(co=False)
+        b.act("log_contact", w.unit_user, {"way": "visit", "point": "reply", "date": T0, "people": "钱科长",
+                                            "summary": "面对面答复。", "face_to_face": True}, assignment=b.assignment(w.unit))
+        reply(b, w.unit, w.unit_user, "A")
+    html = login(w.staff).get("/stats/").content.decode()
+    assert "按界别、专委会：提案与建议分列" in html and "答复环节有沟通记录" in html
+    body = login(w.staff).get("/api/stats/summary/").json()
+    assert body["sector_table"]["proposal"][0]["name"] == "经济界"
+    assert body["sector_table"]["proposal"][0]["a_share"] == 1.0
+    assert {p["point"]: p["cases"] for p in body["contact_points"]} == {"intake": 0, "handling": 0, "reply": 1}
