@@ -135,7 +135,7 @@ class User(threading.Thread):
         if self.role == "unit" and name == "sign":
             return {}
         if self.role == "unit" and name == "log_contact":
-            return {"way": "phone", "date": today, "people": "压测联系人", "summary": "压力测试：电话沟通办理进展。"}
+            return {"way": "phone", "point": "handling", "date": today, "people": "压测联系人", "summary": "压力测试：电话沟通办理进展。"}
         if self.role == "member" and name == "set_public":
             return {"public": True}
         if self.role == "staff" and name == "recommend":

@@ -268,7 +268,7 @@ def own_rows(db: str) -> tuple[int, int]:
 
 def dashboard_compute(db: str) -> float:
     """Seconds to compute the statistics dashboard afresh (what the first viewer after a change waits)."""
-    code = ("import time, django; django.setup(); from proposals import stats; from members.models import Term; "
+    code = ("import time, django; django.setup(); from reporting import stats; from members.models import Term; "
             "term = Term.objects.filter(cases__isnull=False).order_by('-number').first(); stats.dashboard(term); "
             "t = time.perf_counter(); stats.dashboard(term); print(time.perf_counter() - t)")
     out = subprocess.run([PY, "-W", "ignore", "-c", code], cwd=ROOT, env=env_for(db), capture_output=True, text=True,

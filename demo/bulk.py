@@ -146,7 +146,7 @@ def _drive(shape: str, a: Actors, start: dt.date, *, title: str, facts: str, sug
     if shape == "assigned":
         return case
     act("sign", a.contact, assignment=lead)
-    act("log_contact", a.contact, {"way": "phone", "date": step.day.isoformat(), "people": "承办单位经办人、提案人",
+    act("log_contact", a.contact, {"way": "phone", "point": "handling", "date": step.day.isoformat(), "people": "承办单位经办人、提案人",
                                    "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。"}, lead)
     if shape == "handling":
         return case

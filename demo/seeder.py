@@ -724,7 +724,7 @@ class Seeder:
         for unit, _ in replying:
             yield c.work(A + days(rng.randint(8, 20)))
             self.act("log_contact", self.contact_of[unit.pk], cid, {
-                "way": rng.choice(["phone", "visit"]), "date": c.day.isoformat(), "people": f"{unit.name}经办人、{names}",
+                "way": rng.choice(["phone", "visit"]), "point": "intake", "date": c.day.isoformat(), "people": f"{unit.name}经办人、{names}",
                 "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。"}, live[unit.pk].pk)
         for unit, _ in co:
             yield c.work(A + days(rng.randint(12, 26)))
@@ -741,7 +741,7 @@ class Seeder:
             if rng.random() < 0.55:
                 yield c.work(A + days(rng.randint(25, 45)))
                 self.act("log_contact", self.contact_of[unit.pk], cid, {
-                    "way": rng.choice(["meeting", "visit", "inspection"]), "date": c.day.isoformat(),
+                    "way": rng.choice(["meeting", "visit", "inspection"]), "point": "handling", "date": c.day.isoformat(),
                     "people": f"{self.signer_of[unit.pk]}、{names}", "face_to_face": True,
                     "summary": "与提案人面对面协商，通报办理进展，听取意见建议。"}, live[unit.pk].pk)
         if o.get("extension"):

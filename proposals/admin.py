@@ -76,7 +76,7 @@ for model, columns, filters in [
     (Assignment, ("case", "unit", "role", "status", "due_date"), ("status", "role")),
     (Reply, ("case", "assignment", "round", "state", "reply_class", "submitted_at"), ("state", "reply_class")),
     (Rating, ("case", "assignment", "round", "proposer", "reply_rating", "contact_rating"), ("reply_rating", "round")),
-    (ContactRecord, ("case", "assignment", "way", "date", "face_to_face"), ("way", "face_to_face")),
+    (ContactRecord, ("case", "assignment", "point", "way", "date", "face_to_face"), ("point", "way", "face_to_face")),
     (CoHandlerView, ("case", "assignment", "sent_at"), ()),
     (Extension, ("case", "assignment", "requested_due", "state"), ("state",)),
     (FollowUp, ("case", "date", "done"), ("done",)),
@@ -103,11 +103,69 @@ class RejectionGroundAdmin(CategoryAdmin):
     pass
 
 
+class HolidayNoticeForm(forms.Form):
+    year = forms.IntegerField(label="年份", required=False, min_value=2000, max_value=2100,
+                              help_text="不填则取通知标题中的年份")
+    text = forms.CharField(label="通知全文", widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+                           max_length=20000,
+                           help_text="粘贴“国务院办公厅关于20XX年部分节假日安排的通知”全文（至少包含“一、元旦：……”各条）")
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+    change_list_template = "admin/proposals/calendarday/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.import_notice_view)
+        return [path("import-notice/", view, name="proposals_calendarday_import_notice"), *super().get_urls()]
+
+    def may_import(self, request) -> bool:
+        # The notice replaces the year's rows: adding, changing and deleting calendar days.
+        return all((self.has_add_permission(request), self.has_change_permission(request),
+                    self.has_delete_permission(request)))
+
+    def import_notice_view(self, request):
+        """Paste the State Council's notice, see the days parsed (preview), confirm: rows written and audited."""
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from . import holiday_notice
+        from .management.commands.import_holiday_notice import describe
+
+        if not self.may_import(request):
+            raise PermissionDenied
+        form = HolidayNoticeForm(request.POST or None)
+        preview, error = None, ""
+        if request.method == "POST" and form.is_valid():
+            try:
+                notice = holiday_notice.parse(form.cleaned_data["text"], form.cleaned_data["year"])
+            except holiday_notice.HolidayNoticeError as exc:
+                error = f"通知无法解析，未写入任何数据：{exc}"
+            else:
+                if "confirm" in request.POST:
+                    done = holiday_notice.apply(notice, request.user, source="admin")
+                    messages.success(request, f"已写入 {notice.year} 年工作日历：新增 {len(done.add)} 条、"
+                                              f"修改 {len(done.change)} 条、删除 {len(done.remove)} 条。")
+                    return redirect("admin:proposals_calendarday_changelist")
+                preview = holiday_notice.plan(notice)
+        context = {
+            **self.admin_site.each_context(request), "title": "导入国务院节假日安排通知", "opts": self.model._meta,
+            "form": form, "error": error, "preview": preview,
+            "preview_lines": describe(preview) if preview else [],
+        }
+        return TemplateResponse(request, "admin/proposals/calendarday/import_notice.html", context,
+                                status=400 if error else 200)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import_notice": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
 
 
 class WorkflowSettingForm(forms.ModelForm):

@@ -585,10 +585,10 @@ def _log_contact(ctx: Context, data: dict) -> Outcome:
     if data["date"] > clock.today():
         raise invalid("date_in_future", "沟通日期不能晚于今天。", {"date": ["沟通日期不能晚于今天。"]})
     record = ContactRecord.objects.create(
-        case=ctx.case, assignment=ctx.assignment, way=data["way"], date=data["date"], people=data["people"],
+        case=ctx.case, assignment=ctx.assignment, way=data["way"], point=data["point"], date=data["date"], people=data["people"],
         summary=data["summary"], face_to_face=bool(data.get("face_to_face")), created_by=ctx.user, created_at=_now(),
     )
-    return Outcome({"way": record.way, "date": record.date.isoformat(), "face_to_face": record.face_to_face,
+    return Outcome({"way": record.way, "point": record.point, "date": record.date.isoformat(), "face_to_face": record.face_to_face,
                     "contact": record.pk})
 
 
@@ -634,6 +634,7 @@ def _approve_extension(ctx: Context, data: dict) -> Outcome:
     assignment.due_date = due
     assignment.save()
     extension.state = Extension.State.APPROVED
+    extension.approved_due = due
     extension.decided_by, extension.decided_at = ctx.user, _now()
     extension.decision_reason = data.get("reason", "")
     extension.save()

@@ -359,6 +359,7 @@ _ACTIONS = [
         assignment_states=WORKING_ASSIGNMENT,
         fields=(
             FieldSpec("way", "方式", "choice", choices=tuple(ContactRecord.Way.choices)),
+            FieldSpec("point", "沟通环节", "choice", choices=tuple(ContactRecord.Point.choices)),
             FieldSpec("date", "日期", "date"),
             FieldSpec("people", "参加人员", "string", max_length=300),
             FieldSpec("summary", "沟通情况", "text", max_length=5000),

@@ -53,10 +53,16 @@ def on_time(term: Term, today: dt.date) -> tuple[int, int]:
     return totals["replied_on_time"], totals["replies_due"]
 
 
+def latest_ratings(ratings):
+    """Each replying assignment's latest round: in a 分办 case where one unit is re-handled, the
+    other units' ratings of their own (earlier) round still count; the re-handled unit's count anew."""
+    return ratings.filter(round=F("assignment__round"))
+
+
 def satisfaction(term: Term, today: dt.date) -> dict:
-    """Ratings on the reply dimension in each case's latest round; unrated pairs past the window apart."""
-    latest = Rating.objects.filter(case__term=term, round=F("case__round"))
-    counts = Counter(latest.values_list("reply_rating", flat=True))
+    """Ratings on the reply dimension in each replying assignment's latest round; unrated pairs past the window apart."""
+    latest = latest_ratings(Rating.objects.filter(case__term=term))
+    counts = Counter(dict(latest.values_list("reply_rating").annotate(n=Count("id")).order_by()))
     given = sum(counts.values())
     satisfied = counts[Satisfaction.SATISFIED] + counts[Satisfaction.BASIC]
     return {
@@ -70,11 +76,9 @@ def satisfaction(term: Term, today: dt.date) -> dict:
 
 
 def _unrated_after_window(term: Term, today: dt.date) -> int:
-    """(proposer, replying assignment) pairs of each case's latest round left unrated after its window.
-
-    The same count as summing workflow.ratings_outstanding() over those cases, done in SQL: proposers
-    × accepted replying assignments of the round, minus the ratings given in the round (a rating
-    exists only for such a pair).
+    """(proposer, replying assignment) pairs of each assignment's latest round left unrated after the
+    case's rating window, in SQL: per accepted replying assignment, the case's proposers minus the
+    ratings given in the assignment's round (a rating exists only for such a pair).
     """
     from django.db.models import IntegerField, Subquery, Sum
     from django.db.models.functions import Coalesce
@@ -89,13 +93,16 @@ def _unrated_after_window(term: Term, today: dt.date) -> int:
         rows = qs.order_by().values("case").annotate(n=Count("*")).values("n")
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
-    proposers = Proposer.objects.filter(case=OuterRef("pk")).filter(
+    def per_assignment(qs):
+        rows = qs.order_by().values("assignment").annotate(n=Count("*")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    proposers = Proposer.objects.filter(case=OuterRef("case")).filter(
         ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
-    assignments = Assignment.objects.filter(case=OuterRef("pk"), role__in=REPLYING, status=AssignmentStatus.ACCEPTED,
-                                            round=OuterRef("round"))
-    ratings = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("round"))
-    total = cases.annotate(np=count(proposers), na=count(assignments), nr=count(ratings)).aggregate(
-        total=Sum(F("np") * F("na") - F("nr")))["total"]
+    assignments = Assignment.objects.filter(case__in=cases, role__in=REPLYING, status=AssignmentStatus.ACCEPTED)
+    ratings = Rating.objects.filter(assignment=OuterRef("pk"), round=OuterRef("round"))
+    total = assignments.annotate(np=count(proposers), nr=per_assignment(ratings)).aggregate(
+        total=Sum(F("np") - F("nr")))["total"]
     return total or 0
 
 
@@ -113,14 +120,112 @@ def reply_classes(term: Term) -> dict[str, int]:
     return {c: counts.get(c, 0) for c in ("A", "B", "C")}
 
 
+# A collective case of a sector (界别) or a committee (专委会) counts for that sector or committee only,
+# not for the sector or committee of the member who submitted it; a party's, group's, or other
+# collective's case counts for no sector and no committee.
+_GROUP_COLLECTIVE = {"sector": Proposer.Collective.SECTOR, "committee": Proposer.Collective.COMMITTEE}
+
+
+def counting_for_group(field: str, prefix: str = "") -> Q:
+    """The proposer rows that make a case count for their ``field`` (sector or committee), as a Q on
+    Proposer (``prefix`` reaches Proposer from another model, e.g. ``case__proposers__``)."""
+    return ((~Q(**{f"{prefix}role": Proposer.Role.COSIGNER})
+             | Q(**{f"{prefix}confirmation": Proposer.Confirmation.CONFIRMED}))
+            & Q(**{f"{prefix}collective__in": [Proposer.Collective.NONE, _GROUP_COLLECTIVE[field]]})
+            & Q(**{f"{prefix}{field}__isnull": False}))
+
+
 def _by_proposer_field(cases, field: str) -> dict[str, int]:
     """A case counts once for every sector/committee among its proposers (joint cases in each)."""
-    rows = (
-        Proposer.objects.filter(case__in=cases, **{f"{field}__isnull": False})
-        .filter(~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
-        .values_list(f"{field}__name", "case_id").order_by().distinct()
+    rows = (Proposer.objects.filter(counting_for_group(field), case__in=cases)
+            .values_list(f"{field}__name").annotate(n=Count("case_id", distinct=True)).order_by())
+    return dict(rows)
+
+
+UNDER_REVIEW = (Status.SUBMITTED, Status.RETURNED)
+
+
+def filing(cases) -> dict:
+    """立案率 = proposals filed / proposals received.
+
+    Received: each case submitted as a proposal, once however often it was returned and resubmitted
+    (converted ones included: they were received as proposals). Filed: those numbered as proposals,
+    merged-after-filing ones included; converted, merged-before-filing, rejected and withdrawn ones
+    count in the denominator only. Cases still under review (submitted, returned for revision) are
+    counted apart and left out of both.
+    """
+    received_as_proposal = cases.filter(submitted_at__isnull=False).filter(
+        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent=""))
+    decided = ~Q(status__in=UNDER_REVIEW)
+    counts = received_as_proposal.order_by().aggregate(
+        received=Count("id", filter=decided),
+        filed=Count("id", filter=decided & Q(kind=Kind.PROPOSAL, number__isnull=False)),
+        under_review=Count("id", filter=Q(status__in=UNDER_REVIEW)),
     )
-    return dict(Counter(name for name, _case in rows))
+    return {**counts, "rate": _rate(counts["filed"], counts["received"])}
+
+
+def replied_cases(cases):
+    """Cases with at least one replying assignment accepted (the 面商率 and contact-point denominator)."""
+    return cases.filter(Exists(Assignment.objects.filter(
+        case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
+
+
+def contact_points(cases, replied_count: int) -> list[dict]:
+    """Of the cases replied, the share with a contact record at each point (接案 / 办理 / 答复)."""
+    counts = dict(ContactRecord.objects.filter(case__in=replied_cases(cases)).values_list("point")
+                  .annotate(n=Count("case_id", distinct=True)).order_by())
+    return [{"point": value, "label": label, "cases": counts.get(value, 0),
+             "rate": _rate(counts.get(value, 0), replied_count)} for value, label in ContactRecord.Point.choices]
+
+
+_GROUP_COUNTS = ("count", "replying", "replied", "replies_due", "replied_on_time", "A", "B", "C",
+                 "satisfied", "basic", "unsatisfied")
+
+
+def group_table(cases, field: str, today: dt.date) -> dict[str, list[dict]]:
+    """By sector (界别) or special committee (专委会), proposals and suggestions apart: the numbered
+    cases, and beside them the rates of their live replying assignments — reply rate (replied /
+    replying), on-time rate and A/B/C shares (as the unit league counts them) and the satisfaction
+    rate (each assignment's latest round). A case counts in every group of its proposers, once each.
+    All in SQL: one grouped query each for cases, assignments and ratings."""
+    filed = cases.filter(number__isnull=False)
+    group, kind = f"case__proposers__{field}__name", "case__kind"
+    out: dict[tuple[str, str], dict] = {}
+
+    def row(name: str, k: str) -> dict:
+        return out.setdefault((name, k), {"name": name, "kind": k, **dict.fromkeys(_GROUP_COUNTS, 0)})
+
+    for name, k, n in (Proposer.objects.filter(counting_for_group(field), case__in=filed)
+                       .values_list(f"{field}__name", "case__kind").annotate(n=Count("case_id", distinct=True))
+                       .order_by()):
+        row(name, k)["count"] = n
+    live = Assignment.objects.filter(case__in=filed, role__in=REPLYING).exclude(
+        status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+    counted = _replying_counts(live, today, distinct=True)
+    wanted = {key: counted["aggregates"][key] for key in ("replying", "replied", "replies_due", "replied_on_time")}
+    # The filter and the grouping share one join to the proposers, so only counting rows group.
+    for values in (counted["rows"].filter(counting_for_group(field, "case__proposers__"))
+                   .values(group, kind, "last_class").annotate(**wanted).order_by()):
+        r = row(values[group], values[kind])
+        for key in wanted:
+            r[key] += values[key]
+        if values["last_class"] in ("A", "B", "C"):
+            r[values["last_class"]] += values["replying"]
+    for name, k, value, n in (latest_ratings(Rating.objects.filter(case__in=filed))
+                              .filter(counting_for_group(field, "case__proposers__"))
+                              .values_list(group, kind, "reply_rating").annotate(n=Count("id", distinct=True))
+                              .order_by()):
+        row(name, k)[value] += n
+    tables: dict[str, list[dict]] = {k: [] for k in Kind.values}
+    for r in out.values():
+        r = _league_rates(r)
+        r["reply_rate"] = _rate(r["replied"], r["replying"])
+        tables[r["kind"]].append(r)
+    for rows in tables.values():
+        rows.sort(key=lambda r: (-r["count"], r["name"]))
+    return tables
 
 
 def summary(term: Term, today: dt.date | None = None) -> dict:
@@ -129,9 +234,7 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
     filed = numbered(term)
     proposals_filed = filed.filter(kind=Kind.PROPOSAL).count()
     suggestions = filed.filter(kind=Kind.SUGGESTION).count()
-    # 立案率: filed proposals over what was submitted as a proposal (converted ones included).
-    submitted = cases.filter(submitted_at__isnull=False).filter(
-        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")).count()
+    filing_counts = filing(cases)
     replied_assignments = Assignment.objects.filter(
         case__term=term, role__in=REPLYING, first_accepted_at__isnull=False
     ).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
@@ -156,21 +259,28 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
         "special_committees": memberships.values("committee").distinct().count(),
         "handling_units": Assignment.objects.filter(case__term=term)
         .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).values("unit").distinct().count(),
-        "submitted": submitted,
+        # 立案率 (``filing``): received = decided proposals; under review apart. "submitted" is "received".
+        "submitted": filing_counts["received"],
+        "received": filing_counts["received"],
+        "filed_of_received": filing_counts["filed"],
+        "under_review": filing_counts["under_review"],
         "replied": replied_assignments.count(),
         "replies_due": fell_due,
         "replies_on_time": in_time,
         "on_time_reply_rate": _rate(in_time, fell_due),
         "satisfaction": sat,
         "satisfaction_rate": sat["rate"],
-        "filing_rate": _rate(proposals_filed, submitted),
+        "filing_rate": filing_counts["rate"],
         "cases_replied": replied_case_count,
         "cases_face_to_face": face_to_face,
         "face_to_face_rate": _rate(face_to_face, replied_case_count),
+        "contact_points": contact_points(cases, replied_case_count),
         "by_status": {s: by_status.get(s, 0) for s in Status.values if s != Status.DRAFT},
         "by_category": by_category,
         "by_sector": _by_proposer_field(filed, "sector"),
         "by_committee": _by_proposer_field(filed, "committee"),
+        "sector_table": group_table(cases, "sector", today),
+        "committee_table": group_table(cases, "committee", today),
         "reply_classes": reply_classes(term),
     }
 
@@ -238,9 +348,7 @@ def by_category(cases) -> list[dict]:
 
 def _by_proposer(cases, field: str) -> list[dict]:
     # A case counts once in each sector/committee of its proposers (DOMAIN.md "Counting").
-    rows = (_counting_proposers(cases.filter(number__isnull=False)).filter(**{f"{field}__isnull": False})
-            .values_list(f"{field}__name").annotate(n=Count("case_id", distinct=True)).order_by())
-    return _named_counts(rows)
+    return _named_counts(_by_proposer_field(cases.filter(number__isnull=False), field).items())
 
 
 def by_committee(cases) -> list[dict]:
@@ -270,17 +378,20 @@ def by_proposer_type(cases) -> list[dict]:
     return [{"type": key, "name": label, "count": counts[key]} for key, label in PROPOSER_TYPES]
 
 
-def _replying_counts(assignments, today: dt.date) -> dict:
+def _replying_counts(assignments, today: dt.date, distinct: bool = False) -> dict:
     """The per-assignment tests of the league as SQL aggregates (one pass, no rows in Python).
 
-    A replying assignment's first-round due date is its due date in round 1, else the original one
-    moved by the latest approved extension (re-handling moves due_date); dates are local (Asia/Shanghai).
+    A replying assignment's first-round due date is its due date in round 1 (an approved extension
+    sets it to the date staff approved), else the original one moved by the latest extension approved
+    before the first-round reply was accepted — to the date staff approved, not the date the unit
+    asked for (re-handling moves due_date); dates are local (Asia/Shanghai).
     """
-    from django.db.models import Case as SqlCase, DateField, Max, OuterRef, Subquery, When
+    from django.db.models import Case as SqlCase, DateField, OuterRef, Subquery, When
     from django.db.models.functions import Coalesce, TruncDate
 
-    extended = (Extension.objects.filter(assignment=OuterRef("pk"), state=Extension.State.APPROVED)
-                .order_by().values("assignment").annotate(m=Max("requested_due")).values("m"))
+    extended = (Extension.objects.filter(assignment=OuterRef("pk"), state=Extension.State.APPROVED,
+                                         decided_at__lte=OuterRef("first_accepted_at"))
+                .order_by("-decided_at", "-id").annotate(m=Coalesce("approved_due", "requested_due")).values("m")[:1])
     first_due = SqlCase(When(round=1, then=F("due_date")),
                         default=Coalesce(Subquery(extended, output_field=DateField()), F("original_due_date")),
                         output_field=DateField())
@@ -291,18 +402,22 @@ def _replying_counts(assignments, today: dt.date) -> dict:
         first_due=first_due, signed_day=TruncDate("signed_at", tzinfo=clock.LOCAL),
         accepted_day=TruncDate("first_accepted_at", tzinfo=clock.LOCAL), last_class=Subquery(last_class),
     )
+    def count(q: Q | None = None) -> Count:
+        # distinct: when a join (to the proposers, for the sector table) repeats an assignment.
+        return Count("id", filter=q, distinct=distinct)
+
     return dict(
         rows=rows,
         aggregates=dict(
-            assigned=Count("id"),
-            signed_on_time=Count("id", filter=Q(signed_at__isnull=False, deemed_signed=False,
-                                                 signed_day__lte=F("return_deadline"))),
-            replied=Count("id", filter=replying & accepted),
-            replies_due=Count("id", filter=replying & (accepted | Q(first_due__lt=today))),
-            replied_on_time=Count("id", filter=replying & accepted & Q(accepted_day__lte=F("first_due"))),
-            overdue=Count("id", filter=replying & overdue_q(today)),
+            assigned=count(),
+            signed_on_time=count(Q(signed_at__isnull=False, deemed_signed=False,
+                                   signed_day__lte=F("return_deadline"))),
+            replied=count(replying & accepted),
+            replies_due=count(replying & (accepted | Q(first_due__lt=today))),
+            replied_on_time=count(replying & accepted & Q(accepted_day__lte=F("first_due"))),
+            overdue=count(replying & overdue_q(today)),
             # Split by the last class in the GROUP BY instead (the subquery runs once per row there).
-            replying=Count("id", filter=replying),
+            replying=count(replying),
         ),
     )
 
@@ -314,7 +429,7 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
     its return window (deemed signatures are not on time); replied / replied_on_time — first-round
     replies of lead and separate units, as ``on_time``; overdue — replying assignments still
     without a reply whose due date has passed; A/B/C — class of the last accepted reply;
-    ratings — the reply dimension in each case's latest round. Counted in SQL, grouped by unit.
+    ratings — the reply dimension in each replying assignment's latest round. Counted in SQL, grouped by unit.
     """
     today = today or clock.today()
     live = Assignment.objects.filter(case__in=cases).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
@@ -334,7 +449,7 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
                 r[key] += values[key]
         if values["last_class"] in ("A", "B", "C"):
             r[values["last_class"]] += values["replying"]
-    ratings = (Rating.objects.filter(case__in=cases, round=F("case__round"))
+    ratings = (latest_ratings(Rating.objects.filter(case__in=cases))
                .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
                .annotate(n=Count("id")).order_by())
     for unit_id, name, value, n in ratings:
@@ -413,21 +528,21 @@ def scoped_rates(cases, league_totals: dict) -> dict:
     reply figures are the league's totals, so the two can never disagree."""
     filed = cases.filter(number__isnull=False)
     proposals_filed = filed.filter(kind=Kind.PROPOSAL).count()
-    submitted = cases.filter(submitted_at__isnull=False).filter(
-        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")).count()
-    replied_cases = cases.filter(Exists(Assignment.objects.filter(
-        case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False)
-        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
-    replied_case_count = replied_cases.count()
-    face_to_face = replied_cases.filter(
+    filing_counts = filing(cases)
+    replied = replied_cases(cases)
+    replied_case_count = replied.count()
+    face_to_face = replied.filter(
         Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
     t = league_totals
     return {
         "proposals_filed": proposals_filed,
         "suggestions": filed.filter(kind=Kind.SUGGESTION).count(),
         "key_proposals": KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED).count(),
-        "submitted": submitted,
-        "filing_rate": _rate(proposals_filed, submitted),
+        "submitted": filing_counts["received"],
+        "received": filing_counts["received"],
+        "filed_of_received": filing_counts["filed"],
+        "under_review": filing_counts["under_review"],
+        "filing_rate": filing_counts["rate"],
         "replied": t["replied"],
         "replies_due": t["replies_due"],
         "replies_on_time": t["replied_on_time"],
@@ -436,13 +551,15 @@ def scoped_rates(cases, league_totals: dict) -> dict:
         "cases_replied": replied_case_count,
         "cases_face_to_face": face_to_face,
         "face_to_face_rate": _rate(face_to_face, replied_case_count),
+        "contact_points": contact_points(cases, replied_case_count),
         "reply_classes": {c: t[c] for c in "ABC"},
     }
 
 
-HEADLINE_KEYS = ("proposals_filed", "suggestions", "key_proposals", "submitted", "filing_rate", "replied",
-                 "replies_due", "replies_on_time", "on_time_reply_rate", "satisfaction_rate", "cases_replied",
-                 "cases_face_to_face", "face_to_face_rate", "reply_classes")
+HEADLINE_KEYS = ("proposals_filed", "suggestions", "key_proposals", "submitted", "received", "filed_of_received",
+                 "under_review", "filing_rate", "replied", "replies_due", "replies_on_time", "on_time_reply_rate",
+                 "satisfaction_rate", "cases_replied", "cases_face_to_face", "face_to_face_rate", "contact_points",
+                 "reply_classes")
 
 
 def dashboard(term: Term, session=None, today: dt.date | None = None, sort: str = "assigned",
@@ -466,6 +583,8 @@ def dashboard(term: Term, session=None, today: dt.date | None = None, sort: str 
         "by_category": by_category(cases),
         "by_committee": by_committee(cases),
         "by_sector": by_sector(cases),
+        "sector_table": group_table(cases, "sector", today),
+        "committee_table": group_table(cases, "committee", today),
         "by_proposer_type": by_proposer_type(cases),
         "league": league,
         "monthly_trend": monthly_trend(cases),

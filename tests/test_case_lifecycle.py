@@ -41,7 +41,7 @@ def test_a_joint_proposal_goes_through_every_step_of_handling_and_rehandling(wor
         assert b.refresh().status == "handling"
         b.act("send_views", w.unit2_user, {"text": "建议分两期实施。"}, assignment=co)
         assert CoHandlerView.objects.get(case=b.case).assignment == co
-        b.act("log_contact", w.unit_user, {"way": "meeting", "date": T0, "people": "钱科长、张委员",
+        b.act("log_contact", w.unit_user, {"way": "meeting", "point": "handling", "date": T0, "people": "钱科长、张委员",
                                            "summary": "与提案人面商改造方案。", "face_to_face": True}, assignment=lead)
         assert ContactRecord.objects.get(case=b.case).face_to_face
     with clock.frozen(T0 + dt.timedelta(days=30)):

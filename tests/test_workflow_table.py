@@ -338,7 +338,7 @@ SPECS: dict[str, Spec] = {
     "request_return": Spec(("target",), lambda c: {"reason": "不属于本单位职责。", "suggested_unit": c.w.unit3.pk}),
     "approve_return": Spec(("staff",), _reason),
     "refuse_return": Spec(("staff",), _reason),
-    "log_contact": Spec(("target",), lambda c: {"way": "visit", "date": T0, "people": "钱科长、张委员",
+    "log_contact": Spec(("target",), lambda c: {"way": "visit", "point": "handling", "date": T0, "people": "钱科长、张委员",
                                                 "summary": "上门面商。", "face_to_face": True}),
     "send_views": Spec(("target",), lambda c: {"text": "会办意见：同意。"}),
     "request_extension": Spec(("target",), lambda c: {"reason": "情况复杂。", "due": c.assignment.due_date + dt.timedelta(days=10)}),

@@ -178,7 +178,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContactRecord
-        fields = ["id", "assignment", "unit_name", "way", "date", "people", "summary", "face_to_face", "created_at"]
+        fields = ["id", "assignment", "unit_name", "way", "point", "date", "people", "summary", "face_to_face", "created_at"]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

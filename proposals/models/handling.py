@@ -191,9 +191,17 @@ class ContactRecord(models.Model):
         MEETING = "meeting", "座谈"
         INSPECTION = "inspection", "视察"
 
+    class Point(models.TextChoices):
+        """At which point of handling the unit contacted the proposer (the seed's three points)."""
+
+        INTAKE = "intake", "接案"
+        HANDLING = "handling", "办理"
+        REPLY = "reply", "答复"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts", verbose_name="提案")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts", verbose_name="交办")
     way = models.CharField("方式", max_length=20, choices=Way.choices)
+    point = models.CharField("沟通环节", max_length=20, choices=Point.choices, default=Point.HANDLING)
     date = models.DateField("日期")
     people = models.CharField("参加人员", max_length=300)
     summary = models.TextField("沟通情况")
@@ -230,6 +238,7 @@ class Extension(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions", verbose_name="提案")
     reason = models.TextField("延期理由")
     requested_due = models.DateField("申请延至")
+    approved_due = models.DateField("批准延至", null=True, blank=True, help_text="工作人员批准的期限，可能不同于申请的日期")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
     requested_at = models.DateTimeField("申请时间")

@@ -19,6 +19,7 @@ from audit.models import AuditEvent
 EXTRA_LABELS = {"create": "起草", "edit_draft": "修改草稿", "import": "导入", "save_reply_draft": "保存答复草稿"}
 ROLE_LABELS = dict(AssignmentRole.choices)
 WAY_LABELS = dict(ContactRecord.Way.choices)
+POINT_LABELS = dict(ContactRecord.Point.choices)
 SAT_LABELS = dict(Satisfaction.choices)
 CLASS_LABELS = dict(ReplyClass.choices)
 OUTCOME_LABELS = {"file": "立案", "convert": "转为建议", "merge": "并案", "reject": "不予立案", "return": "退回修改"}
@@ -54,7 +55,8 @@ def _describe(event: AuditEvent) -> str:
         return f"{d.get('unit', '')}{'（逾期视为签收）' if d.get('deemed') or a == 'deem_signed' else ''}"
     if a == "log_contact":
         way = WAY_LABELS.get(d.get("way"), d.get("way", ""))
-        return f"{d.get('unit', '')}：{way}，{d.get('date', '')}{'，面商' if d.get('face_to_face') else ''}"
+        point = f"{POINT_LABELS[d['point']]}环节，" if d.get("point") in POINT_LABELS else ""
+        return f"{d.get('unit', '')}：{point}{way}，{d.get('date', '')}{'，面商' if d.get('face_to_face') else ''}"
     if a == "rate":
         return (f"{d.get('proposer', '')}评价{d.get('unit', '')}：答复{SAT_LABELS.get(d.get('reply_rating'), '')}，"
                 f"沟通联系{SAT_LABELS.get(d.get('contact_rating'), '')}")

@@ -222,7 +222,7 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
 
         # Contact (面商), logged by the unit.
         api.action("log_contact", case_id, unit, m.LogContactActionRequest(
-            assignment=assignment, way=m.WayEnum.VISIT, date=clock.today(), people="张委员、钱科长",
+            assignment=assignment, way=m.WayEnum.VISIT, point=m.PointEnum.INTAKE, date=clock.today(), people="张委员、钱科长",
             summary="上门面商，听取意见。", face_to_face=True))
         contacts = api.call("cases", "cases_contacts_list", case_id, client=member)
         assert [(c.way, c.face_to_face) for c in contacts] == [(m.WayEnum.VISIT, True)]

@@ -48,7 +48,7 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     act(lead, case_id, "sign", {"assignment": lead_id})
     assert act(co, case_id, "sign", {"assignment": co_id})["status"] == "handling"
     act(co, case_id, "send_views", {"assignment": co_id, "text": "我局同意分期实施。"})
-    act(lead, case_id, "log_contact", {"assignment": lead_id, "way": "visit", "date": "2026-03-02",
+    act(lead, case_id, "log_contact", {"assignment": lead_id, "way": "visit", "point": "intake", "date": "2026-03-02",
                                        "people": "张委员、钱科长", "summary": "上门面商", "face_to_face": True})
     reply = {"assignment": lead_id, "reply_class": "B", "letter": "已列入计划。", "signer": "赵局长",
              "contact_person": "钱科长", "contact_phone": "0917-6212345"}

@@ -132,6 +132,7 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
 
     def contact(f):
         f.locator("select[name=way]").select_option("visit")
+        f.locator("select[name=point]").select_option("handling")
         f.locator("input[name=date]").fill(today)
         f.locator("input[name=people]").fill("赵局长、张委员")
         f.locator("textarea[name=summary]").fill("上门与提案人面对面协商改造方案。")

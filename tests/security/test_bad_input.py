@@ -101,7 +101,7 @@ def test_a_100000_character_contact_summary_is_refused_and_records_nothing(world
     lead = b.assignment(world.unit)
     unit = client_for(world.unit_user)
     before = rows()
-    body = {"assignment": lead.pk, "way": "phone", "date": clock.today().isoformat(), "people": "钱科长", "summary": HUGE}
+    body = {"assignment": lead.pk, "way": "phone", "point": "handling", "date": clock.today().isoformat(), "people": "钱科长", "summary": HUGE}
     api = api_post(unit, f"/api/cases/{b.case.pk}/actions/log_contact/", body)
     page = unit.post(f"/cases/{b.case.pk}/act/log_contact/", body)
     assert api.status_code == 400 and CHINESE.search(api.json()["errors"]["summary"][0])
@@ -151,7 +151,7 @@ def test_hostile_text_in_action_fields_is_shown_escaped_on_the_case_page_and_the
     b.handling(co=False)
     lead = b.assignment(world.unit)
     unit = client_for(world.unit_user)
-    contact = {"assignment": lead.pk, "way": "visit", "date": clock.today().isoformat(), "people": SCRIPT,
+    contact = {"assignment": lead.pk, "way": "visit", "point": "handling", "date": clock.today().isoformat(), "people": SCRIPT,
                "summary": f"面商{SCRIPT}{SQL}"}
     assert unit.post(f"/cases/{b.case.pk}/act/log_contact/", contact).status_code == 302
     reply = {"assignment": lead.pk, "reply_class": "A", "letter": f"答复{SCRIPT}{SQL}", "signer": "赵局长",

@@ -176,6 +176,8 @@ MATRIX: dict[str, list[Probe]] = {
     "admin:password_change": [GET(admin_site()), POST(admin_site(), body={})],
     "admin:password_change_done": [GET(admin_site())],
     "admin:autocomplete": [GET(admin_site(ok=()))],  # without its query parameters: refused
+    # Importing the State Council's holiday notice replaces a year's calendar: the sysadmin only.
+    "admin:proposals_calendarday_import_notice": [GET(admin_site(ok={"sysadmin"}))],
     "admin:jsi18n": [GET(admin_site())],
     "admin:view_on_site": [GET(admin_site(ok=(), refused=404), kwargs={"content_type_id": "1", "object_id": "1"})],
     # Passwords are the system administrator's; the security administrator only sets roles.

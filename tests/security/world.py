@@ -52,7 +52,7 @@ def build() -> SecurityWorld:
     lead, co = b.assignment(w.unit), b.assignment(w.unit2)
     b.act("recommend_key", w.staff, {"leaders": [w.leader.pk], "plan": "带案视察一次，上门协商督办一次。"})
     b.act("designate_key", w.reviewer)
-    b.act("log_contact", w.unit_user, {"way": "phone", "date": clock.today().isoformat(), "people": "钱科长",
+    b.act("log_contact", w.unit_user, {"way": "phone", "point": "handling", "date": clock.today().isoformat(), "people": "钱科长",
                                         "summary": "电话沟通办理思路。"}, assignment=lead)
     b.act("reply", w.unit_user, {"reply_class": "B", "letter": "经研究，答复如下……", "signer": "赵局长",
                                   "contact_person": "钱科长", "contact_phone": "0917-6212345"}, assignment=lead)

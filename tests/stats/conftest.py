@@ -27,7 +27,7 @@ def _builder(world, case) -> CaseBuilder:
 def _contact(builder: CaseBuilder, *, face: bool) -> CaseBuilder:
     w = builder.w
     return builder.act("log_contact", w.unit_user, {
-        "way": "meeting" if face else "phone", "date": T0, "people": "钱科长", "summary": "沟通办理思路。",
+        "way": "meeting" if face else "phone", "point": "intake" if face else "handling", "date": T0, "people": "钱科长", "summary": "沟通办理思路。",
         "face_to_face": face}, assignment=builder.assignment(w.unit))
 
 

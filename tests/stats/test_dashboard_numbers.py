@@ -72,8 +72,11 @@ def test_dashboard_groups_agree_with_plain_orm_counts(seeded, world):
 
     h = d["headline"]
     assert h["face_to_face_rate"] == round(1 / 3, 4)
-    submitted = Case.objects.filter(submitted_at__isnull=False).filter(Q(kind="proposal") | ~Q(conversion_consent=""))
-    assert h["filing_rate"] == round(numbered(world).filter(kind="proposal").count() / submitted.count(), 4)
+    # Received: decided proposals (the submitted and the returned one are still under review, apart).
+    received = Case.objects.filter(submitted_at__isnull=False).filter(
+        Q(kind="proposal") | ~Q(conversion_consent="")).exclude(status__in=["submitted", "returned"])
+    assert h["filing_rate"] == round(numbered(world).filter(kind="proposal").count() / received.count(), 4)
+    assert (h["received"], h["under_review"]) == (received.count(), 2)
 
     trend = {r["month"]: r for r in d["monthly_trend"]}
     assert trend["2026-03"]["submitted"] == Case.objects.filter(submitted_at__isnull=False).count()

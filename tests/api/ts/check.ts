@@ -58,7 +58,7 @@ export async function signAndReply(token: string, id: number): Promise<void> {
   await api.POST("/api/cases/{id}/actions/sign/", { headers: auth(token), params: { path: { id } }, body: { assignment } });
   await api.POST("/api/cases/{id}/actions/log_contact/", {
     headers: auth(token), params: { path: { id } },
-    body: { assignment, way: "visit", date: "2026-03-02", people: "张委员", summary: "上门面商", face_to_face: true },
+    body: { assignment, way: "visit", point: "intake", date: "2026-03-02", people: "张委员", summary: "上门面商", face_to_face: true },
   });
   await api.POST("/api/cases/{id}/actions/reply/", {
     headers: auth(token), params: { path: { id } },
