@@ -16,7 +16,10 @@ a rating that must exist); they live here too, beside the table, and answer with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from members.models import User
 
 from core import clock
 from . import settings_registry
@@ -107,7 +110,7 @@ class Context:
     """What a check found out; services act on it."""
 
     action: ActionDef
-    user: object | None
+    user: User | None  # None: the system (a scheduled command)
     case: Case
     relations: frozenset[str]
     assignment: Assignment | None = None
@@ -116,6 +119,20 @@ class Context:
     @property
     def is_system(self) -> bool:
         return self.user is None
+
+    @property
+    def actor(self) -> User:
+        """The user acting; the system's actions (user None) are refused here, not silently recorded."""
+        if self.user is None:
+            raise forbidden("actor_not_allowed", "系统不能执行此操作。")
+        return self.user
+
+    @property
+    def unit_assignment(self) -> Assignment:
+        """The assignment an action on one unit's assignment names; check() refused the action without one."""
+        if self.assignment is None:
+            raise not_found("assignment_not_found", "未找到该交办记录。")
+        return self.assignment
 
 
 # --- Guards ------------------------------------------------------------------------------------
@@ -137,20 +154,20 @@ def _guard_submit(ctx: Context) -> None:
 def _guard_deem_signed(ctx: Context) -> None:
     if not settings_registry.get("deemed_signed_enabled"):
         raise conflict("deemed_signing_off", "“逾期视为签收”已关闭。")
-    if clock.today() <= ctx.assignment.return_deadline:
+    if clock.today() <= ctx.unit_assignment.return_deadline:
         raise conflict("return_window_open", "申请退回期限未过，不能视为签收。")
 
 
 def _guard_request_return(ctx: Context) -> None:
-    if clock.today() > ctx.assignment.return_deadline:
+    if clock.today() > ctx.unit_assignment.return_deadline:
         raise conflict(
             "return_window_closed",
-            f"申请退回期限已过（截止 {ctx.assignment.return_deadline:%Y年%m月%d日}），请签收办理。",
+            f"申请退回期限已过（截止 {ctx.unit_assignment.return_deadline:%Y年%m月%d日}），请签收办理。",
         )
 
 
 def _pending_extension(ctx: Context) -> Extension | None:
-    return ctx.assignment.extensions.filter(state=Extension.State.PENDING).first()
+    return ctx.unit_assignment.extensions.filter(state=Extension.State.PENDING).first()
 
 
 def _guard_request_extension(ctx: Context) -> None:
@@ -166,7 +183,7 @@ def _guard_decide_extension(ctx: Context) -> None:
 
 
 def _guard_rate(ctx: Context) -> None:
-    case, assignment = ctx.case, ctx.assignment
+    case, assignment = ctx.case, ctx.unit_assignment
     if not settings_registry.needs_rating(case.kind):
         raise conflict("rating_not_needed", f"{case.get_kind_display()}无需评价。")
     if assignment.round != case.round:
@@ -174,7 +191,7 @@ def _guard_rate(ctx: Context) -> None:
     if case.rating_deadline and clock.today() > case.rating_deadline:
         raise conflict("rating_window_closed", f"评价期限已过（截止 {case.rating_deadline:%Y年%m月%d日}）。")
     if PROPOSER in ctx.relations and STAFF not in ctx.relations:
-        proposer = next(p for p in case.proposers.all() if p.user_id == ctx.user.pk)
+        proposer = next(p for p in case.proposers.all() if p.user_id == ctx.actor.pk)
         if assignment.ratings.filter(round=case.round, proposer=proposer).exists():
             raise conflict("already_rated", "您已对该单位本轮答复作出评价。")
 
@@ -566,14 +583,14 @@ def check(action: ActionDef, user, case: Case, assignment: Assignment | None = N
         rel = relations(user, case)
     if not _actor_ok(action, rel, assignment, user):
         raise forbidden("actor_not_allowed", f"您无权对此提案执行“{action.label}”。")
-    if action.on_assignment and assignment.role not in action.assignment_roles:
+    if action.on_assignment and assignment is not None and assignment.role not in action.assignment_roles:
         roles = "、".join(AssignmentRole(r).label for r in sorted(action.assignment_roles))
         raise forbidden("assignment_role_not_allowed", f"“{action.label}”只适用于{roles}单位。")
     if case.kind not in action.kinds:
         raise conflict("wrong_kind", f"{case.get_kind_display()}不能执行“{action.label}”。")
     if case.status not in action.states:
         raise conflict("wrong_state", f"提案当前状态为“{case.status_label}”，不能执行“{action.label}”。")
-    if action.on_assignment and assignment.status not in action.assignment_states:
+    if action.on_assignment and assignment is not None and assignment.status not in action.assignment_states:
         raise conflict(
             "wrong_assignment_state",
             f"{assignment.unit.name}的交办状态为“{assignment.get_status_display()}”，不能执行“{action.label}”。",

@@ -31,7 +31,7 @@ from .runner import (
 
 @handler("rate")
 def _rate(ctx: Context, data: dict) -> Outcome:
-    case, assignment = ctx.case, ctx.assignment
+    case, assignment = ctx.case, ctx.unit_assignment
     on_behalf = None
     scan = None
     if STAFF in ctx.relations and (data.get("proposer") or PROPOSER not in ctx.relations):
@@ -41,13 +41,13 @@ def _rate(ctx: Context, data: dict) -> Outcome:
         scan = _attachment(case, _require(data.get("form_scan"), "form_scan", "代录评价须上传纸质征询意见表扫描件。"), "form_scan")
         on_behalf = row.user
     else:
-        row = next(p for p in case.proposers.all() if p.user_id == ctx.user.pk)
+        row = next(p for p in case.proposers.all() if p.user_id == ctx.actor.pk)
     if Rating.objects.filter(assignment=assignment, round=case.round, proposer=row).exists():
         raise conflict("already_rated", f"{row.user.display_name}已对该单位本轮答复作出评价。")
     rating = Rating.objects.create(
         case=case, assignment=assignment, proposer=row, round=case.round,
         reply_rating=data["reply_rating"], contact_rating=data["contact_rating"], comment=data.get("comment", ""),
-        rated_at=_now(), recorded_by=ctx.user if on_behalf else None,
+        rated_at=_now(), recorded_by=ctx.actor if on_behalf else None,
     )
     extra = {"rating": rating.pk, "round": rating.round, "reply_rating": rating.reply_rating,
              "contact_rating": rating.contact_rating, "proposer": row.user.display_name}
@@ -91,7 +91,7 @@ def _follow_up(ctx: Context, data: dict) -> Outcome:
     if data["date"] > clock.today():
         raise invalid("date_in_future", "日期不能晚于今天。", {"date": ["日期不能晚于今天。"]})
     record = FollowUp.objects.create(case=ctx.case, date=data["date"], content=data["content"],
-                                     done=bool(data.get("done")), created_by=ctx.user, created_at=_now())
+                                     done=bool(data.get("done")), created_by=ctx.actor, created_at=_now())
     if record.done:
         ctx.case.follow_up_done = True
     return Outcome({"follow_up": record.pk, "done": record.done}, obj=record)

@@ -115,7 +115,7 @@ def _submit(ctx: Context, data: dict) -> Outcome:
     case.submitted_at = _now()
     case.status_reason = ""
     initiator = next(r for r in rows if r.is_initiator)
-    on_behalf = initiator.user if ctx.user.pk != initiator.user_id else None
+    on_behalf = initiator.user if ctx.actor.pk != initiator.user_id else None
     return Outcome({"source": case.source}, on_behalf_of=on_behalf)
 
 
@@ -177,7 +177,7 @@ def _apply_draft_fields(case: Case, fields_: dict) -> list[str]:
     return changed
 
 
-def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] = (), collective: str = "",
+def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] | tuple[int, ...] = (), collective: str = "",
                  organisation: int | None = None, **fields_) -> Case:
     """A member's new draft, or staff entering a paper proposal on a member's behalf (代录)."""
 
@@ -227,7 +227,7 @@ def _set_collective(row: Proposer, collective: str, organisation: int | None, te
     if collective == Proposer.Collective.ORGANISATION:
         from members.models import Organisation
 
-        row.organisation = Organisation.objects.filter(pk=organisation, active=True).first()
+        row.organisation = Organisation.objects.filter(pk=organisation, active=True).first() if organisation else None
         if row.organisation is None:
             raise invalid("organisation_not_found", "请选择党派团体。", {"organisation": ["请选择党派团体。"]})
     elif membership:

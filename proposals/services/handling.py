@@ -11,7 +11,7 @@ from typing import Any
 from core import clock
 from .. import settings_registry, workdays
 from ..access import visible_cases
-from ..errors import invalid, not_found
+from ..errors import conflict, invalid, not_found
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -93,7 +93,7 @@ def _reassign(ctx: Context, data: dict) -> Outcome:
 
 
 def _sign(ctx: Context, deemed: bool) -> Outcome:
-    assignment = ctx.assignment
+    assignment = ctx.unit_assignment
     assignment.signed_at = _now()
     assignment.deemed_signed = deemed
     assignment.save()
@@ -112,7 +112,7 @@ def _deem_signed(ctx: Context, data: dict) -> Outcome:
 
 @handler("request_return")
 def _request_return(ctx: Context, data: dict) -> Outcome:
-    assignment = ctx.assignment
+    assignment = ctx.unit_assignment
     suggested = _active_unit(data["suggested_unit"], "suggested_unit")
     if suggested.pk == assignment.unit_id:
         raise invalid("suggested_unit_same", "建议改交的单位不能是本单位。", {"suggested_unit": ["请选择其他单位。"]})
@@ -124,7 +124,7 @@ def _request_return(ctx: Context, data: dict) -> Outcome:
 
 @handler("approve_return")
 def _approve_return(ctx: Context, data: dict) -> Outcome:
-    assignment = ctx.assignment
+    assignment = ctx.unit_assignment
     assignment.ended_at = _now()
     assignment.decision_reason = data["reason"]
     assignment.save()
@@ -133,7 +133,7 @@ def _approve_return(ctx: Context, data: dict) -> Outcome:
 
 @handler("refuse_return")
 def _refuse_return(ctx: Context, data: dict) -> Outcome:
-    assignment = ctx.assignment
+    assignment = ctx.unit_assignment
     assignment.decision_reason = data["reason"]
     assignment.save()
     return Outcome({"reason": data["reason"]})
@@ -144,8 +144,8 @@ def _log_contact(ctx: Context, data: dict) -> Outcome:
     if data["date"] > clock.today():
         raise invalid("date_in_future", "沟通日期不能晚于今天。", {"date": ["沟通日期不能晚于今天。"]})
     record = ContactRecord.objects.create(
-        case=ctx.case, assignment=ctx.assignment, way=data["way"], point=data["point"], date=data["date"], people=data["people"],
-        summary=data["summary"], face_to_face=bool(data.get("face_to_face")), created_by=ctx.user, created_at=_now(),
+        case=ctx.case, assignment=ctx.unit_assignment, way=data["way"], point=data["point"], date=data["date"], people=data["people"],
+        summary=data["summary"], face_to_face=bool(data.get("face_to_face")), created_by=ctx.actor, created_at=_now(),
     )
     return Outcome({"way": record.way, "point": record.point, "date": record.date.isoformat(), "face_to_face": record.face_to_face,
                     "contact": record.pk})
@@ -153,8 +153,8 @@ def _log_contact(ctx: Context, data: dict) -> Outcome:
 
 @handler("send_views")
 def _send_views(ctx: Context, data: dict) -> Outcome:
-    assignment = ctx.assignment
-    CoHandlerView.objects.create(assignment=assignment, case=ctx.case, text=data["text"], sent_by=ctx.user, sent_at=_now())
+    assignment = ctx.unit_assignment
+    CoHandlerView.objects.create(assignment=assignment, case=ctx.case, text=data["text"], sent_by=ctx.actor, sent_at=_now())
     assignment.views_sent_at = _now()
     assignment.save()
     return Outcome({"on_time": assignment.views_due is None or clock.today() <= assignment.views_due})
@@ -176,17 +176,17 @@ def _check_extension_due(assignment: Assignment, due: dt.date) -> None:
 
 @handler("request_extension")
 def _request_extension(ctx: Context, data: dict) -> Outcome:
-    _check_extension_due(ctx.assignment, data["due"])
+    _check_extension_due(ctx.unit_assignment, data["due"])
     extension = Extension.objects.create(
-        assignment=ctx.assignment, case=ctx.case, reason=data["reason"], requested_due=data["due"],
-        requested_by=ctx.user, requested_at=_now(),
+        assignment=ctx.unit_assignment, case=ctx.case, reason=data["reason"], requested_due=data["due"],
+        requested_by=ctx.actor, requested_at=_now(),
     )
     return Outcome({"reason": data["reason"], "due": data["due"].isoformat(), "extension": extension.pk})
 
 
 @handler("approve_extension")
 def _approve_extension(ctx: Context, data: dict) -> Outcome:
-    extension, assignment = ctx.extra["extension"], ctx.assignment
+    extension, assignment = ctx.extra["extension"], ctx.unit_assignment
     due = data.get("due") or extension.requested_due
     _check_extension_due(assignment, due)
     old_due = assignment.due_date
@@ -212,7 +212,7 @@ def _refuse_extension(ctx: Context, data: dict) -> Outcome:
 
 @handler("reply")
 def _reply(ctx: Context, data: dict) -> Outcome:
-    case, assignment = ctx.case, ctx.assignment
+    case, assignment = ctx.case, ctx.unit_assignment
     reply_class = data.get("reply_class") or ""
     if settings_registry.needs_class(case.kind) and not reply_class:
         raise invalid("reply_class_required", "请选择答复类别（A/B/C）。", {"reply_class": ["请选择答复类别。"]})
@@ -224,7 +224,7 @@ def _reply(ctx: Context, data: dict) -> Outcome:
     elif settings_registry.get("reply_letter_file_required"):
         raise invalid("letter_file_required", "请上传盖章的答复函。", {"letter_file": ["请上传盖章的答复函。"]})
     reply = Reply.objects.draft_of(assignment) or Reply(
-        assignment=assignment, case=case, round=assignment.round, created_by=ctx.user
+        assignment=assignment, case=case, round=assignment.round, created_by=ctx.actor
     )
     reply.state = Reply.State.SUBMITTED
     reply.reply_class = reply_class
@@ -240,12 +240,15 @@ def _reply(ctx: Context, data: dict) -> Outcome:
 
 
 def _submitted_reply(assignment: Assignment) -> Reply:
-    return assignment.replies.filter(state=Reply.State.SUBMITTED).order_by("-id").first()
+    reply = assignment.replies.filter(state=Reply.State.SUBMITTED).order_by("-id").first()
+    if reply is None:  # the table's assignment state (replied) says there is one
+        raise conflict("no_submitted_reply", "该交办没有待审核的答复。")
+    return reply
 
 
 @handler("return_reply")
 def _return_reply(ctx: Context, data: dict) -> Outcome:
-    reply = _submitted_reply(ctx.assignment)
+    reply = _submitted_reply(ctx.unit_assignment)
     reply.state = Reply.State.RETURNED
     reply.decided_at, reply.decided_by, reply.decision_reason = _now(), ctx.user, data["reason"]
     reply.save()
@@ -254,7 +257,7 @@ def _return_reply(ctx: Context, data: dict) -> Outcome:
 
 @handler("accept_reply")
 def _accept_reply(ctx: Context, data: dict) -> Outcome:
-    case, assignment = ctx.case, ctx.assignment
+    case, assignment = ctx.case, ctx.unit_assignment
     reply = _submitted_reply(assignment)
     new_class = data.get("reply_class") or ""
     extra: dict[str, Any] = {"reply": reply.pk, "round": reply.round}
@@ -285,7 +288,7 @@ def save_reply_draft(user, case_id, assignment_id, **fields_) -> Reply:
         if not visible_cases(user).filter(pk=case.pk).exists():
             raise not_found()
         assignment = case.assignments.select_related("unit").filter(pk=assignment_id).first()
-        check(get_action("reply"), user, case, assignment)
+        assignment = check(get_action("reply"), user, case, assignment).unit_assignment
         reply = Reply.objects.draft_of(assignment) or Reply(
             assignment=assignment, case=case, round=assignment.round, created_by=user)
         for name, value in fields_.items():

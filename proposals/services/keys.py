@@ -35,7 +35,7 @@ def _leaders(ids: list[int], field_name: str = "leaders") -> list[User]:
 def _recommend_key(ctx: Context, data: dict) -> Outcome:
     leaders = _leaders(data["leaders"])
     key = KeyProposal.objects.create(case=ctx.case, state=KeyProposal.State.RECOMMENDED, plan=data["plan"],
-                                     recommended_by=ctx.user, recommended_at=_now())
+                                     recommended_by=ctx.actor, recommended_at=_now())
     key.leaders.set(leaders)
     return Outcome({"leaders": [u.display_name for u in leaders]}, obj=key)
 
@@ -62,7 +62,7 @@ def _log_supervision(ctx: Context, data: dict) -> Outcome:
     photos = [_attachment(case, pk, "photos", (Attachment.Purpose.EVIDENCE,)) for pk in data.get("photos") or []]
     activity = SupervisionActivity.objects.create(
         key=case.key, case=case, kind=data["kind"], date=data["date"], people=data["people"],
-        minutes=data["minutes"], created_by=ctx.user, created_at=_now(),
+        minutes=data["minutes"], created_by=ctx.actor, created_at=_now(),
     )
     for photo in photos:
         photo.activity = activity

@@ -64,7 +64,7 @@ def _return_for_revision(ctx: Context, data: dict) -> Outcome:
 @handler("file")
 def _file(ctx: Context, data: dict) -> Outcome:
     _take_number(ctx.case, ctx.case.kind)
-    return Outcome({"number": ctx.case.number, "session": ctx.case.session.name, "display_number": ctx.case.display_number})
+    return Outcome({"number": ctx.case.number, "session": ctx.case.session.name if ctx.case.session else "", "display_number": ctx.case.display_number})
 
 
 @handler("convert_to_suggestion")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -79,7 +79,7 @@ def _validate(action: ActionDef, data: dict | None) -> dict:
         return form.cleaned_data
     errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
     first_field, first_messages = next(iter(errors.items()))
-    label = action.fields and next((f.label for f in action.fields if f.name == first_field), first_field)
+    label = next((f.label for f in action.fields if f.name == first_field), first_field)
     raise invalid("invalid_data", f"{label}：{first_messages[0]}", errors)
 
 
@@ -98,7 +98,10 @@ def _record_refusal(action_name: str, user, case_id, error: WorkflowError) -> No
         )
 
 
-def _guarded(action_name: str, user, case_id, body: Callable[[], Case]) -> Case:
+T = TypeVar("T")
+
+
+def _guarded(action_name: str, user, case_id, body: Callable[[], T]) -> T:
     try:
         with transaction.atomic():
             return body()
@@ -132,7 +135,7 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
         outcome = HANDLERS[action.name](ctx, cleaned) or Outcome()
         if action.to_state:
             case.status = action.to_state
-        if action.assignment_to:
+        if action.assignment_to and assignment is not None:
             # The table, not the handler, moves the named assignment.
             assignment.status = action.assignment_to
             assignment.save()
@@ -259,7 +262,7 @@ def _new_assignment(case: Case, unit: Unit, role: str, by, *, rehandling: bool =
 
 
 def _session_for_filing(case: Case) -> Session:
-    if case.session_id:
+    if case.session is not None:
         return case.session
     today = clock.today()
     sessions = Session.objects.filter(term=case.term)

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from members.models import Role
-from proposals import access, refcache, workdays, workflow
+from proposals import access, selectors, workdays, workflow
 from core import clock
 from core.pagination import Key, KeysetPage
 from proposals.models import (
@@ -213,7 +213,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
         "filters": request.GET,
         "kinds": Kind.choices, "statuses": Status.choices,
-        **refcache.filter_choices(),
+        **selectors.filter_choices(),
         "sorts": [("new", "最新"), ("old", "最早"), ("number", "编号"), ("submitted", "提交时间"), ("title", "案由")],
     })
 

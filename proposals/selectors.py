@@ -1,4 +1,5 @@
-"""Reference rows every list page repeats (the filter drop-downs), cached.
+"""Reads the pages share (HackSoft style: services write, selectors read). Today: the reference rows every
+list page repeats (the filter drop-downs), cached.
 
 Sessions, categories, committees, sectors and units change a few times a year; reading them on
 every request of the case list cost six queries. They are kept in Django's cache (settings.CACHES)
@@ -14,7 +15,7 @@ from members.models import Sector, Session, SpecialCommittee, Term, Unit
 
 from .models import Category
 
-KEY = "refcache:filter_choices:v1"
+KEY = "selectors:filter_choices:v1"
 REFCACHE_SECONDS = 300
 MODELS = (Term, Session, Category, SpecialCommittee, Sector, Unit)
 
@@ -39,5 +40,5 @@ def invalidate(**_kwargs) -> None:
 
 
 for _model in MODELS:
-    post_save.connect(invalidate, sender=_model, dispatch_uid=f"refcache-save-{_model.__name__}")
-    post_delete.connect(invalidate, sender=_model, dispatch_uid=f"refcache-delete-{_model.__name__}")
+    post_save.connect(invalidate, sender=_model, dispatch_uid=f"selectors-save-{_model.__name__}")
+    post_delete.connect(invalidate, sender=_model, dispatch_uid=f"selectors-delete-{_model.__name__}")
