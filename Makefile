@@ -4,15 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test install migrate seed serve clean
+.PHONY: demo test install install-dev lint migrate seed serve clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# `make demo` installs what the app needs; `make test` and `make lint` add the test and lint tools.
+$(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -23,8 +30,16 @@ demo: install
 	@echo "打开 http://127.0.0.1:$(PORT)/"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install-dev
 	$(VENV)/bin/pytest -q
+
+# Lint and architecture checks (.ci/run runs them before the tests).
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) db.sqlite3* var/test-uploads

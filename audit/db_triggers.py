@@ -7,7 +7,7 @@ tests (tests/conftest.py) use the same statements.
 TABLE = "proposals_auditevent"
 
 POSTGRES_CREATE = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
     BEGIN
         RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';

@@ -13,8 +13,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.dispatch import Signal
 
-from core import clock
 from audit.models import AuditEvent
+from core import clock
 
 GENESIS = "0" * 64
 # Sent by verify_audit when the chain is broken (kwargs: report, message); notifications alerts the staff.
@@ -48,7 +48,7 @@ def compute_hash(event: AuditEvent) -> str:
     payload = {
         "seq": event.seq,
         # In UTC: the clock may hand out local times, the database gives back UTC ones.
-        "at": event.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
         "on_behalf_of": event.on_behalf_of_id,

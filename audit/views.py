@@ -43,20 +43,40 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return _audit_csv(request, events, chosen)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
-    return render(request, "audit/audit_log.html", {"page": page, "chosen": chosen, "query": query,
-                                                      "outcomes": AuditEvent.Outcome.choices})
+    return render(
+        request,
+        "audit/audit_log.html",
+        {"page": page, "chosen": chosen, "query": query, "outcomes": AuditEvent.Outcome.choices},
+    )
 
 
 def _audit_csv(request, events, chosen) -> HttpResponse:
     with transaction.atomic():
-        audit.record("export", actor=request.user, object_type="auditevent",
-                     data={"format": "csv", "filters": {k: v for k, v in chosen.items() if v}})
+        audit.record(
+            "export",
+            actor=request.user,
+            object_type="auditevent",
+            data={"format": "csv", "filters": {k: v for k, v in chosen.items() if v}},
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
     writer.writerow(["序号", "时间", "操作人", "事件", "结果", "对象类型", "对象ID", "提案", "IP", "数据", "哈希"])
     for e in events.iterator(chunk_size=2000):
-        writer.writerow([e.seq, e.at.isoformat(), e.actor_label, e.action, e.outcome, e.object_type, e.object_id,
-                         e.case_id or "", e.ip or "", e.data, e.hash])
+        writer.writerow(
+            [
+                e.seq,
+                e.at.isoformat(),
+                e.actor_label,
+                e.action,
+                e.outcome,
+                e.object_type,
+                e.object_id,
+                e.case_id or "",
+                e.ip or "",
+                e.data,
+                e.hash,
+            ]
+        )
     return response

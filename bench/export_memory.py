@@ -34,12 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chencang_cppcc.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from reporting import exports  # noqa: E402
 from proposals.models import AssignmentRole, AssignmentStatus  # noqa: E402
+from reporting import exports  # noqa: E402
 
 
 class _Rel(list):
@@ -51,23 +51,43 @@ def fake_cases(n: int):
     """Lazily built case-like objects: one at a time, as a chunked iterator hands them out."""
     unit_a, unit_b = SimpleNamespace(name="区住建局"), SimpleNamespace(name="区教育局")
     for i in range(1, n + 1):
-        proposers = _Rel([
-            SimpleNamespace(display_name=f"委员{i % 238}", counts=True, is_initiator=True,
-                            user=SimpleNamespace(phone="13917001234")),
-            SimpleNamespace(display_name=f"委员{(i + 7) % 238}", counts=True, is_initiator=False,
-                            user=SimpleNamespace(phone="")),
-        ])
-        assignments = _Rel([
-            SimpleNamespace(role=AssignmentRole.LEAD, unit=unit_a, status=AssignmentStatus.ACCEPTED, due_date=None),
-            SimpleNamespace(role=AssignmentRole.CO, unit=unit_b, status=AssignmentStatus.VIEWS_SENT, due_date=None),
-        ])
-        replies = _Rel([SimpleNamespace(state="accepted", reply_class="ABC"[i % 3], round=1, decided_at=None,
-                                        updated_at=None, pk=i)])
+        proposers = _Rel(
+            [
+                SimpleNamespace(
+                    display_name=f"委员{i % 238}",
+                    counts=True,
+                    is_initiator=True,
+                    user=SimpleNamespace(phone="13917001234"),
+                ),
+                SimpleNamespace(
+                    display_name=f"委员{(i + 7) % 238}", counts=True, is_initiator=False, user=SimpleNamespace(phone="")
+                ),
+            ]
+        )
+        assignments = _Rel(
+            [
+                SimpleNamespace(role=AssignmentRole.LEAD, unit=unit_a, status=AssignmentStatus.ACCEPTED, due_date=None),
+                SimpleNamespace(role=AssignmentRole.CO, unit=unit_b, status=AssignmentStatus.VIEWS_SENT, due_date=None),
+            ]
+        )
+        replies = _Rel(
+            [
+                SimpleNamespace(
+                    state="accepted", reply_class="ABC"[i % 3], round=1, decided_at=None, updated_at=None, pk=i
+                )
+            ]
+        )
         ratings = _Rel([SimpleNamespace(round=1, reply_rating="satisfied")])
         yield SimpleNamespace(
-            display_number=f"四届三次会议 第{i:03d}号", title=f"关于第{i}件民生实事的提案（用于测量导出内存）",
-            category_id=1, category=SimpleNamespace(name="社会"), status_label="已办结",
-            proposers=proposers, assignments=assignments, replies=replies, ratings=ratings,
+            display_number=f"四届三次会议 第{i:03d}号",
+            title=f"关于第{i}件民生实事的提案（用于测量导出内存）",
+            category_id=1,
+            category=SimpleNamespace(name="社会"),
+            status_label="已办结",
+            proposers=proposers,
+            assignments=assignments,
+            replies=replies,
+            ratings=ratings,
         )
 
 
@@ -98,8 +118,14 @@ def measure(n: int, real: bool = False) -> dict:
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"n": n, "rows": rows, "peak_py_mb": peak / 2**20, "rss_growth_mb": (peak_rss_kb() - rss_before) / 1024,
-            "file_mb": size / 2**20, "seconds": elapsed}
+    return {
+        "n": n,
+        "rows": rows,
+        "peak_py_mb": peak / 2**20,
+        "rss_growth_mb": (peak_rss_kb() - rss_before) / 1024,
+        "file_mb": size / 2**20,
+        "seconds": elapsed,
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -108,7 +134,9 @@ def main(argv: list[str]) -> None:
     print(f"{'N':>8} {'峰值Python分配MB':>16} {'峰值RSS增长MB':>14} {'文件MB':>8} {'秒':>7}")
     for n in sizes:
         r = measure(n, real)
-        print(f"{r['n']:>8} {r['peak_py_mb']:>16.2f} {r['rss_growth_mb']:>14.2f} {r['file_mb']:>8.2f} {r['seconds']:>7.1f}")
+        print(
+            f"{r['n']:>8} {r['peak_py_mb']:>16.2f} {r['rss_growth_mb']:>14.2f} {r['file_mb']:>8.2f} {r['seconds']:>7.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,13 @@ import requests
 PASSWORD = "Chencang@2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 # (role, username, threads): 50 simulated users by default.
-CAST = [("member", "member", 12), ("member", "member2", 12), ("unit", "unit", 10), ("unit", "unit2", 10),
-        ("staff", "staff", 6)]
+CAST = [
+    ("member", "member", 12),
+    ("member", "member2", 12),
+    ("unit", "unit", 10),
+    ("unit", "unit2", 10),
+    ("staff", "staff", 6),
+]
 
 
 def totp(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
@@ -46,7 +51,7 @@ def totp(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
     counter = int((at or time.time()) // 30)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 class Stats:
@@ -74,8 +79,11 @@ class Stats:
 def login(base: str, username: str) -> requests.Session:
     s = requests.Session()
     s.get(f"{base}/login/", timeout=30)
-    r = s.post(f"{base}/login/", data={"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")}, timeout=30)
+    r = s.post(
+        f"{base}/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
+        timeout=30,
+    )
     if "/login/otp/" in r.url:
         for _ in range(3):  # a code is accepted once: wait for the next window if it was just used
             r = s.post(r.url, data={"otp": totp(), "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")}, timeout=30)
@@ -113,7 +121,7 @@ class User(threading.Thread):
         bench = {"member": "/workbench/member/", "unit": "/workbench/unit/", "staff": "/workbench/staff/"}[self.role]
         while time.time() < self.deadline:
             self.get(bench)
-            listing = self.get(f"/api/cases/?page_size=50")
+            listing = self.get("/api/cases/?page_size=50")
             ids = [c["id"] for c in listing.json().get("results", [])] if listing.status_code == 200 else []
             if not ids:
                 continue
@@ -135,7 +143,13 @@ class User(threading.Thread):
         if self.role == "unit" and name == "sign":
             return {}
         if self.role == "unit" and name == "log_contact":
-            return {"way": "phone", "point": "handling", "date": today, "people": "压测联系人", "summary": "压力测试：电话沟通办理进展。"}
+            return {
+                "way": "phone",
+                "point": "handling",
+                "date": today,
+                "people": "压测联系人",
+                "summary": "压力测试：电话沟通办理进展。",
+            }
         if self.role == "member" and name == "set_public":
             return {"public": True}
         if self.role == "staff" and name == "recommend":
@@ -151,12 +165,15 @@ def django_checks(started: dt.datetime, stats: Stats) -> list[str]:
 
     django.setup()
     from django.core.management import call_command
+
     from audit.models import AuditEvent
 
     problems = []
-    events = collections.Counter(AuditEvent.objects.filter(at__gte=started, outcome="success",
-                                                           action__in=list(stats.actions_ok))
-                                 .values_list("action", flat=True))
+    events = collections.Counter(
+        AuditEvent.objects.filter(at__gte=started, outcome="success", action__in=list(stats.actions_ok)).values_list(
+            "action", flat=True
+        )
+    )
     for action, n in stats.actions_ok.items():
         if events[action] != n:
             problems.append(f"lost update? {action}: {n} successful answers, {events[action]} audit events")
@@ -178,11 +195,13 @@ def main() -> int:
     stats = Stats()
     shared_staff = login(base, "staff")
     cast = [(role, name) for role, name, n in CAST for _ in range(n)]
-    cast = (cast * (args.users // len(cast) + 1))[:args.users]
-    started = dt.datetime.now(dt.timezone.utc)
+    cast = (cast * (args.users // len(cast) + 1))[: args.users]
+    started = dt.datetime.now(dt.UTC)
     deadline = time.time() + args.seconds
-    threads = [User(base, role, shared_staff if role == "staff" else login(base, name), stats, deadline, i)
-               for i, (role, name) in enumerate(cast)]
+    threads = [
+        User(base, role, shared_staff if role == "staff" else login(base, name), stats, deadline, i)
+        for i, (role, name) in enumerate(cast)
+    ]
     deadline = time.time() + args.seconds
     for t in threads:
         t.deadline = deadline
@@ -193,8 +212,10 @@ def main() -> int:
     lat = sorted(stats.latencies) or [0.0]
     print(f"users={len(threads)} seconds={elapsed} requests={stats.requests} ({stats.requests / elapsed:.1f}/s)")
     print(f"status={dict(sorted(stats.by_status.items()))}")
-    print(f"latency p50={lat[len(lat) // 2] * 1000:.0f}ms p95={lat[int(len(lat) * 0.95)] * 1000:.0f}ms "
-          f"max={lat[-1] * 1000:.0f}ms")
+    print(
+        f"latency p50={lat[len(lat) // 2] * 1000:.0f}ms p95={lat[int(len(lat) * 0.95)] * 1000:.0f}ms "
+        f"max={lat[-1] * 1000:.0f}ms"
+    )
     print(f"actions ok={dict(stats.actions_ok)} refused={dict(stats.actions_refused)}")
     problems = []
     if stats.server_errors:

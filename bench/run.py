@@ -42,8 +42,14 @@ def log(message: str) -> None:
 
 
 def env_for(db: str, cache_url: str = "") -> dict:
-    env = {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "chencang_cppcc.settings_bench",
-           "SECRET_KEY": "bench-only-not-secret", "DEBUG": "0", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{db}",
+        "DJANGO_SETTINGS_MODULE": "chencang_cppcc.settings_bench",
+        "SECRET_KEY": "bench-only-not-secret",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     if cache_url:
         env["CACHE_URL"] = cache_url
     return env
@@ -96,9 +102,24 @@ class Server:
     def __init__(self, db: str, port: int, workers: int, cache_url: str = ""):
         self.db, self.port = db, port
         self.proc = subprocess.Popen(
-            [GUNICORN, "chencang_cppcc.wsgi", "--workers", str(workers), "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env_for(db, cache_url), start_new_session=True)
+            [
+                GUNICORN,
+                "chencang_cppcc.wsgi",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env_for(db, cache_url),
+            start_new_session=True,
+        )
         self.base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -109,7 +130,9 @@ class Server:
         raise RuntimeError(f"gunicorn on {port} did not start")
 
     def worker_peak_rss_mb(self) -> float:
-        children = subprocess.run(["ps", "--ppid", str(self.proc.pid), "-o", "pid="], capture_output=True, text=True).stdout
+        children = subprocess.run(
+            ["ps", "--ppid", str(self.proc.pid), "-o", "pid="], capture_output=True, text=True
+        ).stdout
         peaks = []
         for pid in children.split():
             status = Path(f"/proc/{pid}/status").read_text()
@@ -124,8 +147,9 @@ class Server:
 
 
 def totp_now() -> str:
-    from django_otp.oath import totp
     import base64
+
+    from django_otp.oath import totp
 
     key = base64.b32decode(TOTP_SECRET)
     return f"{totp(key):06d}"
@@ -142,7 +166,9 @@ def login(base: str, username: str) -> str:
 
     page = opener.open(f"{base}/login/").read().decode()
     body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_of(page)})
-    response = opener.open(urllib.request.Request(f"{base}/login/", data=body.encode(), headers={"Referer": f"{base}/login/"}))
+    response = opener.open(
+        urllib.request.Request(f"{base}/login/", data=body.encode(), headers={"Referer": f"{base}/login/"})
+    )
     html = response.read().decode()
     field = re.search(r'<input[^>]+name="(otp_token|token|code|otp)"', html)
     if field:  # the two-factor step
@@ -156,16 +182,35 @@ def login(base: str, username: str) -> str:
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-                          "-H", f"Cookie: sessionid={cookie}", url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     def ms(label: str) -> float:
         value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50"), "p99": ms("99"),
-            "errors": int(non2xx.group(1)) if non2xx else 0}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
 
 
 SLOW_SECONDS = 3.0
@@ -173,7 +218,9 @@ SLOW_SECONDS = 3.0
 
 def fetch(url: str, cookie: str) -> float:
     started = time.perf_counter()
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=600) as r:
+    with urllib.request.urlopen(
+        urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=600
+    ) as r:
         r.read()
     return time.perf_counter() - started
 
@@ -181,13 +228,24 @@ def fetch(url: str, cookie: str) -> float:
 def sequential(url: str, cookie: str, n: int = 2) -> dict:
     """For pages too slow for wrk: n requests one after the other (1 connection), marked as such."""
     times = sorted(fetch(url, cookie) * 1000 for _ in range(n))
-    return {"rps": 1000 / statistics.mean(times), "p50": statistics.median(times), "p99": times[-1], "errors": 0,
-            "sequential": True}
+    return {
+        "rps": 1000 / statistics.mean(times),
+        "p50": statistics.median(times),
+        "p99": times[-1],
+        "errors": 0,
+        "sequential": True,
+    }
 
 
 def export_memory(db: str, n: int) -> dict:
-    out = subprocess.run([PY, "bench/export_memory.py", "--real", "1000", str(n)], cwd=ROOT, env=env_for(db),
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [PY, "bench/export_memory.py", "--real", "1000", str(n)],
+        cwd=ROOT,
+        env=env_for(db),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     row = out.strip().splitlines()[-1].split()
     return {"rows": int(row[0]), "peak_py_mb": float(row[1]), "rss_growth_mb": float(row[2]), "seconds": float(row[4])}
 
@@ -208,11 +266,18 @@ def main() -> int:
     dbs = {"small": build(args.small, args.reuse), "large": build(args.large, args.reuse)}
     dashboard_seconds = {size: dashboard_compute(db) for size, db in dbs.items()}
     caches = {"small": shared_cache(8), "large": shared_cache(9)}
-    servers = {size: Server(dbs[size], port, args.workers, caches[size])
-               for size, port in (("small", 8701), ("large", 8702))}
+    servers = {
+        size: Server(dbs[size], port, args.workers, caches[size]) for size, port in (("small", 8701), ("large", 8702))
+    }
     try:
-        cookies = {size: {who: login(s.base, who) for who in ("staff", "admin", "member", "unit")} for size, s in servers.items()}
-        detail = {size: psql(db, "SELECT id FROM proposals_case WHERE status='closed' ORDER BY id DESC LIMIT 1") for size, db in dbs.items()}
+        cookies = {
+            size: {who: login(s.base, who) for who in ("staff", "admin", "member", "unit")}
+            for size, s in servers.items()
+        }
+        detail = {
+            size: psql(db, "SELECT id FROM proposals_case WHERE status='closed' ORDER BY id DESC LIMIT 1")
+            for size, db in dbs.items()
+        }
         pages = [
             ("bare view", "staff", "/bench/bare/"),
             ("staff case list", "staff", "/cases/"),
@@ -242,8 +307,11 @@ def main() -> int:
                 order = ("small", "large") if r % 2 == 0 else ("large", "small")
                 for size in order:
                     url = servers[size].base + path.format(detail=detail[size])
-                    run = sequential(url, cookies[size][who]) if name in slow else wrk(
-                        url, cookies[size][who], args.seconds, args.connections)
+                    run = (
+                        sequential(url, cookies[size][who])
+                        if name in slow
+                        else wrk(url, cookies[size][who], args.seconds, args.connections)
+                    )
                     results.setdefault((name, size), []).append(run)
                     log(f"round {r + 1} {name} {size}: {results[(name, size)][-1]}")
         worker_mb = max(s.worker_peak_rss_mb() for s in servers.values())
@@ -259,20 +327,29 @@ def main() -> int:
 def own_rows(db: str) -> tuple[int, int]:
     """How much of the record is the bench users' own: the member's cases, the unit's assignments.
     Their workbenches list and count these, so they grow with them, not with the record."""
-    member = psql(db, "SELECT count(DISTINCT p.case_id) FROM proposals_proposer p JOIN members_user u ON u.id = p.user_id "
-                      "WHERE u.username = 'member'")
-    unit = psql(db, "SELECT count(*) FROM proposals_assignment a JOIN members_unit_contacts c ON c.unit_id = a.unit_id "
-                    "JOIN members_user u ON u.id = c.user_id WHERE u.username = 'unit'")
+    member = psql(
+        db,
+        "SELECT count(DISTINCT p.case_id) FROM proposals_proposer p JOIN members_user u ON u.id = p.user_id "
+        "WHERE u.username = 'member'",
+    )
+    unit = psql(
+        db,
+        "SELECT count(*) FROM proposals_assignment a JOIN members_unit_contacts c ON c.unit_id = a.unit_id "
+        "JOIN members_user u ON u.id = c.user_id WHERE u.username = 'unit'",
+    )
     return int(member), int(unit)
 
 
 def dashboard_compute(db: str) -> float:
     """Seconds to compute the statistics dashboard afresh (what the first viewer after a change waits)."""
-    code = ("import time, django; django.setup(); from reporting import stats; from members.models import Term; "
-            "term = Term.objects.filter(cases__isnull=False).order_by('-number').first(); stats.dashboard(term); "
-            "t = time.perf_counter(); stats.dashboard(term); print(time.perf_counter() - t)")
-    out = subprocess.run([PY, "-W", "ignore", "-c", code], cwd=ROOT, env=env_for(db), capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import time, django; django.setup(); from reporting import stats; from members.models import Term; "
+        "term = Term.objects.filter(cases__isnull=False).order_by('-number').first(); stats.dashboard(term); "
+        "t = time.perf_counter(); stats.dashboard(term); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [PY, "-W", "ignore", "-c", code], cwd=ROOT, env=env_for(db), capture_output=True, text=True, check=True
+    ).stdout
     return float(out.strip().splitlines()[-1])
 
 
@@ -280,44 +357,69 @@ def med(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-def report(results, pages, args, worker_mb: float, export: dict, dashboard_seconds: dict, shared: bool,
-           own: dict) -> str:
+def report(
+    results, pages, args, worker_mb: float, export: dict, dashboard_seconds: dict, shared: bool, own: dict
+) -> str:
     small, large = f"{args.small // 1000}k", f"{args.large // 1000}k"
     bare = {size: med(results[("bare view", size)], "rps") for size in ("small", "large")}
     cache = "one Redis cache shared by the workers" if shared else "each worker's own cache (no Redis)"
-    lines = [f"Machine: {os.cpu_count()} cores, {machine()}; gunicorn {args.workers} sync workers, {cache}; wrk "
-             f"{args.connections} connections × {args.seconds}s, {args.rounds} alternating rounds (median).", "",
-             f"| page | rps {small} | p50 ms {small} | p99 ms {small} | rps {large} | p50 ms {large} | p99 ms {large} "
-             f"| rps/bare {large} | p50 {large}/{small} |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Machine: {os.cpu_count()} cores, {machine()}; gunicorn {args.workers} sync workers, {cache}; wrk "
+        f"{args.connections} connections × {args.seconds}s, {args.rounds} alternating rounds (median).",
+        "",
+        f"| page | rps {small} | p50 ms {small} | p99 ms {small} | rps {large} | p50 ms {large} | p99 ms {large} "
+        f"| rps/bare {large} | p50 {large}/{small} |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, _, _ in pages:
-        s, l = results[(name, "small")], results[(name, "large")]
-        mark = " (sequential: too slow for wrk)" if any(run.get("sequential") for run in s + l) else ""
-        lines.append(f"| {name}{mark} | {med(s, 'rps'):.0f} | {med(s, 'p50'):.1f} | {med(s, 'p99'):.1f} | {med(l, 'rps'):.0f} | "
-                     f"{med(l, 'p50'):.1f} | {med(l, 'p99'):.1f} | {med(l, 'rps') / bare['large']:.0%} | "
-                     f"{med(l, 'p50') / med(s, 'p50'):.2f} |")
+        s, big = results[(name, "small")], results[(name, "large")]
+        mark = " (sequential: too slow for wrk)" if any(run.get("sequential") for run in s + big) else ""
+        lines.append(
+            f"| {name}{mark} | {med(s, 'rps'):.0f} | {med(s, 'p50'):.1f} | {med(s, 'p99'):.1f} | {med(big, 'rps'):.0f} | "
+            f"{med(big, 'p50'):.1f} | {med(big, 'p99'):.1f} | {med(big, 'rps') / bare['large']:.0%} | "
+            f"{med(big, 'p50') / med(s, 'p50'):.2f} |"
+        )
     errors = sum(run["errors"] for runs in results.values() for run in runs)
-    lines += ["", f"Non-2xx responses during the runs: {errors}",
-              f"Peak RSS of a gunicorn worker under load: {worker_mb:.0f} MB",
-              f"Excel export of {export['rows']} real cases: peak Python allocation {export['peak_py_mb']:.1f} MB, "
-              f"peak RSS growth {export['rss_growth_mb']:.1f} MB, {export['seconds']:.0f} s",
-              f"Statistics dashboard computed afresh (the first view after a change; later views read the cache): "
-              f"{small} {dashboard_seconds['small']:.2f} s, {large} {dashboard_seconds['large']:.2f} s",
-              f"The bench users' own rows (what their workbenches count and list): member {own['small'][0]} → "
-              f"{own['large'][0]:,} cases, unit {own['small'][1]} → {own['large'][1]:,} assignments", ""]
+    lines += [
+        "",
+        f"Non-2xx responses during the runs: {errors}",
+        f"Peak RSS of a gunicorn worker under load: {worker_mb:.0f} MB",
+        f"Excel export of {export['rows']} real cases: peak Python allocation {export['peak_py_mb']:.1f} MB, "
+        f"peak RSS growth {export['rss_growth_mb']:.1f} MB, {export['seconds']:.0f} s",
+        f"Statistics dashboard computed afresh (the first view after a change; later views read the cache): "
+        f"{small} {dashboard_seconds['small']:.2f} s, {large} {dashboard_seconds['large']:.2f} s",
+        f"The bench users' own rows (what their workbenches count and list): member {own['small'][0]} → "
+        f"{own['large'][0]:,} cases, unit {own['small'][1]} → {own['large'][1]:,} assignments",
+        "",
+    ]
     L = lambda name, key: med(results[(name, "large")], key)  # noqa: E731
     S = lambda name, key: med(results[(name, "small")], key)  # noqa: E731
     checks = [
-        (f"staff list {large} ≥ 15% of bare rps", L("staff case list", "rps") >= 0.15 * bare["large"],
-         f"{L('staff case list', 'rps') / bare['large']:.0%}"),
-        (f"staff list {large} ≥ 2× admin changelist rps", L("staff case list", "rps") >= 2 * L("admin changelist", "rps"),
-         f"{L('staff case list', 'rps') / L('admin changelist', 'rps'):.2f}×"),
-        (f"staff list p50 {large} ≤ 1.3× p50 {small}", L("staff case list", "p50") <= 1.3 * S("staff case list", "p50"),
-         f"{L('staff case list', 'p50') / S('staff case list', 'p50'):.2f}×"),
-        (f"staff list p99 ≤ 3× p50 ({large}, {args.connections} connections)",
-         L("staff case list", "p99") <= 3 * L("staff case list", "p50"),
-         f"{L('staff case list', 'p99') / L('staff case list', 'p50'):.2f}×"),
-        (f"search 供暖 p50 ≤ 2× list p50 ({large})", L("search 供暖", "p50") <= 2 * L("staff case list", "p50"),
-         f"{L('search 供暖', 'p50') / L('staff case list', 'p50'):.2f}×"),
+        (
+            f"staff list {large} ≥ 15% of bare rps",
+            L("staff case list", "rps") >= 0.15 * bare["large"],
+            f"{L('staff case list', 'rps') / bare['large']:.0%}",
+        ),
+        (
+            f"staff list {large} ≥ 2× admin changelist rps",
+            L("staff case list", "rps") >= 2 * L("admin changelist", "rps"),
+            f"{L('staff case list', 'rps') / L('admin changelist', 'rps'):.2f}×",
+        ),
+        (
+            f"staff list p50 {large} ≤ 1.3× p50 {small}",
+            L("staff case list", "p50") <= 1.3 * S("staff case list", "p50"),
+            f"{L('staff case list', 'p50') / S('staff case list', 'p50'):.2f}×",
+        ),
+        (
+            f"staff list p99 ≤ 3× p50 ({large}, {args.connections} connections)",
+            L("staff case list", "p99") <= 3 * L("staff case list", "p50"),
+            f"{L('staff case list', 'p99') / L('staff case list', 'p50'):.2f}×",
+        ),
+        (
+            f"search 供暖 p50 ≤ 2× list p50 ({large})",
+            L("search 供暖", "p50") <= 2 * L("staff case list", "p50"),
+            f"{L('search 供暖', 'p50') / L('staff case list', 'p50'):.2f}×",
+        ),
         ("export peak memory growth ≤ 50 MB", export["rss_growth_mb"] <= 50, f"{export['rss_growth_mb']:.1f} MB"),
     ]
     grows_with = {"member workbench": 0, "unit workbench": 1}  # index into own rows
@@ -326,8 +428,13 @@ def report(results, pages, args, worker_mb: float, export: dict, dashboard_secon
         if name in grows_with:
             i = grows_with[name]
             note = f"; its user's own rows ×{own['large'][i] / max(own['small'][i], 1):.0f}"
-        checks.append((f"{name}: p50 {large} ≤ 1.3× p50 {small} (informative{note})",
-                       L(name, "p50") <= 1.3 * S(name, "p50"), f"{L(name, 'p50') / S(name, 'p50'):.2f}×"))
+        checks.append(
+            (
+                f"{name}: p50 {large} ≤ 1.3× p50 {small} (informative{note})",
+                L(name, "p50") <= 1.3 * S(name, "p50"),
+                f"{L(name, 'p50') / S(name, 'p50'):.2f}×",
+            )
+        )
     lines += [f"{'PASS' if ok else 'FAIL'}  {name}: {value}" for name, ok, value in checks]
     return "\n".join(lines)
 

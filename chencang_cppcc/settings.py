@@ -6,9 +6,9 @@ Workflow periods (return window, reply period, …) are *not* here: administrato
 them at run time in the database (proposals.settings_registry), without a deploy.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -125,7 +125,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # back on (PG_PARALLEL_WORKERS, PG_JIT=on).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={int(os.environ.get('PG_PARALLEL_WORKERS', 0))} "
-        f"-c jit={'on' if os.environ.get('PG_JIT', '').lower() in ('1', 'on', 'true') else 'off'}")
+        f"-c jit={'on' if os.environ.get('PG_JIT', '').lower() in ('1', 'on', 'true') else 'off'}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -237,17 +238,22 @@ SMS_PROVIDERS = {
 }
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
-    "notifications.sms.LocmemSMSBackend" if env_bool("TESTING")
-    else SMS_PROVIDERS[os.environ["SMS_PROVIDER"]] if os.environ.get("SMS_PROVIDER") in SMS_PROVIDERS
-    else "notifications.sms.HttpSMSBackend" if SMS_API_URL else "notifications.sms.ConsoleSMSBackend",
+    "notifications.sms.LocmemSMSBackend"
+    if env_bool("TESTING")
+    else SMS_PROVIDERS[os.environ["SMS_PROVIDER"]]
+    if os.environ.get("SMS_PROVIDER") in SMS_PROVIDERS
+    else "notifications.sms.HttpSMSBackend"
+    if SMS_API_URL
+    else "notifications.sms.ConsoleSMSBackend",
 )
 # The code the provider gave each registered template, per kind of event: SMS_TEMPLATE_ASSIGNED=SMS_480125031
 # (Alibaba Cloud) or =2150123 (Tencent Cloud). The texts to register: proposals/sms_templates.py, README.
 # Credentials are never settings: the backends read them from the environment (ALIBABA_CLOUD_ACCESS_KEY_ID /
 # ALIBABA_CLOUD_ACCESS_KEY_SECRET, TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY) when they send.
 SMS_TEMPLATES = {
-    name[len("SMS_TEMPLATE_"):].lower(): value.strip()
-    for name, value in os.environ.items() if name.startswith("SMS_TEMPLATE_") and value.strip()
+    name[len("SMS_TEMPLATE_") :].lower(): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("SMS_TEMPLATE_") and value.strip()
 }
 # The longest message allowed, signature included (70 characters: one billed message; a longer one is
 # sent as several). Checked against the templates when the site starts (manage.py check).

@@ -10,8 +10,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ["DEBUG"] = "0"
 
-from .settings import *  # noqa: E402,F401,F403
-from .settings import REST_FRAMEWORK  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import REST_FRAMEWORK
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -31,8 +31,11 @@ class Key:
 
 
 def _encode(values: list, number: int) -> str:
-    raw = json.dumps({"v": [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for v in values], "n": number},
-                     ensure_ascii=False, separators=(",", ":"))
+    raw = json.dumps(
+        {"v": [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for v in values], "n": number},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -62,20 +65,22 @@ class KeysetPage:
     """One page of ``queryset`` ordered by ``keys`` (the last key must be unique, e.g. id)."""
 
     def __init__(self, queryset: QuerySet, request: HttpRequest, keys: list[Key], page_size: int = PAGE_SIZE):
-        qs = queryset.annotate(**{k.name: F(k.source) if isinstance(k.source, str) else k.source
-                                  for k in keys if k.name != k.source})
+        qs = queryset.annotate(
+            **{k.name: F(k.source) if isinstance(k.source, str) else k.source for k in keys if k.name != k.source}
+        )
         qs = qs.order_by(*[f"{'-' if k.descending else ''}{k.name}" for k in keys])
         decoded = _decode(request.GET.get("after", ""), len(keys)) if request.GET.get("after") else None
         self.number = 1
         if decoded is not None:
             values, self.number = decoded
             qs = qs.filter(_after(keys, values))
-        rows = list(qs[:page_size + 1])
+        rows = list(qs[: page_size + 1])
         self.items = rows[:page_size]
         self.has_next = len(rows) > page_size
         self.has_previous = self.number > 1
-        self.next_cursor = (_encode([getattr(self.items[-1], k.name) for k in keys], self.number + 1)
-                            if self.has_next else "")
+        self.next_cursor = (
+            _encode([getattr(self.items[-1], k.name) for k in keys], self.number + 1) if self.has_next else ""
+        )
         params = request.GET.copy()
         params.pop("after", None)
         params.pop("page", None)

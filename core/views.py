@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponseServerError
 from django.template import loader
 
-FALLBACK_500 = "<!DOCTYPE html><html lang=\"zh-Hans\"><meta charset=\"utf-8\"><title>系统错误</title><h1>系统暂时出错</h1><p>请稍后重试。</p></html>"
+FALLBACK_500 = '<!DOCTYPE html><html lang="zh-Hans"><meta charset="utf-8"><title>系统错误</title><h1>系统暂时出错</h1><p>请稍后重试。</p></html>'
 
 
 def server_error(request: HttpRequest) -> HttpResponseServerError:

@@ -18,15 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.db import connection, transaction
 
-from members.models import Membership, Role, Session, Term, Unit, User
-
 from audit import trail as audit
+from audit.models import AuditEvent
 from core import clock
+from demo import names as N
+from demo.seeder import TERM_NUMBER, Seeder, history_is_silent
+from members.models import Membership, Role, Session, Term, Unit, User
 from proposals import services, settings_registry, workdays
 from proposals.models import (
     Assignment,
@@ -40,20 +43,46 @@ from proposals.models import (
     RejectionGround,
     Reply,
 )
-from audit.models import AuditEvent
 from proposals.search import vector_of
-from demo import names as N
-from demo.seeder import TERM_NUMBER, Seeder, history_is_silent
 
 BATCH = 2000
 # Words people search for most: every title carries one, bodies carry more.
-COMMON_WORDS = ["供暖", "养老", "教育", "医疗", "交通", "就业", "住房", "环保", "农业", "文化", "安全", "停车",
-                "社区", "饮水", "物业", "旅游", "托育", "电商", "垃圾", "道路"]
+COMMON_WORDS = [
+    "供暖",
+    "养老",
+    "教育",
+    "医疗",
+    "交通",
+    "就业",
+    "住房",
+    "环保",
+    "农业",
+    "文化",
+    "安全",
+    "停车",
+    "社区",
+    "饮水",
+    "物业",
+    "旅游",
+    "托育",
+    "电商",
+    "垃圾",
+    "道路",
+]
 # Share of cases per final state, like a record of many years: most are closed, every open state has a slice.
 SHAPES: list[tuple[str, float]] = [
-    ("closed", 0.70), ("closed_suggestion", 0.08), ("withdrawn", 0.02), ("rejected", 0.03), ("draft", 0.01),
-    ("submitted", 0.02), ("returned", 0.01), ("filed", 0.02), ("assigned", 0.02), ("handling", 0.05),
-    ("replied", 0.02), ("rehandling", 0.02),
+    ("closed", 0.70),
+    ("closed_suggestion", 0.08),
+    ("withdrawn", 0.02),
+    ("rejected", 0.03),
+    ("draft", 0.01),
+    ("submitted", 0.02),
+    ("returned", 0.01),
+    ("filed", 0.02),
+    ("assigned", 0.02),
+    ("handling", 0.05),
+    ("replied", 0.02),
+    ("rehandling", 0.02),
 ]
 CLOSED_SHAPES = {"closed", "closed_suggestion", "withdrawn", "rejected"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -108,7 +137,9 @@ def drive(shape: str, a: Actors, start: dt.date, **texts) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def _drive(shape: str, a: Actors, start: dt.date, *, title: str, facts: str, suggestions: str, category: Category) -> Case:
+def _drive(
+    shape: str, a: Actors, start: dt.date, *, title: str, facts: str, suggestions: str, category: Category
+) -> Case:
     step = Stepper(start)
 
     def at(fn: Callable[[], Any]):
@@ -116,11 +147,22 @@ def _drive(shape: str, a: Actors, start: dt.date, *, title: str, facts: str, sug
             return fn()
 
     def act(action: str, user, data: dict | None = None, assignment: Assignment | None = None):
-        return at(lambda: services.perform(action, user, case.pk, data or {},
-                                           assignment_id=assignment.pk if assignment else None))
+        return at(
+            lambda: services.perform(
+                action, user, case.pk, data or {}, assignment_id=assignment.pk if assignment else None
+            )
+        )
 
-    case = at(lambda: services.create_draft(a.initiator, title=title, facts=facts, suggestions=suggestions,
-                                            category=category.pk, cosigners=[a.cosigner.pk]))
+    case = at(
+        lambda: services.create_draft(
+            a.initiator,
+            title=title,
+            facts=facts,
+            suggestions=suggestions,
+            category=category.pk,
+            cosigners=[a.cosigner.pk],
+        )
+    )
     if shape == "draft":
         return case
     act("cosign", a.cosigner)
@@ -133,10 +175,17 @@ def _drive(shape: str, a: Actors, start: dt.date, *, title: str, facts: str, sug
         return act("return_for_revision", a.staff, {"reason": "建议部分不够具体，请补充可操作的办法后再提交。"})
     if shape == "rejected":
         ground = RejectionGround.objects.filter(active=True).order_by("id").first()
-        return act("reject", a.reviewer, {"ground": ground.pk, "message": "经审查，该件不符合立案条件，不予立案，感谢您的关心。"})
+        return act(
+            "reject",
+            a.reviewer,
+            {"ground": ground.pk, "message": "经审查，该件不符合立案条件，不予立案，感谢您的关心。"},
+        )
     if shape == "closed_suggestion":
-        act("convert_to_suggestion", a.reviewer, {"reason": "所提问题较为具体，转为建议交有关单位办理。",
-                                                  "consent": "提案人电话确认同意转为建议"})
+        act(
+            "convert_to_suggestion",
+            a.reviewer,
+            {"reason": "所提问题较为具体，转为建议交有关单位办理。", "consent": "提案人电话确认同意转为建议"},
+        )
     else:
         act("file", a.reviewer)
     if shape == "filed":
@@ -146,14 +195,33 @@ def _drive(shape: str, a: Actors, start: dt.date, *, title: str, facts: str, sug
     if shape == "assigned":
         return case
     act("sign", a.contact, assignment=lead)
-    act("log_contact", a.contact, {"way": "phone", "point": "handling", "date": step.day.isoformat(), "people": "承办单位经办人、提案人",
-                                   "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。"}, lead)
+    act(
+        "log_contact",
+        a.contact,
+        {
+            "way": "phone",
+            "point": "handling",
+            "date": step.day.isoformat(),
+            "people": "承办单位经办人、提案人",
+            "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。",
+        },
+        lead,
+    )
     if shape == "handling":
         return case
     needs_class = shape != "closed_suggestion"
-    act("reply", a.contact, {"reply_class": "A" if needs_class else "", "signer": "王局长", "contact_person": "李科长",
-                             "contact_phone": "0917-6212345",
-                             "letter": "您提出的提案收悉。我单位高度重视，经认真研究，现答复如下：已将相关事项落实到位。"}, lead)
+    act(
+        "reply",
+        a.contact,
+        {
+            "reply_class": "A" if needs_class else "",
+            "signer": "王局长",
+            "contact_person": "李科长",
+            "contact_phone": "0917-6212345",
+            "letter": "您提出的提案收悉。我单位高度重视，经认真研究，现答复如下：已将相关事项落实到位。",
+        },
+        lead,
+    )
     act("accept_reply", a.staff, assignment=lead)
     if shape == "replied":
         return case
@@ -171,14 +239,16 @@ def capture(shape: str, actors: Actors, case_id: int) -> Prototype:
     """Every row the services wrote for one case, as plain dicts."""
     events = [_row(e) for e in AuditEvent.objects.filter(case_id=case_id).order_by("seq")]
     return Prototype(
-        shape=shape, actors=actors,
+        shape=shape,
+        actors=actors,
         case=_row(Case.objects.get(pk=case_id)),
         proposers=[_row(r) for r in Proposer.objects.filter(case_id=case_id).order_by("id")],
         assignments=[_row(r) for r in Assignment.objects.filter(case_id=case_id).order_by("id")],
         replies=[_row(r) for r in Reply.objects.filter(case_id=case_id).order_by("id")],
         ratings=[_row(r) for r in Rating.objects.filter(case_id=case_id).order_by("id")],
         contacts=[_row(r) for r in ContactRecord.objects.filter(case_id=case_id).order_by("id")],
-        events=events, last_at=events[-1]["at"],
+        events=events,
+        last_at=events[-1]["at"],
     )
 
 
@@ -240,7 +310,9 @@ class Replayer:
         self._insert(plans, "proposers", Proposer, {"case_id": "case"})
         self._insert(plans, "assignments", Assignment, {"case_id": "case"})
         self._insert(plans, "replies", Reply, {"case_id": "case", "assignment_id": "assignment"})
-        self._insert(plans, "ratings", Rating, {"case_id": "case", "assignment_id": "assignment", "proposer_id": "proposer"})
+        self._insert(
+            plans, "ratings", Rating, {"case_id": "case", "assignment_id": "assignment", "proposer_id": "proposer"}
+        )
         self._insert(plans, "contacts", ContactRecord, {"case_id": "case", "assignment_id": "assignment"})
         self._chain([event for plan in plans for event in self._events(plan)])
         return len(plans)
@@ -260,11 +332,20 @@ class Replayer:
 
     def _plan(self, proto: Prototype, copy: Copy) -> dict:
         pa, ca = proto.actors, copy.actors
-        users = {pa.initiator.pk: ca.initiator.pk, pa.cosigner.pk: ca.cosigner.pk, pa.staff.pk: ca.staff.pk,
-                 pa.reviewer.pk: ca.reviewer.pk, pa.contact.pk: ca.contact.pk}
+        users = {
+            pa.initiator.pk: ca.initiator.pk,
+            pa.cosigner.pk: ca.cosigner.pk,
+            pa.staff.pk: ca.staff.pk,
+            pa.reviewer.pk: ca.reviewer.pk,
+            pa.contact.pk: ca.contact.pk,
+        }
         delta = dt.timedelta(weeks=copy.weeks)
-        strings = {pa.initiator.display_name: ca.initiator.display_name, pa.cosigner.display_name: ca.cosigner.display_name,
-                   pa.unit.name: ca.unit.name, proto.case["title"]: copy.title}
+        strings = {
+            pa.initiator.display_name: ca.initiator.display_name,
+            pa.cosigner.display_name: ca.cosigner.display_name,
+            pa.unit.name: ca.unit.name,
+            proto.case["title"]: copy.title,
+        }
         row = dict(proto.case)
         proto_case_id = row.pop("id")
         row.update(title=copy.title, facts=copy.facts, suggestions=copy.suggestions, category_id=copy.category_id)
@@ -274,16 +355,27 @@ class Replayer:
         if row["number"] is not None:
             session = self._session_for(row["filed_at"])
             old_session = self.session_name[proto.case["session_id"]]
-            old_display = f"{old_session} {'建议' if row['kind'] == Kind.SUGGESTION else ''}第{proto.case['number']:03d}号"
+            old_display = (
+                f"{old_session} {'建议' if row['kind'] == Kind.SUGGESTION else ''}第{proto.case['number']:03d}号"
+            )
             row["session_id"], row["number"] = session.pk, self._number(session, row["kind"])
             new_display = f"{session.name} {'建议' if row['kind'] == Kind.SUGGESTION else ''}第{row['number']:03d}号"
             strings[old_display] = new_display
             strings[old_session] = session.name
         case = Case(**row)
         case.search_vector = vector_of(case)
-        return {"proto": proto, "copy": copy, "case": case, "proto_case_id": proto_case_id, "users": users,
-                "units": {pa.unit.pk: ca.unit.pk}, "strings": strings, "delta": delta, "number": row["number"],
-                "ids": {"case": {}, "proposer": {}, "assignment": {}, "reply": {}, "rating": {}, "contactrecord": {}}}
+        return {
+            "proto": proto,
+            "copy": copy,
+            "case": case,
+            "proto_case_id": proto_case_id,
+            "users": users,
+            "units": {pa.unit.pk: ca.unit.pk},
+            "strings": strings,
+            "delta": delta,
+            "number": row["number"],
+            "ids": {"case": {}, "proposer": {}, "assignment": {}, "reply": {}, "rating": {}, "contactrecord": {}},
+        }
 
     @staticmethod
     def _shift(row: dict, delta: dt.timedelta) -> dict:
@@ -292,8 +384,13 @@ class Replayer:
                 row[key] = value + delta
         return row
 
-    _ID_OF = {"proposers": "proposer", "assignments": "assignment", "replies": "reply", "ratings": "rating",
-              "contacts": "contactrecord"}
+    _ID_OF = {
+        "proposers": "proposer",
+        "assignments": "assignment",
+        "replies": "reply",
+        "ratings": "rating",
+        "contacts": "contactrecord",
+    }
 
     def _insert(self, plans: list[dict], attr: str, model, links: dict[str, str]) -> None:
         objs, keys = [], []
@@ -329,8 +426,13 @@ class Replayer:
         if isinstance(value, int):
             if key == "number":
                 return plan["number"]
-            kind = {"assignment": "assignment", "reply": "reply", "rating": "rating", "contact": "contactrecord",
-                    "host": "case"}.get(key)
+            kind = {
+                "assignment": "assignment",
+                "reply": "reply",
+                "rating": "rating",
+                "contact": "contactrecord",
+                "host": "case",
+            }.get(key)
             return ids[kind].get(value, value) if kind else value
         if isinstance(value, str):
             if _ISO_DATE.match(value):
@@ -365,8 +467,12 @@ class Replayer:
         """Write what is pending and bring the number sequences up to the numbers given. Call inside a transaction."""
         self.flush()
         for (session_id, kind), last_number in self.next_number.items():
-            NumberSequence.objects.bulk_create([NumberSequence(session_id=session_id, kind=kind)], ignore_conflicts=True)
-            NumberSequence.objects.filter(session_id=session_id, kind=kind, last__lt=last_number).update(last=last_number)
+            NumberSequence.objects.bulk_create(
+                [NumberSequence(session_id=session_id, kind=kind)], ignore_conflicts=True
+            )
+            NumberSequence.objects.filter(session_id=session_id, kind=kind, last__lt=last_number).update(
+                last=last_number
+            )
         return self.events_written
 
 
@@ -398,23 +504,32 @@ class BulkSeeder:
         self.members = list(User.objects.filter(pk__in=member_ids).order_by("id"))
         self.staff = list(User.objects.filter(groups__name=Role.STAFF, is_active=True).order_by("id"))
         self.reviewers = list(User.objects.filter(groups__name=Role.REVIEWER, is_active=True).order_by("id"))
-        self.units = [u for u in Unit.objects.filter(active=True).prefetch_related("contacts").order_by("id")
-                      if u.contacts.all()]
+        self.units = [
+            u for u in Unit.objects.filter(active=True).prefetch_related("contacts").order_by("id") if u.contacts.all()
+        ]
         self.categories = list(Category.objects.filter(active=True).order_by("id"))
         self.sessions = list(Session.objects.filter(term=term))
 
     def actors(self) -> Actors:
         initiator, cosigner = self.rng.sample(self.members, 2)
         unit = self.rng.choice(self.units)
-        return Actors(initiator, cosigner, self.rng.choice(self.staff), self.rng.choice(self.reviewers), unit,
-                      unit.contacts.all()[0])
+        return Actors(
+            initiator,
+            cosigner,
+            self.rng.choice(self.staff),
+            self.rng.choice(self.reviewers),
+            unit,
+            unit.contacts.all()[0],
+        )
 
     def texts(self, shape: str) -> tuple[str, str, str, int]:
         cores, category_name, _units, situation, suggestions = self.rng.choice(N.THEMES)
         word, other = self.rng.sample(COMMON_WORDS, 2)
         suffix = "建议" if shape == "closed_suggestion" else "提案"
         title = f"关于{self.rng.choice(N.PLACES)}{word}领域{self.rng.choice(cores)}的{suffix}"[:100]
-        facts = f"{self.rng.choice(N.FACT_OPENERS)}{situation}{other}方面的问题也较突出，{self.rng.choice(N.FACT_CLOSERS)}"
+        facts = (
+            f"{self.rng.choice(N.FACT_OPENERS)}{situation}{other}方面的问题也较突出，{self.rng.choice(N.FACT_CLOSERS)}"
+        )
         items = self.rng.sample(suggestions, k=min(len(suggestions), 2))
         body = "；".join(f"{'一二'[i]}是{s}" for i, s in enumerate(items)) + f"。同时统筹做好{word}和{other}相关工作。"
         category = next((c for c in self.categories if c.name == category_name), self.categories[0])
@@ -427,8 +542,15 @@ class BulkSeeder:
             for shape, _share in SHAPES:
                 actors = self.actors()
                 title, facts, body, category = self.texts(shape)
-                case = drive(shape, actors, start, title=title, facts=facts, suggestions=body,
-                             category=Category.objects.get(pk=category))
+                case = drive(
+                    shape,
+                    actors,
+                    start,
+                    title=title,
+                    facts=facts,
+                    suggestions=body,
+                    category=Category.objects.get(pk=category),
+                )
                 protos[shape] = capture(shape, actors, case.pk)
         return protos
 
@@ -475,5 +597,3 @@ def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-

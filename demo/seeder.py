@@ -15,19 +15,30 @@ import datetime as dt
 import heapq
 import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from core import clock
+from demo import names as N
 from demo.totp import ensure_demo_totp
 from members.models import (
-    Affiliation, MemberGroup, Membership, Organisation, PartyBranch, Role, Sector, Session, SpecialCommittee,
-    Term, Unit, User, role_group,
+    Affiliation,
+    MemberGroup,
+    Membership,
+    Organisation,
+    PartyBranch,
+    Role,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+    Unit,
+    User,
+    role_group,
 )
-
-from core import clock
 from proposals import services, workdays
 from proposals.models import (
     Assignment,
@@ -38,7 +49,6 @@ from proposals.models import (
     Proposer,
     RejectionGround,
 )
-from demo import names as N
 
 PASSWORD = "Chencang@2026"
 TERM_NUMBER = 4
@@ -119,7 +129,8 @@ class Cursor:
             self.index = 0
         self.index += 1
         moment = dt.datetime.combine(day, dt.time(8, 40), tzinfo=clock.LOCAL) + dt.timedelta(
-            minutes=11 * self.index + self.rng.randint(0, 9))
+            minutes=11 * self.index + self.rng.randint(0, 9)
+        )
         if self.last is not None and moment <= self.last:
             moment = self.last + dt.timedelta(minutes=3)
         self.last = moment
@@ -173,7 +184,9 @@ class Seeder:
     # --- Reference rows: term, sessions, sectors, committees, groups, branches, organisations -----
 
     def make_reference(self) -> None:
-        self.term = Term.objects.create(number=TERM_NUMBER, name="四届", start_date=SESSION_DATES[0][0], is_current=True)
+        self.term = Term.objects.create(
+            number=TERM_NUMBER, name="四届", start_date=SESSION_DATES[0][0], is_current=True
+        )
         self.sessions = [
             Session.objects.create(term=self.term, number=i + 1, name=f"四届{CN_NUM[i]}次会议", opens=o, closes=c)
             for i, (o, c) in enumerate(SESSION_DATES)
@@ -181,8 +194,9 @@ class Seeder:
         self.sectors = {}
         for order, (name, *_rest) in enumerate(N.SECTORS):
             self.sectors[name] = Sector.objects.get_or_create(name=name, defaults={"order": order})[0]
-        self.committees = [SpecialCommittee.objects.get_or_create(name=n, defaults={"order": i})[0]
-                           for i, n in enumerate(N.COMMITTEES)]
+        self.committees = [
+            SpecialCommittee.objects.get_or_create(name=n, defaults={"order": i})[0] for i, n in enumerate(N.COMMITTEES)
+        ]
         self.groups = [MemberGroup.objects.create(term=self.term, name=n) for n in N.GROUPS]
         self.branches = [PartyBranch.objects.create(term=self.term, name=n) for n in N.PARTY_BRANCHES]
         self.organisations = []
@@ -204,22 +218,34 @@ class Seeder:
 
     def _phone(self, used: set) -> str:
         while True:
-            phone = self.rng.choice(("133", "135", "136", "137", "138", "139", "150", "152", "158", "186", "189")) + \
-                "".join(str(self.rng.randint(0, 9)) for _ in range(8))
+            phone = self.rng.choice(
+                ("133", "135", "136", "137", "138", "139", "150", "152", "158", "186", "189")
+            ) + "".join(str(self.rng.randint(0, 9)) for _ in range(8))
             if phone not in used:
                 used.add(phone)
                 return phone
 
     def _work_unit(self, template: str) -> str:
         company = self.rng.choice(N.COMPANIES) + self.rng.choice(N.COMPANY_SUFFIX)
-        return template.format(org=self.rng.choice(N.ORGS), school=self.rng.choice(N.SCHOOLS),
-                               hospital=self.rng.choice(N.HOSPITALS), company=company,
-                               town=self.rng.choice(N.TOWNS), village=self.rng.choice(N.VILLAGES))
+        return template.format(
+            org=self.rng.choice(N.ORGS),
+            school=self.rng.choice(N.SCHOOLS),
+            hospital=self.rng.choice(N.HOSPITALS),
+            company=company,
+            town=self.rng.choice(N.TOWNS),
+            village=self.rng.choice(N.VILLAGES),
+        )
 
     def _user(self, username: str, name: str, work_unit: str, used_phones: set, **extra) -> User:
-        user = User(username=username, name=name, phone=self._phone(used_phones), work_unit=work_unit,
-                    address=f"宝鸡市陈仓区{self.rng.choice(N.ROADS)}{self.rng.randint(1, 320)}号",
-                    date_joined=dt.datetime(2021, 12, 20, 9, tzinfo=clock.LOCAL), **extra)
+        user = User(
+            username=username,
+            name=name,
+            phone=self._phone(used_phones),
+            work_unit=work_unit,
+            address=f"宝鸡市陈仓区{self.rng.choice(N.ROADS)}{self.rng.randint(1, 320)}号",
+            date_joined=dt.datetime(2021, 12, 20, 9, tzinfo=clock.LOCAL),
+            **extra,
+        )
         user.set_unusable_password()
         return user
 
@@ -232,7 +258,9 @@ class Seeder:
         for sector_name, size, affiliation, templates in N.SECTORS:
             for _ in range(size):
                 n += 1
-                user = self._user(f"wy{n:03d}", self._name(used_names), self._work_unit(self.rng.choice(templates)), phones)
+                user = self._user(
+                    f"wy{n:03d}", self._name(used_names), self._work_unit(self.rng.choice(templates)), phones
+                )
                 rows.append((user, (sector_name, affiliation)))
         # Exactly 93 Party members: the 中共 sector, then members of the mixed sectors.
         mixed = [i for i, (_, (_, aff)) in enumerate(rows) if aff is None]
@@ -252,10 +280,26 @@ class Seeder:
         for i, title in zip(leader_is, titles):
             rows[i][0].work_unit = title
         # Staff of the proposal committee office, reviewers, and one government leader: not members.
-        staff = [self._user("staff" if demo and i == 0 else f"taw{i + 1:02d}", self._name(used_names),
-                            "区政协提案委员会办公室", phones, is_staff=True) for i in range(3)]
-        reviewers = [self._user("reviewer" if demo and i == 0 else f"sc{i + 1:02d}", self._name(used_names),
-                                "区政协提案委员会", phones, is_staff=True) for i in range(2)]
+        staff = [
+            self._user(
+                "staff" if demo and i == 0 else f"taw{i + 1:02d}",
+                self._name(used_names),
+                "区政协提案委员会办公室",
+                phones,
+                is_staff=True,
+            )
+            for i in range(3)
+        ]
+        reviewers = [
+            self._user(
+                "reviewer" if demo and i == 0 else f"sc{i + 1:02d}",
+                self._name(used_names),
+                "区政协提案委员会",
+                phones,
+                is_staff=True,
+            )
+            for i in range(2)
+        ]
         gov_leader = self._user("ld05", self._name(used_names), "陈仓区人民政府副区长", phones)
         members = [u for u, _ in rows]
         _demo_emails(members + staff + reviewers + [gov_leader])
@@ -279,10 +323,16 @@ class Seeder:
         for i, (user, (sector_name, affiliation)) in enumerate(rows):
             committee = self.committees[i % 5] if i not in (member_i,) else self.committees[2]
             aff = affiliation or (Affiliation.CPC if i in cpc_mixed else Affiliation.MASSES)
-            m = Membership(user=user, term=self.term, sector=self.sectors[sector_name], committee=committee,
-                           group=self.groups[self.rng.randrange(len(self.groups))], affiliation=aff,
-                           party_branch=branch_of[committee] if aff == Affiliation.CPC else None,
-                           is_standing=i in standing)
+            m = Membership(
+                user=user,
+                term=self.term,
+                sector=self.sectors[sector_name],
+                committee=committee,
+                group=self.groups[self.rng.randrange(len(self.groups))],
+                affiliation=aff,
+                party_branch=branch_of[committee] if aff == Affiliation.CPC else None,
+                is_standing=i in standing,
+            )
             memberships.append(m)
             self.membership[user.pk] = m
         Membership.objects.bulk_create(memberships)
@@ -300,11 +350,14 @@ class Seeder:
     def make_units(self) -> None:
         used_names: set = set()
         phones: set = set()
-        specs = [(n, Unit.Kind.BUREAU) for n in N.BUREAUS] + [(n, Unit.Kind.TOWN) for n in N.TOWNS] + \
-            [(n, Unit.Kind.CITY_BRANCH) for n in N.CITY_BRANCHES]
-        units = Unit.objects.bulk_create([
-            Unit(name=name, kind=kind, phone=f"0917-62{self.rng.randint(10000, 99999)}") for name, kind in specs
-        ])
+        specs = (
+            [(n, Unit.Kind.BUREAU) for n in N.BUREAUS]
+            + [(n, Unit.Kind.TOWN) for n in N.TOWNS]
+            + [(n, Unit.Kind.CITY_BRANCH) for n in N.CITY_BRANCHES]
+        )
+        units = Unit.objects.bulk_create(
+            [Unit(name=name, kind=kind, phone=f"0917-62{self.rng.randint(10000, 99999)}") for name, kind in specs]
+        )
         contacts = []
         for i, unit in enumerate(units):
             username = f"dw{i + 1:03d}"
@@ -317,11 +370,13 @@ class Seeder:
         User.objects.bulk_create(contacts)
         self._grant(contacts, Role.UNIT)
         Unit.contacts.through.objects.bulk_create(
-            [Unit.contacts.through(unit_id=u.pk, user_id=c.pk) for u, c in zip(units, contacts)])
+            [Unit.contacts.through(unit_id=u.pk, user_id=c.pk) for u, c in zip(units, contacts)]
+        )
         self.units = {u.name: u for u in units}
         self.contact_of = {u.pk: c for u, c in zip(units, contacts)}
-        self.signer_of = {u.pk: self.rng.choice(N.SIGNERS) + self.rng.choice(("局长", "主任", "书记", "镇长"))
-                          for u in units}
+        self.signer_of = {
+            u.pk: self.rng.choice(N.SIGNERS) + self.rng.choice(("局长", "主任", "书记", "镇长")) for u in units
+        }
 
     # --- Planning ----------------------------------------------------------------------------------
 
@@ -354,14 +409,33 @@ class Seeder:
         if r < 0.94:
             org, acts_through = self.rng.choice(self.organisations)
             pool = self.by_sector.get(acts_through) or self.by_affiliation.get(acts_through) or self.members
-            return {"initiator": self.rng.choice(pool), "collective": Proposer.Collective.ORGANISATION, "organisation": org}
+            return {
+                "initiator": self.rng.choice(pool),
+                "collective": Proposer.Collective.ORGANISATION,
+                "organisation": org,
+            }
         if plenary and r < 0.97:
-            return {"initiator": initiator, "collective": self.rng.choice([Proposer.Collective.SECTOR, Proposer.Collective.GROUP])}
+            return {
+                "initiator": initiator,
+                "collective": self.rng.choice([Proposer.Collective.SECTOR, Proposer.Collective.GROUP]),
+            }
         return {"initiator": initiator, "collective": Proposer.Collective.COMMITTEE}
 
-    def _plan(self, kind: str, route: str, *, plenary: Session | None = None, assign_day: dt.date,
-              review_day: dt.date | None = None, submit_day: dt.date | None = None, theme: tuple | None = None,
-              core: str | None = None, who: dict | None = None, force_lead: str | None = None, **opts) -> Plan:
+    def _plan(
+        self,
+        kind: str,
+        route: str,
+        *,
+        plenary: Session | None = None,
+        assign_day: dt.date,
+        review_day: dt.date | None = None,
+        submit_day: dt.date | None = None,
+        theme: tuple | None = None,
+        core: str | None = None,
+        who: dict | None = None,
+        force_lead: str | None = None,
+        **opts,
+    ) -> Plan:
         theme = theme or self.rng.choice(N.THEMES)
         if plenary is not None:
             o, c = plenary.opens, plenary.closes
@@ -373,11 +447,22 @@ class Seeder:
             submit_day = submit_day or review_day - days(self.rng.randint(5, 14))
             create_day = submit_day - days(self.rng.randint(0, 6))
         who = who or self._proposers(plenary is not None)
-        plan = Plan(kind=kind, route=route, title=self._title(theme, kind, core), theme=theme,
-                    initiator=who["initiator"], cosigners=list(who.get("cosigners", [])),
-                    collective=who.get("collective", ""), organisation=who.get("organisation"),
-                    create_day=create_day, submit_day=submit_day, review_day=review_day, assign_day=assign_day,
-                    units=self._units_for(theme, force_lead), opts=opts)
+        plan = Plan(
+            kind=kind,
+            route=route,
+            title=self._title(theme, kind, core),
+            theme=theme,
+            initiator=who["initiator"],
+            cosigners=list(who.get("cosigners", [])),
+            collective=who.get("collective", ""),
+            organisation=who.get("organisation"),
+            create_day=create_day,
+            submit_day=submit_day,
+            review_day=review_day,
+            assign_day=assign_day,
+            units=self._units_for(theme, force_lead),
+            opts=opts,
+        )
         if plan.route in ("file", "convert"):
             self._flavour(plan)
         self.plans.append(plan)
@@ -406,6 +491,7 @@ class Seeder:
         themes = {t[0][0]: t for t in N.THEMES}
         named_keys = [themes["加快车站棚户区改造"], themes["加快先进制造业高质量发展"]]
         for s, session in enumerate(self.sessions):
+
             def assign_after(review_day: dt.date) -> dt.date:
                 return review_day + days(self.rng.randint(3, 8))
 
@@ -424,11 +510,24 @@ class Seeder:
                     opts["paper"] = True
                     opts["cosigners_n"] = 2
                 route = "merge_filed" if i == PLENARY_PROPOSALS[s] - 1 else "file"
-                who = {"initiator": self.rng.choice(self.members)} if (opts.get("returned_first") or opts.get("key")) else None
+                who = (
+                    {"initiator": self.rng.choice(self.members)}
+                    if (opts.get("returned_first") or opts.get("key"))
+                    else None
+                )
                 if opts.get("paper"):
                     who = {"initiator": self.rng.choice(self.members), "cosigners": self.rng.sample(self.members, 2)}
-                plan = self._plan(Kind.PROPOSAL, route, plenary=session, review_day=review, assign_day=assign_after(review),
-                                  theme=theme, core=core, who=who, **opts)
+                plan = self._plan(
+                    Kind.PROPOSAL,
+                    route,
+                    plenary=session,
+                    review_day=review,
+                    assign_day=assign_after(review),
+                    theme=theme,
+                    core=core,
+                    who=who,
+                    **opts,
+                )
                 proposals.append(plan)
             hosts = [p for p in proposals if p.route == "file" and not p.opts.get("returned_first")]
             merged = proposals[-1]
@@ -436,22 +535,37 @@ class Seeder:
             merged.opts["merge_day"] = max(merged.review_day, merged.opts["host"].review_day) + days(7)
             for _ in range(PLENARY_CONVERTED[s]):
                 review = session.closes + days(self.rng.randint(10, 28))
-                self._plan(Kind.PROPOSAL, "convert", plenary=session, review_day=review, assign_day=assign_after(review))
+                self._plan(
+                    Kind.PROPOSAL, "convert", plenary=session, review_day=review, assign_day=assign_after(review)
+                )
             for _ in range(PLENARY_SUGGESTIONS[s]):
                 review = session.closes + days(self.rng.randint(10, 28))
                 self._plan(Kind.SUGGESTION, "file", plenary=session, review_day=review, assign_day=assign_after(review))
             for _ in range(3):
-                self._plan(Kind.PROPOSAL, "reject", plenary=session, assign_day=session.closes,
-                           review_day=session.closes + days(self.rng.randint(10, 28)))
+                self._plan(
+                    Kind.PROPOSAL,
+                    "reject",
+                    plenary=session,
+                    assign_day=session.closes,
+                    review_day=session.closes + days(self.rng.randint(10, 28)),
+                )
             self._plan(Kind.PROPOSAL, "withdraw", plenary=session, assign_day=session.closes)
             for _ in range(2):
                 host = self.rng.choice(hosts)
-                self._plan(Kind.PROPOSAL, "merge_submitted", plenary=session, assign_day=session.closes,
-                           review_day=host.review_day + days(7), host=host)
+                self._plan(
+                    Kind.PROPOSAL,
+                    "merge_submitted",
+                    plenary=session,
+                    assign_day=session.closes,
+                    review_day=host.review_day + days(7),
+                    host=host,
+                )
         # 平时 cases of the earlier years, all closed by now.
         for y, year in enumerate(range(2022, 2026)):
             for _ in range(EARLIER_REGULAR_PROPOSALS):
-                self._plan(Kind.PROPOSAL, "file", assign_day=dt.date(year, self.rng.randint(4, 10), self.rng.randint(1, 28)))
+                self._plan(
+                    Kind.PROPOSAL, "file", assign_day=dt.date(year, self.rng.randint(4, 10), self.rng.randint(1, 28))
+                )
             for i in range(EARLIER_REGULAR_SUGGESTIONS[y]):
                 anchor = dt.date(year, self.rng.randint(4, 10), self.rng.randint(1, 28))
                 if i % 2:
@@ -491,12 +605,21 @@ class Seeder:
             (P, "file", T - days(85), {"extension": "requested", **late}),
             (P, "file", T - days(100), {"extension": "approved", **late}),
             (P, "file", T - days(50), {"key": True, "theme": self._theme("加快先进制造业高质量发展"), **late}),
-            (P, "file", T - days(75), {"force_lead": N.DEMO_UNIT, "who": mine, "reply_day": T - days(12),
-                                       "skip_rating": {member.pk}}),
+            (
+                P,
+                "file",
+                T - days(75),
+                {"force_lead": N.DEMO_UNIT, "who": mine, "reply_day": T - days(12), "skip_rating": {member.pk}},
+            ),
             (P, "file", T - days(80), {"force_lead": N.DEMO_UNIT2, "reply_day": T - days(14)}),
             (P, "file", T - days(70), {"force_lead": N.DEMO_UNIT, "reply_day": pw(T - days(1)), "accept_late": True}),
             (P, "file", T - days(95), {"reply_day": T - days(45), "rehandle": True, "reply2_late": True}),
-            (P, "file", T - days(150), {"who": alone, "reply_class": "B", "follow_up": True, "force_lead": N.DEMO_UNIT}),
+            (
+                P,
+                "file",
+                T - days(150),
+                {"who": alone, "reply_class": "B", "follow_up": True, "force_lead": N.DEMO_UNIT},
+            ),
             (P, "file", T - days(170), {"reply_class": "A"}),
             (P, "file", T - days(30), {"force_lead": "区水利局", **late}),
             (P, "file", T - days(160), {"force_lead": N.DEMO_UNIT2}),
@@ -517,10 +640,24 @@ class Seeder:
             theme = opts.pop("theme", None)
             lead = opts.pop("force_lead", None)
             review = opts.pop("review_day", None)
-            plan = self._plan(kind, route, assign_day=anchor, review_day=review, who=who, theme=theme,
-                              force_lead=lead, recommend=opts.pop("recommend", False), return_request=opts.pop("return_request", ""),
-                              extension=opts.pop("extension", ""), deemed=False, publish=False, rehandle=opts.pop("rehandle", False),
-                              partial_rating=False, paper_rating=False, **opts)
+            plan = self._plan(
+                kind,
+                route,
+                assign_day=anchor,
+                review_day=review,
+                who=who,
+                theme=theme,
+                force_lead=lead,
+                recommend=opts.pop("recommend", False),
+                return_request=opts.pop("return_request", ""),
+                extension=opts.pop("extension", ""),
+                deemed=False,
+                publish=False,
+                rehandle=opts.pop("rehandle", False),
+                partial_rating=False,
+                paper_rating=False,
+                **opts,
+            )
             if plan.opts.get("key"):
                 plan.opts["leaders"] = [self.leaders[0], self.leaders[-1]]
             if plan.opts.get("return_request") == "pending" or plan.opts.get("never_sign"):
@@ -530,7 +667,11 @@ class Seeder:
         extras = [
             ("draft", {"initiator": member}, T - days(2)),
             ("draft", {"initiator": member2, "cosigners": [member]}, T - days(3)),
-            ("draft", {"initiator": self.rng.choice(others), "cosigners": [member, self.rng.choice(others)]}, T - days(5)),
+            (
+                "draft",
+                {"initiator": self.rng.choice(others), "cosigners": [member, self.rng.choice(others)]},
+                T - days(5),
+            ),
             ("draft", {"initiator": self.rng.choice(others)}, T - days(1)),
             ("draft", {"initiator": self.rng.choice(others)}, T - days(8)),
             ("draft", {"initiator": self.rng.choice(others), "cosigners": [self.rng.choice(others)]}, T - days(4)),
@@ -546,15 +687,29 @@ class Seeder:
             ("reject", None, T - days(60)),
         ]
         for i, (route, who, submit) in enumerate(extras):
-            plan = self._plan(P, route, assign_day=T + days(90), review_day=T + days(90), submit_day=submit, who=who,
-                              recommend=route == "submitted" and i % 2 == 0)
+            plan = self._plan(
+                P,
+                route,
+                assign_day=T + days(90),
+                review_day=T + days(90),
+                submit_day=submit,
+                who=who,
+                recommend=route == "submitted" and i % 2 == 0,
+            )
             if route == "draft":
                 plan.create_day = submit
             if route in ("reject", "returned", "withdraw"):
                 plan.review_day = submit + days(self.rng.randint(3, 6))
         host = next(p for p in self.plans if p.assign_day == T - days(40))
-        self._plan(P, "merge_submitted", assign_day=T + days(90), review_day=T - days(10), submit_day=T - days(18),
-                   host=host, theme=host.theme)
+        self._plan(
+            P,
+            "merge_submitted",
+            assign_day=T + days(90),
+            review_day=T - days(10),
+            submit_day=T - days(18),
+            host=host,
+            theme=host.theme,
+        )
 
     @staticmethod
     def _theme(first_core: str) -> tuple:
@@ -589,8 +744,15 @@ class Seeder:
 
     def upload(self, case_id: int, user: User, purpose: str, name: str) -> Attachment:
         self.scan_count += 1
-        attachment = Attachment(case_id=case_id, purpose=purpose, original_name=name, content_type="application/pdf",
-                                size=len(PDF), uploaded_by=user, uploaded_at=clock.now())
+        attachment = Attachment(
+            case_id=case_id,
+            purpose=purpose,
+            original_name=name,
+            content_type="application/pdf",
+            size=len(PDF),
+            uploaded_by=user,
+            uploaded_at=clock.now(),
+        )
         attachment.file.save(name, ContentFile(PDF), save=False)
         attachment.save()
         return attachment
@@ -600,8 +762,13 @@ class Seeder:
         facts = self.rng.choice(N.FACT_OPENERS) + situation + self.rng.choice(N.FACT_CLOSERS)
         items = self.rng.sample(suggestions, k=min(len(suggestions), self.rng.randint(2, 3)))
         numbered = "；".join(f"{'一二三'[i]}是{s}" for i, s in enumerate(items)) + "。"
-        return {"title": plan.title, "facts": facts, "suggestions": numbered,
-                "category": self.categories.get(plan.theme[1], self.categories.get("其他")).pk, "kind": plan.kind}
+        return {
+            "title": plan.title,
+            "facts": facts,
+            "suggestions": numbered,
+            "category": self.categories.get(plan.theme[1], self.categories.get("其他")).pk,
+            "kind": plan.kind,
+        }
 
     def script(self, plan: Plan) -> Iterator[dt.datetime]:
         """The life of one case, step by step; each ``yield`` waits until that moment."""
@@ -615,8 +782,13 @@ class Seeder:
         if paper:
             case = services.create_draft(staff, on_behalf_of=plan.initiator.pk, cosigners=cosigner_ids, **texts)
         else:
-            case = services.create_draft(plan.initiator, cosigners=cosigner_ids, collective=plan.collective,
-                                         organisation=plan.organisation.pk if plan.organisation else None, **texts)
+            case = services.create_draft(
+                plan.initiator,
+                cosigners=cosigner_ids,
+                collective=plan.collective,
+                organisation=plan.organisation.pk if plan.organisation else None,
+                **texts,
+            )
         plan.case_id = cid = case.pk
         if plan.route == "draft":
             return
@@ -646,35 +818,64 @@ class Seeder:
             if plan.route == "returned":
                 return
             yield c.at(c.day + days(rng.randint(1, 3)))
-            services.update_draft(plan.initiator, cid, suggestions=texts["suggestions"] + "同时建议明确责任单位和完成时限。")
+            services.update_draft(
+                plan.initiator, cid, suggestions=texts["suggestions"] + "同时建议明确责任单位和完成时限。"
+            )
             yield c.at(c.day)
             self.act("submit", plan.initiator, cid)
-        outcome = {"file": "file", "merge_filed": "file", "convert": "convert", "reject": "reject",
-                   "merge_submitted": "merge"}.get(plan.route, "file")
+        outcome = {
+            "file": "file",
+            "merge_filed": "file",
+            "convert": "convert",
+            "reject": "reject",
+            "merge_submitted": "merge",
+        }.get(plan.route, "file")
         if o.get("recommend") or plan.route == "reject":
             yield c.work(plan.review_day - days(rng.randint(1, 3)))
-            self.act("recommend", staff, cid, {"outcome": outcome, "reason": {
-                "file": "符合立案条件，建议立案。", "convert": "所提问题具体、范围较小，建议转为建议办理。",
-                "reject": "不符合提案立案条件。", "merge": "与已立案提案内容相同，建议并案。",
-            }[outcome]})
+            self.act(
+                "recommend",
+                staff,
+                cid,
+                {
+                    "outcome": outcome,
+                    "reason": {
+                        "file": "符合立案条件，建议立案。",
+                        "convert": "所提问题具体、范围较小，建议转为建议办理。",
+                        "reject": "不符合提案立案条件。",
+                        "merge": "与已立案提案内容相同，建议并案。",
+                    }[outcome],
+                },
+            )
         if plan.route == "submitted":
             return
         yield c.work(plan.review_day)
         if plan.route == "reject":
             ground = rng.choice(self.grounds)
-            self.act("reject", reviewer, cid, {"ground": ground.pk, "message": f"经审查，该件{ground.name[:-1]}，不予立案，感谢您的关心。"})
+            self.act(
+                "reject",
+                reviewer,
+                cid,
+                {"ground": ground.pk, "message": f"经审查，该件{ground.name[:-1]}，不予立案，感谢您的关心。"},
+            )
             return
         if plan.route == "merge_submitted":
             self.act("merge", reviewer, cid, {"host": o["host"].case_id, "reason": "内容相近，并案办理。"})
             return
         if plan.route == "convert":
             consent = f"提案人于{c.day.month}月{c.day.day}日电话确认同意转为建议"
-            self.act("convert_to_suggestion", reviewer, cid, {"reason": "所提问题较为具体，转为建议交有关单位办理。", "consent": consent})
+            self.act(
+                "convert_to_suggestion",
+                reviewer,
+                cid,
+                {"reason": "所提问题较为具体，转为建议交有关单位办理。", "consent": consent},
+            )
         else:
             self.act("file", reviewer, cid)
         if plan.route == "merge_filed":
             yield c.work(o["merge_day"])
-            self.act("merge", reviewer, cid, {"host": o["host"].case_id, "reason": "与另一件已立案提案内容相同，并案办理。"})
+            self.act(
+                "merge", reviewer, cid, {"host": o["host"].case_id, "reason": "与另一件已立案提案内容相同，并案办理。"}
+            )
             return
         yield from self.handle(plan, c, cid, staff, reviewer)
 
@@ -690,22 +891,36 @@ class Seeder:
             taken = {u.name for u, _ in plan.units}
             other = self.units[rng.choice([n for n in N.BUREAUS if n not in taken])]
             yield c.work(workdays.add_workdays(A, rng.randint(1, 2)))
-            self.act("request_return", self.contact_of[first.unit_id], cid,
-                     {"reason": "该事项不属于本单位职责范围。", "suggested_unit": other.pk}, first.pk)
+            self.act(
+                "request_return",
+                self.contact_of[first.unit_id],
+                cid,
+                {"reason": "该事项不属于本单位职责范围。", "suggested_unit": other.pk},
+                first.pk,
+            )
             if o["return_request"] == "pending":
                 return
             yield c.work(workdays.add_workdays(c.day, 1))
             self.act("approve_return", staff, cid, {"reason": "同意退回，改交相关职能部门。"}, first.pk)
             yield c.at(c.day, workday=True)
-            self.act("reassign", staff, cid, {"replace": first.pk, "unit": other.pk, "reason": "根据承办单位申请改派。"})
+            self.act(
+                "reassign", staff, cid, {"replace": first.pk, "unit": other.pk, "reason": "根据承办单位申请改派。"}
+            )
             live = {a.unit_id: a for a in Assignment.objects.filter(case_id=cid).exclude(status="withdrawn_from_unit")}
             plan.units = [(other if u.pk == first.unit_id else u, r) for u, r in plan.units]
             A = c.day
         if o.get("key"):
             leaders = o.setdefault("leaders", [self.leaders[0], rng.choice(self.leaders[1:])])
             yield c.work(A + days(rng.randint(2, 5)))
-            self.act("recommend_key", staff, cid, {"leaders": [u.pk for u in leaders],
-                                                   "plan": "主席会议成员领衔督办：带案视察一次，上门协商督办一次，必要时召开座谈会。"})
+            self.act(
+                "recommend_key",
+                staff,
+                cid,
+                {
+                    "leaders": [u.pk for u in leaders],
+                    "plan": "主席会议成员领衔督办：带案视察一次，上门协商督办一次，必要时召开座谈会。",
+                },
+            )
             yield c.work(c.day + days(rng.randint(2, 5)))
             self.act("designate_key", reviewer, cid)
         if o.get("never_sign"):
@@ -723,34 +938,72 @@ class Seeder:
         names = "、".join(p.display_name for p in [plan.initiator] + plan.cosigners[:1])
         for unit, _ in replying:
             yield c.work(A + days(rng.randint(8, 20)))
-            self.act("log_contact", self.contact_of[unit.pk], cid, {
-                "way": rng.choice(["phone", "visit"]), "point": "intake", "date": c.day.isoformat(), "people": f"{unit.name}经办人、{names}",
-                "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。"}, live[unit.pk].pk)
+            self.act(
+                "log_contact",
+                self.contact_of[unit.pk],
+                cid,
+                {
+                    "way": rng.choice(["phone", "visit"]),
+                    "point": "intake",
+                    "date": c.day.isoformat(),
+                    "people": f"{unit.name}经办人、{names}",
+                    "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。",
+                },
+                live[unit.pk].pk,
+            )
         for unit, _ in co:
             yield c.work(A + days(rng.randint(12, 26)))
-            self.act("send_views", self.contact_of[unit.pk], cid, {
-                "text": f"{unit.name}会办意见：同意主办单位的办理思路，我单位将在职责范围内做好配合。"}, live[unit.pk].pk)
+            self.act(
+                "send_views",
+                self.contact_of[unit.pk],
+                cid,
+                {"text": f"{unit.name}会办意见：同意主办单位的办理思路，我单位将在职责范围内做好配合。"},
+                live[unit.pk].pk,
+            )
         if o.get("key"):
             actor = o["leaders"][0]
             for kind, offset in (("inspection", 20), ("visit", 38)):
                 yield c.work(A + days(offset + rng.randint(0, 6)))
-                self.act("log_supervision", actor, cid, {
-                    "kind": kind, "date": c.day.isoformat(), "people": f"{actor.display_name}、提案委、承办单位负责同志、提案人",
-                    "minutes": "听取承办单位办理情况汇报，实地查看项目现场，提出加快推进的具体要求。"})
+                self.act(
+                    "log_supervision",
+                    actor,
+                    cid,
+                    {
+                        "kind": kind,
+                        "date": c.day.isoformat(),
+                        "people": f"{actor.display_name}、提案委、承办单位负责同志、提案人",
+                        "minutes": "听取承办单位办理情况汇报，实地查看项目现场，提出加快推进的具体要求。",
+                    },
+                )
         for unit, _ in replying:
             if rng.random() < 0.55:
                 yield c.work(A + days(rng.randint(25, 45)))
-                self.act("log_contact", self.contact_of[unit.pk], cid, {
-                    "way": rng.choice(["meeting", "visit", "inspection"]), "point": "handling", "date": c.day.isoformat(),
-                    "people": f"{self.signer_of[unit.pk]}、{names}", "face_to_face": True,
-                    "summary": "与提案人面对面协商，通报办理进展，听取意见建议。"}, live[unit.pk].pk)
+                self.act(
+                    "log_contact",
+                    self.contact_of[unit.pk],
+                    cid,
+                    {
+                        "way": rng.choice(["meeting", "visit", "inspection"]),
+                        "point": "handling",
+                        "date": c.day.isoformat(),
+                        "people": f"{self.signer_of[unit.pk]}、{names}",
+                        "face_to_face": True,
+                        "summary": "与提案人面对面协商，通报办理进展，听取意见建议。",
+                    },
+                    live[unit.pk].pk,
+                )
         if o.get("extension"):
             unit = replying[0][0]
             a = live[unit.pk]
             yield c.work(A + days(rng.randint(62, 72)))
             due = workdays.add_months(A, 5)
-            self.act("request_extension", self.contact_of[unit.pk], cid,
-                     {"reason": "涉及项目立项和资金筹措，需协调市级部门，申请延期答复。", "due": due.isoformat()}, a.pk)
+            self.act(
+                "request_extension",
+                self.contact_of[unit.pk],
+                cid,
+                {"reason": "涉及项目立项和资金筹措，需协调市级部门，申请延期答复。", "due": due.isoformat()},
+                a.pk,
+            )
             if o["extension"] == "requested":
                 return
             yield c.work(c.day + days(rng.randint(2, 4)))
@@ -758,7 +1011,9 @@ class Seeder:
                 self.act("approve_extension", staff, cid, {"reason": "情况属实，同意延期。"}, a.pk)
             else:
                 self.act("refuse_extension", staff, cid, {"reason": "请按期答复，后续进展可在答复中说明。"}, a.pk)
-        reply_day = o.get("reply_day") or A + days(rng.randint(45, 80) if o.get("extension") != "approved" else rng.randint(110, 140))
+        reply_day = o.get("reply_day") or A + days(
+            rng.randint(45, 80) if o.get("extension") != "approved" else rng.randint(110, 140)
+        )
         if rng.random() < 0.03 and not o.get("reply_day"):
             reply_day = A + days(rng.randint(93, 100))  # a few late replies, for an honest on-time rate
         yield from self.reply_round(plan, c, cid, staff, [u for u, _ in replying], live, reply_day, 1)
@@ -785,24 +1040,41 @@ class Seeder:
             unit = replying[0][0]
             yield c.work(c.day + days(rng.randint(40, 120)))
             done = rng.random() < 0.5
-            self.act("follow_up", self.contact_of[unit.pk], cid, {
-                "date": c.day.isoformat(), "done": done,
-                "content": "列入计划的事项已完成立项，" + ("已全部落实。" if done else "正在组织实施，预计年内完成。")})
+            self.act(
+                "follow_up",
+                self.contact_of[unit.pk],
+                cid,
+                {
+                    "date": c.day.isoformat(),
+                    "done": done,
+                    "content": "列入计划的事项已完成立项，"
+                    + ("已全部落实。" if done else "正在组织实施，预计年内完成。"),
+                },
+            )
 
-    def reply_round(self, plan: Plan, c: Cursor, cid: int, staff: User, units: list, live: dict, reply_day: dt.date,
-                    round_: int) -> Iterator[dt.datetime]:
+    def reply_round(
+        self, plan: Plan, c: Cursor, cid: int, staff: User, units: list, live: dict, reply_day: dt.date, round_: int
+    ) -> Iterator[dt.datetime]:
         rng, o = self.rng, plan.opts
         reply_class = o.get("reply_class", "A") if round_ == 1 else rng.choice("AB")
         needs_class = plan.kind == Kind.PROPOSAL and plan.route != "convert"
         for unit in units:
             yield c.work(reply_day + days(rng.randint(0, 4)))
-            self.act("reply", self.contact_of[unit.pk], cid, {
-                "reply_class": reply_class if needs_class else "",
-                "letter": f"{plan.initiator.display_name}委员：您提出的《{plan.title}》收悉。我单位高度重视，经认真研究，"
-                          f"现答复如下：{'已将相关事项落实到位' if reply_class == 'A' else '相关事项已列入工作计划，正在推进' if reply_class == 'B' else '受资金和政策条件限制，目前暂难实施，将作为今后工作的参考'}。"
-                          "感谢您对我区工作的关心和支持。",
-                "signer": self.signer_of[unit.pk], "contact_person": self.contact_of[unit.pk].display_name,
-                "contact_phone": self.units[unit.name].phone or "0917-6200000"}, live[unit.pk].pk)
+            self.act(
+                "reply",
+                self.contact_of[unit.pk],
+                cid,
+                {
+                    "reply_class": reply_class if needs_class else "",
+                    "letter": f"{plan.initiator.display_name}委员：您提出的《{plan.title}》收悉。我单位高度重视，经认真研究，"
+                    f"现答复如下：{'已将相关事项落实到位' if reply_class == 'A' else '相关事项已列入工作计划，正在推进' if reply_class == 'B' else '受资金和政策条件限制，目前暂难实施，将作为今后工作的参考'}。"
+                    "感谢您对我区工作的关心和支持。",
+                    "signer": self.signer_of[unit.pk],
+                    "contact_person": self.contact_of[unit.pk].display_name,
+                    "contact_phone": self.units[unit.name].phone or "0917-6200000",
+                },
+                live[unit.pk].pk,
+            )
         if o.get("accept_late"):
             yield c.work(c.day + days(rng.randint(3, 5)))
         for unit in units:
@@ -844,7 +1116,9 @@ class Seeder:
 
     def set_demo_passwords(self) -> None:
         """At the real time of seeding (never the frozen clock): the logins listed in the README."""
-        for user in User.objects.filter(username__in=["admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader"]):
+        for user in User.objects.filter(
+            username__in=["admin", "staff", "reviewer", "member", "member2", "unit", "unit2", "leader"]
+        ):
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
         # 2FA + 三员 demo logins (issue 7)

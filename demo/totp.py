@@ -26,7 +26,9 @@ ADMINS = [
 def ensure_demo_admins(password: str) -> list[User]:
     users = []
     for username, name, role in ADMINS:
-        user, _ = User.objects.get_or_create(username=username, defaults={"name": name, "is_staff": True, "email": f"{username}@example.cn"})
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"name": name, "is_staff": True, "email": f"{username}@example.cn"}
+        )
         user.set_password(password)
         user.save()
         user.groups.add(role_group(role))
@@ -43,4 +45,5 @@ def ensure_demo_totp(users, password: str | None = None) -> None:
             continue
         TOTPDevice.objects.filter(user=user).exclude(key=DEMO_KEY_HEX).delete()
         TOTPDevice.objects.update_or_create(
-            user=user, key=DEMO_KEY_HEX, defaults={"name": "演示验证器", "confirmed": True})
+            user=user, key=DEMO_KEY_HEX, defaults={"name": "演示验证器", "confirmed": True}
+        )

@@ -21,12 +21,20 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from members.models import (
-    Affiliation, MemberGroup, Membership, Organisation, Sector, Session, SpecialCommittee, Term, Unit, User,
-)
-
 from audit import trail as audit
 from core import clock
+from members.models import (
+    Affiliation,
+    MemberGroup,
+    Membership,
+    Organisation,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+    Unit,
+    User,
+)
 from proposals import settings_registry, workdays
 from proposals.models import (
     Assignment,
@@ -86,7 +94,9 @@ def parse_number(value: Any) -> ParsedNumber:
 
 
 _SEPARATORS = re.compile(r"[、，,；;/／\s]+")
-_JOINT = re.compile(r"^(?P<first>[^（(]+)[（(]\s*(?:联名人|联名|附议人|附议)\s*[:：]?\s*(?P<rest>[^）)]*)[）)]\s*(?P<tail>.*)$")
+_JOINT = re.compile(
+    r"^(?P<first>[^（(]+)[（(]\s*(?:联名人|联名|附议人|附议)\s*[:：]?\s*(?P<rest>[^）)]*)[）)]\s*(?P<tail>.*)$"
+)
 
 
 def split_list(value: Any) -> list[str]:
@@ -191,6 +201,7 @@ def map_headers(row: list[Any]) -> dict[int, str]:
 
 # --- Reading files ------------------------------------------------------------------------------------
 
+
 def decode_csv(raw: bytes) -> str:
     """UTF-8 with or without BOM, else GB18030 (a superset of GBK and GB2312)."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -229,6 +240,7 @@ class ImportFileError(Exception):
 
 
 # --- Report -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class RowProblem:
@@ -274,6 +286,7 @@ class ImportReport:
 
 
 # --- Resolving names ------------------------------------------------------------------------------------
+
 
 @dataclass
 class ProposerRef:
@@ -336,11 +349,16 @@ class Resolver:
         if members:
             return ProposerRef(name, user=members[0].user, membership=members[0])
         if name in self._organisations:
-            return ProposerRef(name, collective=Proposer.Collective.ORGANISATION, organisation=self._organisations[name])
+            return ProposerRef(
+                name, collective=Proposer.Collective.ORGANISATION, organisation=self._organisations[name]
+            )
         if name in self._groups:
             return ProposerRef(name, collective=Proposer.Collective.GROUP, group=self._groups[name])
-        sector = self._sectors.get(name) or self._sectors.get(name.removesuffix("界别")) or self._sectors.get(
-            name.removesuffix("别"))
+        sector = (
+            self._sectors.get(name)
+            or self._sectors.get(name.removesuffix("界别"))
+            or self._sectors.get(name.removesuffix("别"))
+        )
         if sector:
             return ProposerRef(name, collective=Proposer.Collective.SECTOR, sector=sector)
         if name in self._committees:
@@ -349,6 +367,7 @@ class Resolver:
 
 
 # --- The import -----------------------------------------------------------------------------------------
+
 
 def _cell(cells: list[Any], mapping: dict[int, str], key: str) -> Any:
     for index, name in mapping.items():
@@ -374,8 +393,17 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]
     raise ImportFileError("找不到表头：前 10 行中没有同时含“案号/编号”和“案由/标题”的一行。")
 
 
-def _plan_row(n: int, cells: list[Any], mapping: dict[int, str], *, resolver: Resolver, session: Session | None,
-              kind: str, seen: set, report: ImportReport) -> PlannedCase | None:
+def _plan_row(
+    n: int,
+    cells: list[Any],
+    mapping: dict[int, str],
+    *,
+    resolver: Resolver,
+    session: Session | None,
+    kind: str,
+    seen: set,
+    report: ImportReport,
+) -> PlannedCase | None:
     reasons: list[str] = []
     title = _text(_cell(cells, mapping, "title"))
     if not title:
@@ -407,9 +435,13 @@ def _plan_row(n: int, cells: list[Any], mapping: dict[int, str], *, resolver: Re
     if number is not None and row_session is not None:
         key = (row_session.pk, row_kind, number)
         if key in seen:
-            reasons.append(f"编号重复：本文件中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号")
+            reasons.append(
+                f"编号重复：本文件中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号"
+            )
         elif Case.objects.filter(session=row_session, kind=row_kind, number=number).exists():
-            reasons.append(f"编号重复：系统中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号")
+            reasons.append(
+                f"编号重复：系统中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号"
+            )
         seen.add(key)
 
     proposers: list[ProposerRef] = []
@@ -434,8 +466,11 @@ def _plan_row(n: int, cells: list[Any], mapping: dict[int, str], *, resolver: Re
     if len(lead) > 1 and not separate:
         # Several units in the 主办 column and no 分办 column: the office meant separate handling.
         separate, lead = lead, []
-    roles = [(n_, AssignmentRole.LEAD) for n_ in lead] + [(n_, AssignmentRole.CO) for n_ in co] + [
-        (n_, AssignmentRole.SEPARATE) for n_ in separate]
+    roles = (
+        [(n_, AssignmentRole.LEAD) for n_ in lead]
+        + [(n_, AssignmentRole.CO) for n_ in co]
+        + [(n_, AssignmentRole.SEPARATE) for n_ in separate]
+    )
     if co and not lead:
         reasons.append("有会办单位但没有主办单位")
     if len(separate) == 1 and not lead:
@@ -483,22 +518,44 @@ def _plan_row(n: int, cells: list[Any], mapping: dict[int, str], *, resolver: Re
     if reasons:
         report.problems.append(RowProblem(n, reasons))
         return None
-    return PlannedCase(n, row_session, row_kind, number, title, _text(_cell(cells, mapping, "facts")),
-                       _text(_cell(cells, mapping, "suggestions")), category, category_name, status, reply_class,
-                       proposers, units)
+    return PlannedCase(
+        n,
+        row_session,
+        row_kind,
+        number,
+        title,
+        _text(_cell(cells, mapping, "facts")),
+        _text(_cell(cells, mapping, "suggestions")),
+        category,
+        category_name,
+        status,
+        reply_class,
+        proposers,
+        units,
+    )
 
 
-def import_file(source: str | Path | IO[bytes], *, filename: str | None = None, dry_run: bool = False,
-                create_missing: bool = False, session: str | Session | None = None, kind: str = Kind.PROPOSAL,
-                user: User | None = None) -> ImportReport:
+def import_file(
+    source: str | Path | IO[bytes],
+    *,
+    filename: str | None = None,
+    dry_run: bool = False,
+    create_missing: bool = False,
+    session: str | Session | None = None,
+    kind: str = Kind.PROPOSAL,
+    user: User | None = None,
+) -> ImportReport:
     """Check every row, then (unless a dry run or any row is bad) import them all in one transaction."""
     filename = filename or Path(getattr(source, "name", None) or str(source)).name
     if not dry_run and user is None:
         raise ImportFileError("请指定导入人（提案委工作人员账号）。")
     if kind not in Kind.values:
         raise ImportFileError(f"类型只能是 {'/'.join(Kind.values)}。")
-    session_obj = session if isinstance(session, Session) or session is None else (
-        Session.objects.filter(name=session).order_by("-term__number").first())
+    session_obj = (
+        session
+        if isinstance(session, Session) or session is None
+        else (Session.objects.filter(name=session).order_by("-term__number").first())
+    )
     if session is not None and session_obj is None:
         raise ImportFileError(f"没有名为“{session}”的会议。")
     term = session_obj.term if session_obj else Term.current()
@@ -510,11 +567,13 @@ def import_file(source: str | Path | IO[bytes], *, filename: str | None = None, 
     resolver = Resolver(term, create_missing)
     seen: set = set()
     planned = []
-    for n, cells in rows[header_at + 1:]:
+    for n, cells in rows[header_at + 1 :]:
         if not any(_text(c) for c in cells):
             continue
         report.rows += 1
-        plan = _plan_row(n, list(cells), mapping, resolver=resolver, session=session_obj, kind=kind, seen=seen, report=report)
+        plan = _plan_row(
+            n, list(cells), mapping, resolver=resolver, session=session_obj, kind=kind, seen=seen, report=report
+        )
         if plan:
             planned.append(plan)
     report.would_import = len(planned)
@@ -545,7 +604,9 @@ class _Writer:
             key = (plan.session.pk, plan.kind)
             highest[key] = max(highest.get(key, 0), plan.number)
         for (session_id, kind), number in highest.items():
-            NumberSequence.objects.bulk_create([NumberSequence(session_id=session_id, kind=kind)], ignore_conflicts=True)
+            NumberSequence.objects.bulk_create(
+                [NumberSequence(session_id=session_id, kind=kind)], ignore_conflicts=True
+            )
             sequence = NumberSequence.objects.select_for_update().get(session_id=session_id, kind=kind)
             if sequence.last < number:
                 sequence.last = number
@@ -560,8 +621,14 @@ class _Writer:
             self.created_users[name] = user
             sector, _ = Sector.objects.get_or_create(name="待核实", defaults={"order": 999})
             committee, _ = SpecialCommittee.objects.get_or_create(name="待核实", defaults={"order": 999})
-            Membership.objects.create(user=user, term=self.term, sector=sector, committee=committee,
-                                      affiliation=Affiliation.MASSES, active=False)
+            Membership.objects.create(
+                user=user,
+                term=self.term,
+                sector=sector,
+                committee=committee,
+                affiliation=Affiliation.MASSES,
+                active=False,
+            )
         user = self.created_users[name]
         return user, Membership.objects.get(user=user, term=self.term)
 
@@ -569,9 +636,12 @@ class _Writer:
         """A collective proposer with no named member in the legacy file acts through a placeholder account."""
         key = (ref.collective, ref.name)
         if key not in self.collective_users:
-            username = f"collective-{ref.collective}-{(ref.organisation or ref.group or ref.sector or ref.committee).pk}"
+            username = (
+                f"collective-{ref.collective}-{(ref.organisation or ref.group or ref.sector or ref.committee).pk}"
+            )
             self.collective_users[key], _ = User.objects.get_or_create(
-                username=username, defaults={"name": ref.name, "is_active": False})
+                username=username, defaults={"name": ref.name, "is_active": False}
+            )
         return self.collective_users[key]
 
     def _unit(self, name: str, unit: Unit | None) -> Unit:
@@ -586,7 +656,8 @@ class _Writer:
             return plan.category
         if plan.category_name not in self.created_categories:
             self.created_categories[plan.category_name] = Category.objects.create(
-                name=plan.category_name, order=999, active=False)
+                name=plan.category_name, order=999, active=False
+            )
         return self.created_categories[plan.category_name]
 
     def _case(self, plan: PlannedCase) -> Case:
@@ -594,27 +665,55 @@ class _Writer:
         reached = IMPORTABLE_STATES.index(status)
         now = self.now
         case = Case.objects.create(
-            term=self.term, session=plan.session, kind=plan.kind, number=plan.number, status=status,
-            title=plan.title, facts=plan.facts, suggestions=plan.suggestions, category=self._category(plan),
-            created_by=self.user, created_at=now, updated_at=now, submitted_at=now, filed_at=now,
+            term=self.term,
+            session=plan.session,
+            kind=plan.kind,
+            number=plan.number,
+            status=status,
+            title=plan.title,
+            facts=plan.facts,
+            suggestions=plan.suggestions,
+            category=self._category(plan),
+            created_by=self.user,
+            created_at=now,
+            updated_at=now,
+            submitted_at=now,
+            filed_at=now,
             assigned_at=now if reached >= 1 else None,
             replied_at=now if reached >= 3 else None,
-            rating_deadline=(workdays.add_workdays(self.today, settings_registry.get("rating_window_workdays"))
-                             if status == Status.REPLIED and settings_registry.needs_rating(plan.kind) else None),
+            rating_deadline=(
+                workdays.add_workdays(self.today, settings_registry.get("rating_window_workdays"))
+                if status == Status.REPLIED and settings_registry.needs_rating(plan.kind)
+                else None
+            ),
             closed_at=now if status == Status.CLOSED else None,
         )
         self._proposers(case, plan.proposers)
         self._assignments(case, plan)
-        audit.record("import", actor=self.user, obj=case, case=case, to_state=case.status,
-                     data={"row": plan.row, "file": self.filename, "number": case.display_number})
+        audit.record(
+            "import",
+            actor=self.user,
+            obj=case,
+            case=case,
+            to_state=case.status,
+            data={"row": plan.row, "file": self.filename, "number": case.display_number},
+        )
         return case
 
     def _proposers(self, case: Case, refs: list[ProposerRef]) -> None:
         for order, ref in enumerate(refs):
-            row = Proposer(case=case, order=order, role=Proposer.Role.INITIATOR if order == 0 else Proposer.Role.COSIGNER,
-                           confirmation=Proposer.Confirmation.CONFIRMED, confirmed_at=self.now,
-                           collective=ref.collective, organisation=ref.organisation, group=ref.group,
-                           sector=ref.sector, committee=ref.committee)
+            row = Proposer(
+                case=case,
+                order=order,
+                role=Proposer.Role.INITIATOR if order == 0 else Proposer.Role.COSIGNER,
+                confirmation=Proposer.Confirmation.CONFIRMED,
+                confirmed_at=self.now,
+                collective=ref.collective,
+                organisation=ref.organisation,
+                group=ref.group,
+                sector=ref.sector,
+                committee=ref.committee,
+            )
             membership = ref.membership
             if ref.create:
                 row.user, membership = self._missing_user(ref.name)
@@ -624,7 +723,11 @@ class _Writer:
                 row.user = self._collective_user(ref)
             if membership is not None and not ref.collective:
                 # The same snapshot submission takes: the membership of the case's term.
-                row.sector_id, row.committee_id, row.group_id = membership.sector_id, membership.committee_id, membership.group_id
+                row.sector_id, row.committee_id, row.group_id = (
+                    membership.sector_id,
+                    membership.committee_id,
+                    membership.group_id,
+                )
             if case.proposers.filter(user=row.user).exists():
                 continue
             row.save()
@@ -644,18 +747,34 @@ class _Writer:
                 status = AssignmentStatus.PENDING
             signed = self.now if reached >= 2 else None
             assignment = Assignment.objects.create(
-                case=case, unit=self._unit(name, unit), role=role, status=status, round=1, assigned_at=self.now,
-                assigned_by=self.user, return_deadline=self.today, due_date=due, original_due_date=due,
-                signed_at=signed, views_sent_at=self.now if status == AssignmentStatus.VIEWS_SENT else None,
+                case=case,
+                unit=self._unit(name, unit),
+                role=role,
+                status=status,
+                round=1,
+                assigned_at=self.now,
+                assigned_by=self.user,
+                return_deadline=self.today,
+                due_date=due,
+                original_due_date=due,
+                signed_at=signed,
+                views_sent_at=self.now if status == AssignmentStatus.VIEWS_SENT else None,
                 replied_at=self.now if status == AssignmentStatus.ACCEPTED else None,
                 accepted_at=self.now if status == AssignmentStatus.ACCEPTED else None,
                 first_accepted_at=self.now if status == AssignmentStatus.ACCEPTED else None,
             )
             if status == AssignmentStatus.ACCEPTED:
                 Reply.objects.create(
-                    assignment=assignment, case=case, round=1, state=Reply.State.ACCEPTED, reply_class=plan.reply_class,
-                    original_class=plan.reply_class, letter=f"（历史数据导入：{self.filename} 第{plan.row}行，答复原文未导入）",
-                    created_by=self.user, updated_at=self.now, submitted_at=self.now, decided_at=self.now,
+                    assignment=assignment,
+                    case=case,
+                    round=1,
+                    state=Reply.State.ACCEPTED,
+                    reply_class=plan.reply_class,
+                    original_class=plan.reply_class,
+                    letter=f"（历史数据导入：{self.filename} 第{plan.row}行，答复原文未导入）",
+                    created_by=self.user,
+                    updated_at=self.now,
+                    submitted_at=self.now,
+                    decided_at=self.now,
                     decided_by=self.user,
                 )
-

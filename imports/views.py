@@ -35,8 +35,11 @@ def _import_dir() -> Path:
 def _import_options(post) -> dict:
     kind = post.get("kind") if post.get("kind") in Kind.values else Kind.PROPOSAL
     session = Session.objects.filter(pk=post.get("session")).first() if str(post.get("session", "")).isdigit() else None
-    return {"create_missing": post.get("create_missing") == "on", "kind": kind,
-            "session": session.name if session else None}
+    return {
+        "create_missing": post.get("create_missing") == "on",
+        "kind": kind,
+        "session": session.name if session else None,
+    }
 
 
 def _pending(request: HttpRequest) -> dict | None:
@@ -58,8 +61,10 @@ def import_catalogue(request: HttpRequest) -> HttpResponse:
     """Upload → dry run (every rejected row and why) → confirm → import in one transaction."""
     if not is_staff(request.user):
         raise PermissionDenied("只有提案委工作人员可以导入历史提案目录。")
-    context: dict = {"sessions": Session.objects.select_related("term").order_by("-term__number", "-number"),
-                     "kinds": Kind.choices}
+    context: dict = {
+        "sessions": Session.objects.select_related("term").order_by("-term__number", "-number"),
+        "kinds": Kind.choices,
+    }
     step = request.POST.get("step") if request.method == "POST" else None
     try:
         if step == "dry_run":
@@ -69,8 +74,9 @@ def import_catalogue(request: HttpRequest) -> HttpResponse:
             if pending is None:
                 messages.error(request, "请先上传文件并试运行。")
                 return redirect("imports:catalogue")
-            report = importer.import_file(pending["path"], filename=pending["filename"], user=request.user,
-                                          **pending["options"])
+            report = importer.import_file(
+                pending["path"], filename=pending["filename"], user=request.user, **pending["options"]
+            )
             _forget(request)
             context["report"] = report
             if report.ok:
@@ -105,8 +111,12 @@ def _dry_run(request: HttpRequest) -> dict:
         raise
     token = uuid.uuid4().hex
     if report.ok:
-        request.session[IMPORT_SESSION_KEY] = {"token": token, "path": str(path), "filename": upload.name,
-                                               "options": options}
+        request.session[IMPORT_SESSION_KEY] = {
+            "token": token,
+            "path": str(path),
+            "filename": upload.name,
+            "options": options,
+        }
     else:
         path.unlink(missing_ok=True)
     return {"report": report, "token": token if report.ok else "", "options": options}

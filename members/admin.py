@@ -4,12 +4,20 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.core.exceptions import PermissionDenied
 
 from .admin_roles import SYS, admin_roles_of
+from .models import (
+    MemberGroup,
+    Membership,
+    Organisation,
+    PartyBranch,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+    Unit,
+    User,
+)
 from .signals import check_admin_roles
 from .validators import normalize_mobile
-
-from .models import (
-    MemberGroup, Membership, Organisation, PartyBranch, Sector, Session, SpecialCommittee, Term, Unit, User,
-)
 
 
 class IssuedPasswordMixin:
@@ -52,11 +60,27 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "name", "phone")
     fieldsets = BaseUserAdmin.fieldsets + (
         ("联系方式", {"fields": ("name", "phone", "address", "work_unit")}),
-        ("账号安全", {"fields": ("must_change_password", "password_changed_at", "last_login_ip",
-                              "previous_login_at", "previous_login_ip")}),
+        (
+            "账号安全",
+            {
+                "fields": (
+                    "must_change_password",
+                    "password_changed_at",
+                    "last_login_ip",
+                    "previous_login_at",
+                    "previous_login_ip",
+                )
+            },
+        ),
     )
-    readonly_fields = ("password_changed_at", "last_login_ip", "previous_login_at", "previous_login_ip", "last_login",
-                       "date_joined")
+    readonly_fields = (
+        "password_changed_at",
+        "last_login_ip",
+        "previous_login_at",
+        "previous_login_ip",
+        "last_login",
+        "date_joined",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -112,4 +136,6 @@ for model, fields in [
     (PartyBranch, ("name", "term")),
     (Organisation, ("name", "kind", "active")),
 ]:
-    admin.site.register(model, type(f"{model.__name__}Admin", (admin.ModelAdmin,), {"list_display": fields, "search_fields": ("name",)}))
+    admin.site.register(
+        model, type(f"{model.__name__}Admin", (admin.ModelAdmin,), {"list_display": fields, "search_fields": ("name",)})
+    )

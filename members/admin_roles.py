@@ -23,9 +23,19 @@ MANAGE = frozenset({"view", "add", "change", "delete"})
 EDIT = frozenset({"view", "change"})
 
 _SYSADMIN_DATA = [
-    "members.unit", "members.term", "members.session", "members.sector", "members.specialcommittee",
-    "members.membergroup", "members.partybranch", "members.organisation", "members.membership",
-    "proposals.category", "proposals.rejectionground", "proposals.calendarday", "proposals.workflowsetting",
+    "members.unit",
+    "members.term",
+    "members.session",
+    "members.sector",
+    "members.specialcommittee",
+    "members.membergroup",
+    "members.partybranch",
+    "members.organisation",
+    "members.membership",
+    "proposals.category",
+    "proposals.rejectionground",
+    "proposals.calendarday",
+    "proposals.workflowsetting",
 ]
 
 # model label → admin role → operations. A model not listed is for superusers only.
@@ -46,8 +56,19 @@ ADMIN_MODELS: dict[str, dict[str, frozenset[str]]] = {
 
 # Fields of a model each role may edit (others are read-only for them); superusers edit all.
 USER_PROFILE_FIELDS = {
-    "username", "first_name", "last_name", "email", "is_active", "name", "phone", "address", "work_unit",
-    "must_change_password", "password1", "password2", "usable_password",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "name",
+    "phone",
+    "address",
+    "work_unit",
+    "must_change_password",
+    "password1",
+    "password2",
+    "usable_password",
 }
 EDITABLE_FIELDS: dict[str, dict[str, set[str]]] = {
     "members.user": {SYS: USER_PROFILE_FIELDS, SEC: {"groups", "user_permissions", "is_staff"}},
@@ -105,8 +126,13 @@ class RoleAdminMixin:
         from audit import trail as audit
 
         with transaction.atomic():
-            audit.record("admin_change", actor=request.user, object_type=obj_type, object_id=str(obj_id)[:50],
-                         data={"op": op, "model": self._label(), "message": str(message)[:500]})
+            audit.record(
+                "admin_change",
+                actor=request.user,
+                object_type=obj_type,
+                object_id=str(obj_id)[:50],
+                data={"op": op, "model": self._label(), "message": str(message)[:500]},
+            )
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
@@ -138,7 +164,9 @@ class CppccAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, RoleAdminMixin):
-            admin_class = type(admin_class.__name__, (RoleAdminMixin, admin_class), {"__module__": admin_class.__module__})
+            admin_class = type(
+                admin_class.__name__, (RoleAdminMixin, admin_class), {"__module__": admin_class.__module__}
+            )
         return super().register(model_or_iterable, admin_class, **options)
 
 
@@ -152,6 +180,9 @@ def sync_group_permissions(**kwargs) -> None:
         for label, rules in ADMIN_MODELS.items():
             app_label, model = label.split(".")
             wanted += [(app_label, f"{op}_{model}") for op in rules.get(role, ())]
-        perms = [p for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")
-                 if (p.content_type.app_label, p.codename) in set(wanted)]
+        perms = [
+            p
+            for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")
+            if (p.content_type.app_label, p.codename) in set(wanted)
+        ]
         group.permissions.set(perms)

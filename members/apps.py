@@ -26,5 +26,4 @@ class MembersConfig(AppConfig):
         # After the last app's permissions exist: post_migrate is sent per app with models, in
         # INSTALLED_APPS order, so listen for the last such app.
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
-        post_migrate.connect(sync_group_permissions, sender=last,
-                             dispatch_uid="members_sync_admin_groups")
+        post_migrate.connect(sync_group_permissions, sender=last, dispatch_uid="members_sync_admin_groups")

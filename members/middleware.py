@@ -27,9 +27,16 @@ LOGIN_NOTICE = "security_login_notice"
 LAST_SEEN_GRANULARITY = dt.timedelta(seconds=60)
 
 # Reachable while the second factor or a password change is still owed.
-ALWAYS_ALLOWED = frozenset({
-    "members:login", "members:logout", "ops:healthz", "admin:logout", "members:otp_verify", "members:otp_enrol",
-})
+ALWAYS_ALLOWED = frozenset(
+    {
+        "members:login",
+        "members:logout",
+        "ops:healthz",
+        "admin:logout",
+        "members:otp_verify",
+        "members:otp_enrol",
+    }
+)
 PASSWORD_PAGES = ALWAYS_ALLOWED | {"members:password_change"}
 
 
@@ -105,9 +112,15 @@ class SessionTimeoutMiddleware:
         idle = dt.timedelta(minutes=settings.SESSION_IDLE_TIMEOUT_MINUTES)
         absolute = dt.timedelta(hours=settings.SESSION_ABSOLUTE_TIMEOUT_HOURS)
         if now - last_seen > idle:
-            reason, text = "idle_timeout", f"您已超过 {settings.SESSION_IDLE_TIMEOUT_MINUTES} 分钟未操作，已自动退出，请重新登录。"
+            reason, text = (
+                "idle_timeout",
+                f"您已超过 {settings.SESSION_IDLE_TIMEOUT_MINUTES} 分钟未操作，已自动退出，请重新登录。",
+            )
         elif now - login_at > absolute:
-            reason, text = "absolute_timeout", f"本次登录已超过 {settings.SESSION_ABSOLUTE_TIMEOUT_HOURS} 小时，请重新登录。"
+            reason, text = (
+                "absolute_timeout",
+                f"本次登录已超过 {settings.SESSION_ABSOLUTE_TIMEOUT_HOURS} 小时，请重新登录。",
+            )
         else:
             return None
         request.logout_reason = reason
@@ -194,10 +207,15 @@ class PermissionAuditMiddleware:
             from audit import trail as audit
 
             user = getattr(request, "user", None)
-            drf_user = getattr(response, "renderer_context", {}).get("request") if hasattr(response, "renderer_context") else None
+            drf_user = (
+                getattr(response, "renderer_context", {}).get("request")
+                if hasattr(response, "renderer_context")
+                else None
+            )
             actor = getattr(drf_user, "user", None) or user
             audit.record(
-                "permission_denied", actor=actor if getattr(actor, "is_authenticated", False) else None,
+                "permission_denied",
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
                 actor_label=None if getattr(actor, "is_authenticated", False) else "anonymous",
                 outcome=AuditEvent.Outcome.REFUSED,
                 data={"path": request.path[:300], "method": request.method, "view": _view_name(request)},

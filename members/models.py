@@ -35,21 +35,31 @@ class UserManager(AuthUserManager):
         from django.db.models import Exists, OuterRef
 
         through = User.groups.through.objects
-        return self.get_queryset().annotate(**{
-            _ROLE_FLAG + name: Exists(through.filter(user_id=OuterRef("pk"), group__name=name)) for name in ROLE_GROUPS})
+        return self.get_queryset().annotate(
+            **{
+                _ROLE_FLAG + name: Exists(through.filter(user_id=OuterRef("pk"), group__name=name))
+                for name in ROLE_GROUPS
+            }
+        )
 
 
 class User(AbstractUser):
     name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=30, blank=True, validators=[validate_mobile],
-                             help_text="中国大陆 11 位手机号码，用于短信通知。")
+    phone = models.CharField(
+        "手机号码",
+        max_length=30,
+        blank=True,
+        validators=[validate_mobile],
+        help_text="中国大陆 11 位手机号码，用于短信通知。",
+    )
     address = models.CharField("通讯地址", max_length=200, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=200, blank=True)
     # Account security (members.passwords, members.signals): expiry, administrator-issued
     # passwords, and the previous login shown after the next one.
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField(
-        "须修改密码", default=False, help_text="管理员设置或重置的密码，用户登录后必须先修改。")
+        "须修改密码", default=False, help_text="管理员设置或重置的密码，用户登录后必须先修改。"
+    )
     last_login_ip = models.GenericIPAddressField("最近登录 IP", null=True, blank=True)
     previous_login_at = models.DateTimeField("上次登录时间", null=True, blank=True)
     previous_login_ip = models.GenericIPAddressField("上次登录 IP", null=True, blank=True)
@@ -128,7 +138,7 @@ class Term(models.Model):
         return f"{self.name}陈仓区政协"
 
     @classmethod
-    def current(cls) -> "Term | None":
+    def current(cls) -> Term | None:
         return cls.objects.filter(is_current=True).first()
 
 
@@ -265,7 +275,6 @@ class Membership(models.Model):
         return f"{self.user.display_name}（{self.term.name}）"
 
 
-
 class Unit(models.Model):
     """承办单位. Contact users act for the unit; a unit sees only cases assigned to it."""
 
@@ -293,6 +302,7 @@ class Unit(models.Model):
 
 
 # --- Account security (issue 7: 等保 level 3) -----------------------------------------------------
+
 
 class AdminRole(models.TextChoices):
     """三员分立: the three administrators. Groups of the same name; no account holds two of them."""

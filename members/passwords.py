@@ -34,12 +34,14 @@ class LengthValidator:
 
 
 def character_classes(password: str) -> int:
-    return sum([
-        any(c.isupper() for c in password),
-        any(c.islower() for c in password),
-        any(c.isdigit() for c in password),
-        any(not c.isalnum() or c in string.punctuation for c in password),
-    ])
+    return sum(
+        [
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() or c in string.punctuation for c in password),
+        ]
+    )
 
 
 class CharacterClassesValidator:
@@ -49,7 +51,8 @@ class CharacterClassesValidator:
     def validate(self, password: str, user=None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                f"密码须至少包含大写字母、小写字母、数字、符号中的 {self.min_classes} 类。", code="password_too_simple")
+                f"密码须至少包含大写字母、小写字母、数字、符号中的 {self.min_classes} 类。", code="password_too_simple"
+            )
 
     def get_help_text(self) -> str:
         return f"至少包含大写字母、小写字母、数字、符号中的 {self.min_classes} 类。"
@@ -75,7 +78,9 @@ class HistoryValidator:
     def validate(self, password: str, user=None) -> None:
         if user is None or user.pk is None:
             return
-        recent = list(user.password_history.order_by("-created_at", "-id").values_list("password", flat=True)[: self.size])
+        recent = list(
+            user.password_history.order_by("-created_at", "-id").values_list("password", flat=True)[: self.size]
+        )
         if user.password and user.password not in recent:
             recent.append(user.password)
         if any(check_password(password, encoded) for encoded in recent):

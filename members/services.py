@@ -19,9 +19,11 @@ def inactive_accounts(days: int | None = None, now: dt.datetime | None = None):
     the date the account was created."""
     days = days if days is not None else settings.ACCOUNT_INACTIVE_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    return User.objects.filter(is_active=True).filter(
-        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
-    ).order_by("username")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("username")
+    )
 
 
 @transaction.atomic
@@ -31,7 +33,11 @@ def disable_inactive_accounts(days: int | None = None, *, dry_run: bool = False)
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])  # also revokes API tokens (proposals.api.tokens)
-            audit.record("account_disabled", obj=user, data={"reason": "inactive", "days": days or settings.ACCOUNT_INACTIVE_DAYS})
+            audit.record(
+                "account_disabled",
+                obj=user,
+                data={"reason": "inactive", "days": days or settings.ACCOUNT_INACTIVE_DAYS},
+            )
     return users
 
 
@@ -58,7 +64,14 @@ def end_term(term: Term, new_term: Term | None = None) -> list[User]:
             user.is_active = False
             user.save(update_fields=["is_active"])
             deactivated.append(user)
-    audit.record("term_ended", object_type="term", object_id=term.pk,
-                 data={"memberships": len(memberships), "deactivated": [u.username for u in deactivated],
-                       "new_term": new_term.pk if new_term else None})
+    audit.record(
+        "term_ended",
+        object_type="term",
+        object_id=term.pk,
+        data={
+            "memberships": len(memberships),
+            "deactivated": [u.username for u in deactivated],
+            "new_term": new_term.pk if new_term else None,
+        },
+    )
     return sorted(deactivated, key=lambda u: u.username)

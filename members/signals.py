@@ -45,8 +45,10 @@ def on_login(sender, request, user, **kwargs) -> None:
     user.previous_login_at, user.previous_login_ip = user.last_login, user.last_login_ip
     user.last_login, user.last_login_ip = timezone.now(), ip
     User.objects.filter(pk=user.pk).update(
-        previous_login_at=user.previous_login_at, previous_login_ip=user.previous_login_ip,
-        last_login=user.last_login, last_login_ip=ip,
+        previous_login_at=user.previous_login_at,
+        previous_login_ip=user.previous_login_ip,
+        last_login=user.last_login,
+        last_login_ip=ip,
     )
     session = getattr(request, "session", None)
     if session is not None:
@@ -63,8 +65,9 @@ def on_logout(sender, request, user, **kwargs) -> None:
     if user is None:
         return
     with transaction.atomic():
-        audit.record("logout", actor=user, ip=_ip(request), obj=user,
-                     data={"reason": getattr(request, "logout_reason", "user")})
+        audit.record(
+            "logout", actor=user, ip=_ip(request), obj=user, data={"reason": getattr(request, "logout_reason", "user")}
+        )
 
 
 @receiver(user_login_failed)
@@ -72,25 +75,44 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
     locked = bool(getattr(request, "axes_locked_out", False))
     with transaction.atomic():
-        audit.record("login_failed", actor_label=username or "anonymous", ip=_ip(request),
-                     outcome=AuditEvent.Outcome.REFUSED, object_type="user", object_id=username[:50],
-                     data={"channel": _channel(request), "locked_out": locked})
+        audit.record(
+            "login_failed",
+            actor_label=username or "anonymous",
+            ip=_ip(request),
+            outcome=AuditEvent.Outcome.REFUSED,
+            object_type="user",
+            object_id=username[:50],
+            data={"channel": _channel(request), "locked_out": locked},
+        )
 
 
 def on_locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
     with transaction.atomic():
-        audit.record("lockout", actor_label=str(username or "anonymous")[:150], ip=ip_address or _ip(request),
-                     outcome=AuditEvent.Outcome.REFUSED, object_type="user", object_id=str(username or "")[:50],
-                     data={"channel": _channel(request)})
+        audit.record(
+            "lockout",
+            actor_label=str(username or "anonymous")[:150],
+            ip=ip_address or _ip(request),
+            outcome=AuditEvent.Outcome.REFUSED,
+            object_type="user",
+            object_id=str(username or "")[:50],
+            data={"channel": _channel(request)},
+        )
 
 
 def on_otp_failed(user, request=None) -> None:
     with transaction.atomic():
-        audit.record("otp_failed", actor=user, ip=_ip(request), obj=user, outcome=AuditEvent.Outcome.REFUSED,
-                     data={"channel": _channel(request)})
+        audit.record(
+            "otp_failed",
+            actor=user,
+            ip=_ip(request),
+            obj=user,
+            outcome=AuditEvent.Outcome.REFUSED,
+            data={"channel": _channel(request)},
+        )
 
 
 # --- 三员分立 -------------------------------------------------------------------------------------
+
 
 def check_admin_roles(names) -> None:
     held = sorted(set(names) & set(AdminRole.values))

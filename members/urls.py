@@ -8,8 +8,11 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/otp/", views.otp_verify, name="otp_verify"),
     path("account/2fa/", views.otp_enrol, name="otp_enrol"),

@@ -15,7 +15,7 @@ def normalize_mobile(value: str) -> str:
     digits = _SEPARATORS.sub("", value or "")
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     return digits
 
 

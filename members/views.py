@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -10,11 +9,11 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from core.http import safe_next
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from audit import trail as audit
+from core.http import safe_next
 
 from . import signals, twofactor
 
@@ -84,10 +83,17 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         signals.on_otp_failed(request.user, request)
         error = "验证码不正确，请核对手机时间后重新输入。"
-    return render(request, "members/otp_enrol.html", {
-        "secret": twofactor.base32_secret(device), "otpauth_url": device.config_url, "error": error,
-        "next": _next(request), "required": twofactor.requires_2fa(request.user),
-    })
+    return render(
+        request,
+        "members/otp_enrol.html",
+        {
+            "secret": twofactor.base32_secret(device),
+            "otpauth_url": device.config_url,
+            "error": error,
+            "next": _next(request),
+            "required": twofactor.requires_2fa(request.user),
+        },
+    )
 
 
 def _verify_url() -> str:

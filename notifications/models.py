@@ -26,7 +26,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", "发送失败"
 
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="收件人")
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="收件人"
+    )
     address = models.CharField("地址/号码", max_length=200)
     subject = models.CharField("标题", max_length=200, blank=True)
     body = models.TextField("内容")
@@ -54,11 +56,14 @@ class OutboxMessage(models.Model):
 
 # --- Notifications (issue 6): the in-app centre, channel preferences, reminder claims ------------
 
+
 class Notification(models.Model):
     """One in-app notice to one user; email/SMS copies go through OutboxMessage."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人")
-    case = models.ForeignKey("proposals.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案")
+    case = models.ForeignKey(
+        "proposals.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案"
+    )
     event = models.CharField("事件类型", max_length=50)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
@@ -80,7 +85,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """A user's channels for one kind of event (in-app is always on). No row: the kind's default."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name="用户")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name="用户"
+    )
     event = models.CharField("事件类型", max_length=50)
     email = models.BooleanField("邮件", default=True)
     sms = models.BooleanField("短信", default=False)
@@ -97,7 +104,9 @@ class Reminder(models.Model):
 
     key = models.CharField("提醒键", max_length=200, unique=True)
     kind = models.CharField("类型", max_length=30)
-    case = models.ForeignKey("proposals.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案")
+    case = models.ForeignKey(
+        "proposals.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="提案"
+    )
     due = models.DateField("期限")
     created_at = models.DateTimeField("发送时间")
 

@@ -40,8 +40,10 @@ class Report:
     failed: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"已发送 {len(self.sent)} 条，稍后重试 {len(self.retrying)} 条，"
-                f"最终失败 {len(self.failed)} 条，收回超时 {self.reclaimed} 条。")
+        return (
+            f"已发送 {len(self.sent)} 条，稍后重试 {len(self.retrying)} 条，"
+            f"最终失败 {len(self.failed)} 条，收回超时 {self.reclaimed} 条。"
+        )
 
 
 def worker_name() -> str:
@@ -71,7 +73,10 @@ def claim(limit: int = 100, ids: list[int] | None = None) -> tuple[str, list[Out
     worker = worker_name()
     # The conditional UPDATE is the claim: a row another worker took meanwhile no longer matches.
     OutboxMessage.objects.filter(pk__in=candidates, state=State.PENDING, next_attempt_at__lte=now).update(
-        state=State.SENDING, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1,
+        state=State.SENDING,
+        claimed_by=worker,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
     )
     return worker, list(OutboxMessage.objects.filter(claimed_by=worker, state=State.SENDING).order_by("id"))
 
@@ -80,8 +85,9 @@ def send_one(message: OutboxMessage) -> None:
     if message.channel == OutboxMessage.Channel.EMAIL:
         EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.address]).send()
     elif message.template:
-        sms.get_backend().send_template(message.address, message.template, message.params or {}, message.body,
-                                        ref=str(message.pk))
+        sms.get_backend().send_template(
+            message.address, message.template, message.params or {}, message.body, ref=str(message.pk)
+        )
     else:
         sms.get_backend().send(message.address, message.body)
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,12 +25,12 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
-from members.models import Role, User
-
-from members.validators import is_mobile
 from audit import trail as audit_trail
 from core import clock
+from members.models import Role, User
+from members.validators import is_mobile
 from notifications import outbox, sms, sms_templates
+from notifications.models import Notification, NotificationPreference, OutboxMessage
 from proposals import services, settings_registry
 from proposals.models import (
     Assignment,
@@ -41,10 +41,9 @@ from proposals.models import (
     Satisfaction,
     SupervisionActivity,
 )
-from notifications.models import Notification, NotificationPreference, OutboxMessage
-
 
 # --- Kinds of event: what a user chooses channels for -----------------------------------------------
+
 
 @dataclass(frozen=True)
 class EventKind:
@@ -54,30 +53,34 @@ class EventKind:
     sms: bool = False
 
 
-EVENT_KINDS: dict[str, EventKind] = {k.key: k for k in [
-    EventKind("cosign_requested", "附议邀请"),
-    EventKind("cosign_answered", "附议确认或谢绝"),
-    EventKind("withdrawn", "撤案"),
-    EventKind("review_outcome", "审查结果（退回修改、立案、转为建议、并案、不予立案）"),
-    EventKind("assigned", "交办、改派", sms=True),
-    EventKind("return_request", "申请退回及审批"),
-    EventKind("extension", "延期申请及审批"),
-    EventKind("co_views", "会办意见"),
-    EventKind("reply_submitted", "答复待审核"),
-    EventKind("reply_reviewed", "答复退回或调整类别"),
-    EventKind("reply_accepted", "收到答复、请评价", sms=True),
-    EventKind("rating", "评价结果"),
-    EventKind("rehandle", "重新办理", sms=True),
-    EventKind("closed", "办结"),
-    EventKind("key_proposal", "重点提案"),
-    EventKind("supervision", "督办记录"),
-    EventKind("published", "公开"),
-    EventKind("reminder", "到期提醒", sms=True),
-    EventKind("audit_break", "审计记录校验告警（仅提案委）", sms=True),
-]}
+EVENT_KINDS: dict[str, EventKind] = {
+    k.key: k
+    for k in [
+        EventKind("cosign_requested", "附议邀请"),
+        EventKind("cosign_answered", "附议确认或谢绝"),
+        EventKind("withdrawn", "撤案"),
+        EventKind("review_outcome", "审查结果（退回修改、立案、转为建议、并案、不予立案）"),
+        EventKind("assigned", "交办、改派", sms=True),
+        EventKind("return_request", "申请退回及审批"),
+        EventKind("extension", "延期申请及审批"),
+        EventKind("co_views", "会办意见"),
+        EventKind("reply_submitted", "答复待审核"),
+        EventKind("reply_reviewed", "答复退回或调整类别"),
+        EventKind("reply_accepted", "收到答复、请评价", sms=True),
+        EventKind("rating", "评价结果"),
+        EventKind("rehandle", "重新办理", sms=True),
+        EventKind("closed", "办结"),
+        EventKind("key_proposal", "重点提案"),
+        EventKind("supervision", "督办记录"),
+        EventKind("published", "公开"),
+        EventKind("reminder", "到期提醒", sms=True),
+        EventKind("audit_break", "审计记录校验告警（仅提案委）", sms=True),
+    ]
+}
 
 
 # --- What happened ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Happening:
@@ -109,8 +112,11 @@ def initiator(h: Happening) -> list[User]:
 
 
 def cosigners(h: Happening) -> list[User]:
-    return [p.user for p in h.case.proposers.select_related("user")
-            if p.role == Proposer.Role.COSIGNER and p.confirmation != Proposer.Confirmation.DECLINED]
+    return [
+        p.user
+        for p in h.case.proposers.select_related("user")
+        if p.role == Proposer.Role.COSIGNER and p.confirmation != Proposer.Confirmation.DECLINED
+    ]
 
 
 def staff(h: Happening) -> Iterable[User]:
@@ -132,11 +138,15 @@ def leaders(h: Happening) -> Iterable[User]:
 
 
 def live_assignments(case: Case):
-    return case.assignments.exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).filter(
-        replaced_by__isnull=True).select_related("unit")
+    return (
+        case.assignments.exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .filter(replaced_by__isnull=True)
+        .select_related("unit")
+    )
 
 
 # Per-assignment fan-out: a rule with ``each`` runs once per assignment, with h.assignment set.
+
 
 def each_live(h: Happening) -> list[Assignment]:
     return list(live_assignments(h.case))
@@ -156,9 +166,14 @@ def each_reopened(h: Happening) -> list[Assignment]:
 
 # --- Texts ---------------------------------------------------------------------------------------------
 
+
 def _d(value) -> str:
     """An ISO date from an audit event as 2025年10月09日."""
-    return f"{value[:4]}年{value[5:7]}月{value[8:10]}日" if isinstance(value, str) and len(value) >= 10 else str(value or "")
+    return (
+        f"{value[:4]}年{value[5:7]}月{value[8:10]}日"
+        if isinstance(value, str) and len(value) >= 10
+        else str(value or "")
+    )
 
 
 def _reason(h: Happening, label: str = "理由") -> str:
@@ -172,14 +187,18 @@ def _unit_name(h: Happening) -> str:
 
 def _rating_body(h: Happening) -> str:
     labels = dict(Satisfaction.choices)
-    return (f"{h.data.get('proposer', '')}：对答复{labels.get(h.data.get('reply_rating'), '')}，"
-            f"对沟通联系和办理态度{labels.get(h.data.get('contact_rating'), '')}。")
+    return (
+        f"{h.data.get('proposer', '')}：对答复{labels.get(h.data.get('reply_rating'), '')}，"
+        f"对沟通联系和办理态度{labels.get(h.data.get('contact_rating'), '')}。"
+    )
 
 
 def _assigned_body(h: Happening) -> str:
     a = h.assignment
-    return (f"办理方式：{a.get_role_display()}。请于 {a.return_deadline:%Y年%m月%d日} 前签收或申请退回；"
-            f"答复期限 {a.due_date:%Y年%m月%d日}。")
+    return (
+        f"办理方式：{a.get_role_display()}。请于 {a.return_deadline:%Y年%m月%d日} 前签收或申请退回；"
+        f"答复期限 {a.due_date:%Y年%m月%d日}。"
+    )
 
 
 def _unsatisfied(h: Happening) -> bool:
@@ -208,76 +227,157 @@ def R(kind, audiences, title, body=None, **kw) -> Rule:
 
 RULES: dict[str, tuple[Rule, ...]] = {
     # Drafting (services.draft_changed): invited co-signers, again after the text changed.
-    "cosign_requested": (R("cosign_requested", [lambda h: h.data["invited"]],
-                           lambda h: f"{initiator(h)[0].display_name}邀请您附议提案{h.t}",
-                           lambda h: "请在提交前登录系统确认附议或谢绝附议。"),),
+    "cosign_requested": (
+        R(
+            "cosign_requested",
+            [lambda h: h.data["invited"]],
+            lambda h: f"{initiator(h)[0].display_name}邀请您附议提案{h.t}",
+            lambda h: "请在提交前登录系统确认附议或谢绝附议。",
+        ),
+    ),
     "cosign": (R("cosign_answered", [initiator], lambda h: f"{h.data.get('proposer', '')}已确认附议{h.t}"),),
-    "decline_cosign": (R("cosign_answered", [initiator], lambda h: f"{h.data.get('proposer', '')}谢绝附议{h.t}",
-                         lambda h: _reason(h, "说明")),),
+    "decline_cosign": (
+        R(
+            "cosign_answered",
+            [initiator],
+            lambda h: f"{h.data.get('proposer', '')}谢绝附议{h.t}",
+            lambda h: _reason(h, "说明"),
+        ),
+    ),
     "withdraw": (
         R("withdrawn", [cosigners], lambda h: f"提案{h.t}已撤案", lambda h: _reason(h, "撤案理由")),
         # Staff never saw a draft; they hear of withdrawals once the case was submitted.
-        R("withdrawn", [staff], lambda h: f"提案{h.t}已撤案", lambda h: _reason(h, "撤案理由"),
-          when=lambda h: h.from_state != "draft"),
+        R(
+            "withdrawn",
+            [staff],
+            lambda h: f"提案{h.t}已撤案",
+            lambda h: _reason(h, "撤案理由"),
+            when=lambda h: h.from_state != "draft",
+        ),
     ),
-    "return_for_revision": (R("review_outcome", [proposers], lambda h: f"提案{h.t}被退回修改",
-                              lambda h: f"{_reason(h, '退回理由')}。请修改后重新提交。"),),
+    "return_for_revision": (
+        R(
+            "review_outcome",
+            [proposers],
+            lambda h: f"提案{h.t}被退回修改",
+            lambda h: f"{_reason(h, '退回理由')}。请修改后重新提交。",
+        ),
+    ),
     "file": (R("review_outcome", [proposers], lambda h: f"提案{h.t}已立案（{h.data.get('display_number', '')}）"),),
-    "convert_to_suggestion": (R("review_outcome", [proposers],
-                                lambda h: f"{h.t}已转为建议（{h.data.get('display_number', '')}）",
-                                lambda h: _reason(h, "说明")),),
-    "merge": (R("review_outcome", [proposers],
-                lambda h: f"{h.t}已并入{h.data.get('host_number') or ''}“{h.data.get('host_title', '')}”",
-                lambda h: f"您将作为并案提案人继续关注该件办理。{_reason(h, '说明')}"),),
-    "reject": (R("review_outcome", [proposers], lambda h: f"{h.t}不予立案",
-                 lambda h: f"理由：{h.data.get('ground', '')}。{h.data.get('message', '')}"),),
+    "convert_to_suggestion": (
+        R(
+            "review_outcome",
+            [proposers],
+            lambda h: f"{h.t}已转为建议（{h.data.get('display_number', '')}）",
+            lambda h: _reason(h, "说明"),
+        ),
+    ),
+    "merge": (
+        R(
+            "review_outcome",
+            [proposers],
+            lambda h: f"{h.t}已并入{h.data.get('host_number') or ''}“{h.data.get('host_title', '')}”",
+            lambda h: f"您将作为并案提案人继续关注该件办理。{_reason(h, '说明')}",
+        ),
+    ),
+    "reject": (
+        R(
+            "review_outcome",
+            [proposers],
+            lambda h: f"{h.t}不予立案",
+            lambda h: f"理由：{h.data.get('ground', '')}。{h.data.get('message', '')}",
+        ),
+    ),
     "assign": (R("assigned", [unit], lambda h: f"新交办：{h.t}", _assigned_body, each=each_live),),
     "reassign": (
         R("assigned", [unit], lambda h: f"新交办（改派/增派）：{h.t}", _assigned_body, each=each_reassigned),
-        R("assigned", [unit], lambda h: f"{h.t}已改派其他单位办理",
-          lambda h: f"贵单位不再办理此件。{_reason(h)}", each=each_replaced),
+        R(
+            "assigned",
+            [unit],
+            lambda h: f"{h.t}已改派其他单位办理",
+            lambda h: f"贵单位不再办理此件。{_reason(h)}",
+            each=each_replaced,
+        ),
     ),
-    "request_return": (R("return_request", [staff], lambda h: f"{_unit_name(h)}申请退回{h.t}",
-                         lambda h: f"{_reason(h)}；建议改交：{h.data.get('suggested_unit', '')}"),),
+    "request_return": (
+        R(
+            "return_request",
+            [staff],
+            lambda h: f"{_unit_name(h)}申请退回{h.t}",
+            lambda h: f"{_reason(h)}；建议改交：{h.data.get('suggested_unit', '')}",
+        ),
+    ),
     "approve_return": (R("return_request", [unit], lambda h: f"同意退回：{h.t}", lambda h: _reason(h, "意见")),),
-    "refuse_return": (R("return_request", [unit], lambda h: f"不同意退回：{h.t}，请签收办理",
-                        lambda h: _reason(h, "意见")),),
-    "request_extension": (R("extension", [staff], lambda h: f"{_unit_name(h)}申请延期答复{h.t}",
-                            lambda h: f"申请延至 {_d(h.data.get('due'))}。{_reason(h)}"),),
-    "approve_extension": (R("extension", [unit], lambda h: f"延期已批准：{h.t}",
-                            lambda h: f"答复期限延至 {_d(h.data.get('due'))}。"),),
+    "refuse_return": (
+        R("return_request", [unit], lambda h: f"不同意退回：{h.t}，请签收办理", lambda h: _reason(h, "意见")),
+    ),
+    "request_extension": (
+        R(
+            "extension",
+            [staff],
+            lambda h: f"{_unit_name(h)}申请延期答复{h.t}",
+            lambda h: f"申请延至 {_d(h.data.get('due'))}。{_reason(h)}",
+        ),
+    ),
+    "approve_extension": (
+        R("extension", [unit], lambda h: f"延期已批准：{h.t}", lambda h: f"答复期限延至 {_d(h.data.get('due'))}。"),
+    ),
     "refuse_extension": (R("extension", [unit], lambda h: f"延期未获批准：{h.t}", lambda h: _reason(h, "意见")),),
     "send_views": (R("co_views", [lead_unit], lambda h: f"{_unit_name(h)}已送达会办意见：{h.t}"),),
     "reply": (R("reply_submitted", [staff], lambda h: f"{_unit_name(h)}已答复{h.t}，请审核"),),
     "return_reply": (R("reply_reviewed", [unit], lambda h: f"答复被退回：{h.t}", lambda h: _reason(h, "退回理由")),),
     "accept_reply": (
         R("reply_accepted", [proposers], _accepted_title, lambda h: "请登录系统查看答复全文。", anchor="#rate"),
-        R("reply_reviewed", [unit], lambda h: f"答复类别已调整：{h.t}",
-          lambda h: f"由 {h.data['class_changed'][0]} 类调整为 {h.data['class_changed'][1]} 类。{_reason(h)}",
-          when=lambda h: bool(h.data.get("class_changed"))),
+        R(
+            "reply_reviewed",
+            [unit],
+            lambda h: f"答复类别已调整：{h.t}",
+            lambda h: f"由 {h.data['class_changed'][0]} 类调整为 {h.data['class_changed'][1]} 类。{_reason(h)}",
+            when=lambda h: bool(h.data.get("class_changed")),
+        ),
     ),
     "rate": (
         R("rating", [unit], lambda h: f"提案人对{h.t}的答复作出评价", _rating_body),
         R("rating", [staff], lambda h: f"{h.t}收到“不满意”评价", _rating_body, when=_unsatisfied),
     ),
-    "rehandle": (R("rehandle", [unit], lambda h: f"重新办理：{h.t}",
-                   lambda h: f"提案人对答复不满意，请重新办理，答复期限 {h.assignment.due_date:%Y年%m月%d日}。",
-                   each=each_reopened),),
-    "close": (R("closed", [proposers], lambda h: f"{h.t}已办结"),
-              R("closed", [unit], lambda h: f"{h.t}已办结", each=each_live)),
-    "designate_key": (R("key_proposal", [leaders], lambda h: f"{h.t}确定为重点提案，请您领衔督办"),
-                      R("key_proposal", [unit], lambda h: f"{h.t}确定为重点提案", each=each_live)),
+    "rehandle": (
+        R(
+            "rehandle",
+            [unit],
+            lambda h: f"重新办理：{h.t}",
+            lambda h: f"提案人对答复不满意，请重新办理，答复期限 {h.assignment.due_date:%Y年%m月%d日}。",
+            each=each_reopened,
+        ),
+    ),
+    "close": (
+        R("closed", [proposers], lambda h: f"{h.t}已办结"),
+        R("closed", [unit], lambda h: f"{h.t}已办结", each=each_live),
+    ),
+    "designate_key": (
+        R("key_proposal", [leaders], lambda h: f"{h.t}确定为重点提案，请您领衔督办"),
+        R("key_proposal", [unit], lambda h: f"{h.t}确定为重点提案", each=each_live),
+    ),
     "log_supervision": (
-        R("supervision", [proposers], lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
-          lambda h: f"日期：{_d(h.data.get('date'))}"),
-        R("supervision", [unit], lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
-          lambda h: f"日期：{_d(h.data.get('date'))}", each=each_live),
+        R(
+            "supervision",
+            [proposers],
+            lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
+            lambda h: f"日期：{_d(h.data.get('date'))}",
+        ),
+        R(
+            "supervision",
+            [unit],
+            lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
+            lambda h: f"日期：{_d(h.data.get('date'))}",
+            each=each_live,
+        ),
     ),
     "publish": (R("published", [proposers], lambda h: f"{h.t}已公开"),),
 }
 
 
 # --- Writing notices ---------------------------------------------------------------------------------------
+
 
 def case_link(case_id: int) -> str:
     try:
@@ -297,7 +397,12 @@ def _email_body(user: User, title: str, body: str, link: str) -> str:
     lines = [f"{user.display_name}：", "", title]
     if body:
         lines.append(body)
-    lines += ["", f"查看详情：{getattr(settings, 'SITE_URL', '')}{link}", "", "（陈仓区政协提案管理系统自动发送，请勿直接回复。）"]
+    lines += [
+        "",
+        f"查看详情：{getattr(settings, 'SITE_URL', '')}{link}",
+        "",
+        "（陈仓区政协提案管理系统自动发送，请勿直接回复。）",
+    ]
     return "\n".join(lines)
 
 
@@ -306,8 +411,17 @@ def sms_available(kind: str) -> bool:
     return kind in sms_templates.TEMPLATES and sms.backend_class().available(kind)
 
 
-def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, body: str = "", link: str = "",
-          key: str, sms_params: dict | None = None) -> list[int]:
+def write(
+    users: Iterable[User],
+    *,
+    kind: str,
+    case: Case | None,
+    title: str,
+    body: str = "",
+    link: str = "",
+    key: str,
+    sms_params: dict | None = None,
+) -> list[int]:
     """In-app notices for ``users`` plus their chosen email/SMS copies; returns the outbox ids.
 
     ``key`` identifies this notice (event, rule, assignment): with the user and the channel it
@@ -321,9 +435,9 @@ def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, bo
         return []
     now = clock.now()
     title = title[:200]
-    Notification.objects.bulk_create([
-        Notification(user=u, case=case, event=kind, title=title, body=body, link=link, created_at=now) for u in users
-    ])
+    Notification.objects.bulk_create(
+        [Notification(user=u, case=case, event=kind, title=title, body=body, link=link, created_at=now) for u in users]
+    )
     forget_unread(u.pk for u in users)
     wanted = channels(users, kind)
     template = sms_templates.TEMPLATES.get(kind)
@@ -336,21 +450,42 @@ def write(users: Iterable[User], *, kind: str, case: Case | None, title: str, bo
     for u in users:
         email, text = wanted[u.pk]
         if email and u.email:
-            messages.append(OutboxMessage(
-                channel=OutboxMessage.Channel.EMAIL, recipient=u, address=u.email, subject=title,
-                body=_email_body(u, title, body, link), dedupe_key=f"{key}:{u.pk}:email"[:200],
-                next_attempt_at=now, created_at=now))
+            messages.append(
+                OutboxMessage(
+                    channel=OutboxMessage.Channel.EMAIL,
+                    recipient=u,
+                    address=u.email,
+                    subject=title,
+                    body=_email_body(u, title, body, link),
+                    dedupe_key=f"{key}:{u.pk}:email"[:200],
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
         if text and can_text and is_mobile(u.phone):
-            messages.append(OutboxMessage(
-                channel=OutboxMessage.Channel.SMS, recipient=u, address=u.phone, subject=title,
-                body=template.render(sms_params), template=kind, params=sms_params,
-                dedupe_key=f"{key}:{u.pk}:sms"[:200], next_attempt_at=now, created_at=now))
+            messages.append(
+                OutboxMessage(
+                    channel=OutboxMessage.Channel.SMS,
+                    recipient=u,
+                    address=u.phone,
+                    subject=title,
+                    body=template.render(sms_params),
+                    template=kind,
+                    params=sms_params,
+                    dedupe_key=f"{key}:{u.pk}:sms"[:200],
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
     if not messages:
         return []
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
     # ignore_conflicts leaves pks unset on some databases: read them back by key.
-    return list(OutboxMessage.objects.filter(dedupe_key__in=[m.dedupe_key for m in messages],
-                                             state=OutboxMessage.State.PENDING).values_list("pk", flat=True))
+    return list(
+        OutboxMessage.objects.filter(
+            dedupe_key__in=[m.dedupe_key for m in messages], state=OutboxMessage.State.PENDING
+        ).values_list("pk", flat=True)
+    )
 
 
 def dispatch(h: Happening) -> list[int]:
@@ -371,30 +506,50 @@ def dispatch(h: Happening) -> list[int]:
                         continue
                     seen.add(mark)
                     users.append(user)
-            ids += write(users, kind=rule.kind, case=h.case, title=rule.title(target), body=rule.body(target),
-                         link=case_link(h.case.pk) + rule.anchor,
-                         key=f"ev:{h.event_id}:{index}:{assignment_id}",
-                         sms_params=sms_templates.params_for_rule(rule.kind, h.action, rule, h.case))
+            ids += write(
+                users,
+                kind=rule.kind,
+                case=h.case,
+                title=rule.title(target),
+                body=rule.body(target),
+                link=case_link(h.case.pk) + rule.anchor,
+                key=f"ev:{h.event_id}:{index}:{assignment_id}",
+                sms_params=sms_templates.params_for_rule(rule.kind, h.action, rule, h.case),
+            )
     return ids
 
 
 # --- Hooks ---------------------------------------------------------------------------------------------
 
+
 @receiver(services.action_performed)
 def _on_action(sender, action, ctx, event, case, **kwargs) -> None:
     if action.name not in RULES:
         return
-    h = Happening(action=action.name, case=case, actor=ctx.user, data=event.data or {}, event_id=event.pk,
-                  from_state=event.from_state,
-                  assignment=ctx.assignment, object_id=event.object_id)
+    h = Happening(
+        action=action.name,
+        case=case,
+        actor=ctx.user,
+        data=event.data or {},
+        event_id=event.pk,
+        from_state=event.from_state,
+        assignment=ctx.assignment,
+        object_id=event.object_id,
+    )
     outbox.deliver_after_commit(dispatch(h))
 
 
 def _on_draft_changed(sender, case, user, event, invited, **kwargs) -> None:
     if not invited:
         return
-    h = Happening(action="cosign_requested", case=case, actor=user, data={"invited": list(invited)},
-                  event_id=event.pk, from_state=case.status)
+    h = Happening(
+        action="cosign_requested",
+        case=case,
+        actor=user,
+        data={"invited": list(invited)},
+        event_id=event.pk,
+        from_state=case.status,
+    )
     outbox.deliver_after_commit(dispatch(h))
 
 
@@ -402,6 +557,7 @@ services.draft_changed.connect(_on_draft_changed, dispatch_uid="notifications.dr
 
 
 # --- Web: requests that are not user activity -------------------------------------------------------------
+
 
 def passive(view):
     """Mark a view as background polling (the bell): it does not count as user activity.
@@ -455,7 +611,10 @@ def _on_chain_broken(sender, report, message: str, **kwargs) -> None:
     """verify_audit found a break: every active staff member hears of it, once per broken row."""
     staff = User.objects.filter(is_active=True, groups__name=Role.STAFF).distinct()
     write(
-        staff, kind="audit_break", case=None, title="审计记录校验发现断链，请立即核查",
+        staff,
+        kind="audit_break",
+        case=None,
+        title="审计记录校验发现断链，请立即核查",
         body=f"{message}。请联系安全管理员和审计管理员，保留现场并核查数据库操作记录。",
         key=f"audit_break:{report.first_break}:{report.reason}",
     )

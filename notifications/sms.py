@@ -72,7 +72,9 @@ class ConsoleSMSBackend(BaseSMSBackend):
     label = "控制台（开发用，不真正发送）"
 
     def send_template(self, phone: str, template: str, params: dict, text: str, ref: str = "") -> None:
-        sys.stdout.write(f"[短信 模板 {template} 参数 {json.dumps(params, ensure_ascii=False)}] {phone}: {_signed(text)}\n")
+        sys.stdout.write(
+            f"[短信 模板 {template} 参数 {json.dumps(params, ensure_ascii=False)}] {phone}: {_signed(text)}\n"
+        )
         sys.stdout.flush()
 
     def send(self, phone: str, text: str) -> None:
@@ -126,11 +128,14 @@ class HttpSMSBackend(BaseSMSBackend):
         request = urllib.request.Request(
             url,
             data=json.dumps(self.payload(phone, text), ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {getattr(settings, 'SMS_API_KEY', '')}"},
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {getattr(settings, 'SMS_API_KEY', '')}",
+            },
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 self.check(response.status, response.read())
         except urllib.error.HTTPError as error:
             self.check(error.code, error.read())

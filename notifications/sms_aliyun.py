@@ -80,14 +80,21 @@ class AliyunSMSBackend(BaseSMSBackend):
 
         key_id, secret = (os.environ.get(name, "") for name in self.credential_env)
         if not (key_id and secret):
-            raise SMSError("阿里云短信凭据未设置（环境变量 ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET）。")
+            raise SMSError(
+                "阿里云短信凭据未设置（环境变量 ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET）。"
+            )
         timeout_ms = int(getattr(settings, "SMS_TIMEOUT", 10)) * 1000
-        return Client(Config(
-            access_key_id=key_id, access_key_secret=secret,
-            endpoint=settings.SMS_ALIYUN_ENDPOINT, region_id=settings.SMS_ALIYUN_REGION,
-            protocol=getattr(settings, "SMS_ALIYUN_PROTOCOL", "https"),
-            connect_timeout=timeout_ms, read_timeout=timeout_ms,
-        ))
+        return Client(
+            Config(
+                access_key_id=key_id,
+                access_key_secret=secret,
+                endpoint=settings.SMS_ALIYUN_ENDPOINT,
+                region_id=settings.SMS_ALIYUN_REGION,
+                protocol=getattr(settings, "SMS_ALIYUN_PROTOCOL", "https"),
+                connect_timeout=timeout_ms,
+                read_timeout=timeout_ms,
+            )
+        )
 
     def send(self, phone: str, text: str) -> None:
         raise SMSGiveUp("阿里云短信只能发送已备案的模板，不能发送自由文本。")
@@ -100,7 +107,9 @@ class AliyunSMSBackend(BaseSMSBackend):
         if not code:
             raise SMSGiveUp(f"短信模板“{template}”未配置模板编号（SMS_TEMPLATE_{template.upper()}）。")
         request = models.SendSmsRequest(
-            phone_numbers=phone, sign_name=settings.SMS_SIGN, template_code=code,
+            phone_numbers=phone,
+            sign_name=settings.SMS_SIGN,
+            template_code=code,
             template_param=json.dumps(params, ensure_ascii=False) if params else None,
             out_id=ref or None,  # the outbox id, echoed in the delivery receipt
         )

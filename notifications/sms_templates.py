@@ -25,11 +25,15 @@ from django.conf import settings
 
 # The longest value of each parameter (characters). Alibaba Cloud allows at most 35 per variable.
 PARAM_MAX = {
-    "title": 20,   # 案由, cut with "…"
+    "title": 20,  # 案由, cut with "…"
     "result": 10,  # a fixed phrase chosen by the action (已立案, 不予立案, …)
-    "date": 11,    # 2026年03月09日
+    "date": 11,  # 2026年03月09日
 }
-PARAM_LABELS = {"title": "案由（超过 20 字截断）", "result": "结果（固定短语，至多 10 字）", "date": "日期（如 2026年03月09日）"}
+PARAM_LABELS = {
+    "title": "案由（超过 20 字截断）",
+    "result": "结果（固定短语，至多 10 字）",
+    "date": "日期（如 2026年03月09日）",
+}
 
 
 @dataclass(frozen=True)
@@ -58,46 +62,65 @@ class Template:
         return text
 
 
-TEMPLATES: dict[str, Template] = {t.kind: t for t in [
-    Template("cosign_requested", "您收到“${title}”的附议邀请，请登录提案管理系统确认或谢绝。"),
-    Template("cosign_answered", "“${title}”的附议邀请已有回复：${result}。请登录提案管理系统查看。", ("title", "result")),
-    Template("withdrawn", "“${title}”已撤案。请登录提案管理系统查看。"),
-    Template("review_outcome", "您的“${title}”审查结果：${result}。请登录提案管理系统查看。", ("title", "result")),
-    Template("assigned", "“${title}”${result}。请登录提案管理系统办理。", ("title", "result")),
-    Template("return_request", "“${title}”的退回申请：${result}。请登录提案管理系统查看。", ("title", "result")),
-    Template("extension", "“${title}”的延期申请：${result}。请登录提案管理系统查看。", ("title", "result")),
-    Template("co_views", "“${title}”的会办单位已送达会办意见。请登录提案管理系统查看。"),
-    Template("reply_submitted", "承办单位已答复“${title}”，请登录提案管理系统审核。"),
-    Template("reply_reviewed", "“${title}”的答复${result}。请登录提案管理系统查看。", ("title", "result")),
-    Template("reply_accepted", "您的“${title}”已收到承办单位答复。请登录提案管理系统查看。"),
-    Template("rating", "提案人已对“${title}”的答复作出评价。请登录提案管理系统查看。"),
-    Template("rehandle", "提案人对“${title}”的答复不满意，请重新办理。请登录提案管理系统查看。"),
-    Template("closed", "“${title}”已办结。请登录提案管理系统查看。"),
-    Template("key_proposal", "“${title}”已确定为重点提案。请登录提案管理系统查看。"),
-    Template("supervision", "重点提案“${title}”有新的督办记录。请登录提案管理系统查看。"),
-    Template("published", "“${title}”已公开。请登录提案管理系统查看。"),
-    Template("reminder", "“${title}”${result}，期限${date}。请登录提案管理系统处理。", ("title", "result", "date")),
-    Template("audit_break", "审计记录校验发现异常，请立即登录提案管理系统核查。", ()),
-]}
+TEMPLATES: dict[str, Template] = {
+    t.kind: t
+    for t in [
+        Template("cosign_requested", "您收到“${title}”的附议邀请，请登录提案管理系统确认或谢绝。"),
+        Template(
+            "cosign_answered", "“${title}”的附议邀请已有回复：${result}。请登录提案管理系统查看。", ("title", "result")
+        ),
+        Template("withdrawn", "“${title}”已撤案。请登录提案管理系统查看。"),
+        Template("review_outcome", "您的“${title}”审查结果：${result}。请登录提案管理系统查看。", ("title", "result")),
+        Template("assigned", "“${title}”${result}。请登录提案管理系统办理。", ("title", "result")),
+        Template("return_request", "“${title}”的退回申请：${result}。请登录提案管理系统查看。", ("title", "result")),
+        Template("extension", "“${title}”的延期申请：${result}。请登录提案管理系统查看。", ("title", "result")),
+        Template("co_views", "“${title}”的会办单位已送达会办意见。请登录提案管理系统查看。"),
+        Template("reply_submitted", "承办单位已答复“${title}”，请登录提案管理系统审核。"),
+        Template("reply_reviewed", "“${title}”的答复${result}。请登录提案管理系统查看。", ("title", "result")),
+        Template("reply_accepted", "您的“${title}”已收到承办单位答复。请登录提案管理系统查看。"),
+        Template("rating", "提案人已对“${title}”的答复作出评价。请登录提案管理系统查看。"),
+        Template("rehandle", "提案人对“${title}”的答复不满意，请重新办理。请登录提案管理系统查看。"),
+        Template("closed", "“${title}”已办结。请登录提案管理系统查看。"),
+        Template("key_proposal", "“${title}”已确定为重点提案。请登录提案管理系统查看。"),
+        Template("supervision", "重点提案“${title}”有新的督办记录。请登录提案管理系统查看。"),
+        Template("published", "“${title}”已公开。请登录提案管理系统查看。"),
+        Template("reminder", "“${title}”${result}，期限${date}。请登录提案管理系统处理。", ("title", "result", "date")),
+        Template("audit_break", "审计记录校验发现异常，请立即登录提案管理系统核查。", ()),
+    ]
+}
 
 # The ``result`` phrase of each action (kinds that cover several outcomes).
 RESULTS = {
-    "cosign": "确认附议", "decline_cosign": "谢绝附议",
-    "return_for_revision": "退回修改", "file": "已立案", "convert_to_suggestion": "转为建议",
-    "merge": "已并案", "reject": "不予立案",
-    "assign": "已交办贵单位", "reassign": "已改派至贵单位",
-    "request_return": "待审批", "approve_return": "已同意", "refuse_return": "不同意，请签收",
-    "request_extension": "待审批", "approve_extension": "已批准", "refuse_extension": "未获批准",
-    "return_reply": "被退回", "accept_reply": "类别已调整",
+    "cosign": "确认附议",
+    "decline_cosign": "谢绝附议",
+    "return_for_revision": "退回修改",
+    "file": "已立案",
+    "convert_to_suggestion": "转为建议",
+    "merge": "已并案",
+    "reject": "不予立案",
+    "assign": "已交办贵单位",
+    "reassign": "已改派至贵单位",
+    "request_return": "待审批",
+    "approve_return": "已同意",
+    "refuse_return": "不同意，请签收",
+    "request_extension": "待审批",
+    "approve_extension": "已批准",
+    "refuse_extension": "未获批准",
+    "return_reply": "被退回",
+    "accept_reply": "类别已调整",
 }
 REPLACED = "已改派其他单位"  # reassign, to the unit that no longer handles the case
 
 # Reminders (notifications.reminders): (kind, phase) → phrase.
 REMINDER_RESULTS = {
-    ("sign_window", "near"): "待签收", ("sign_window", "past"): "逾期未签收",
-    ("co_views", "near"): "待送会办意见", ("co_views", "past"): "会办意见逾期",
-    ("reply_due", "near"): "待答复", ("reply_due", "past"): "答复已逾期",
-    ("rating_window", "near"): "待评价", ("rating_window", "past"): "评价期限已过",
+    ("sign_window", "near"): "待签收",
+    ("sign_window", "past"): "逾期未签收",
+    ("co_views", "near"): "待送会办意见",
+    ("co_views", "past"): "会办意见逾期",
+    ("reply_due", "near"): "待答复",
+    ("reply_due", "past"): "答复已逾期",
+    ("rating_window", "near"): "待评价",
+    ("rating_window", "past"): "评价期限已过",
 }
 
 
@@ -118,9 +141,11 @@ def params_for_rule(kind: str, action: str, rule, case) -> dict:
 
 
 def params_for_reminder(due) -> dict:
-    return {"title": short(due.case.title, "title"),
-            "result": short(REMINDER_RESULTS.get((due.kind, due.phase), ""), "result"),
-            "date": f"{due.deadline:%Y年%m月%d日}" if isinstance(due.deadline, dt.date) else ""}
+    return {
+        "title": short(due.case.title, "title"),
+        "result": short(REMINDER_RESULTS.get((due.kind, due.phase), ""), "result"),
+        "date": f"{due.deadline:%Y年%m月%d日}" if isinstance(due.deadline, dt.date) else "",
+    }
 
 
 def signed(text: str) -> str:

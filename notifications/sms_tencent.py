@@ -59,8 +59,14 @@ RETRY = {
     "AuthFailure.SignatureExpire": "签名过期（服务器时钟偏差）",
     "ClientNetworkError": "网络错误",
 }
-GIVE_UP_PREFIXES = ("InvalidParameter", "AuthFailure", "UnauthorizedOperation", "UnsupportedOperation",
-                    "FailedOperation.Template", "FailedOperation.Signature")
+GIVE_UP_PREFIXES = (
+    "InvalidParameter",
+    "AuthFailure",
+    "UnauthorizedOperation",
+    "UnsupportedOperation",
+    "FailedOperation.Template",
+    "FailedOperation.Signature",
+)
 
 
 def classify(code: str, message: str = "") -> SMSError:
@@ -85,10 +91,14 @@ class TencentSMSBackend(BaseSMSBackend):
         secret_id, secret_key = (os.environ.get(name, "") for name in self.credential_env)
         if not (secret_id and secret_key):
             raise SMSError("腾讯云短信凭据未设置（环境变量 TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY）。")
-        http = HttpProfile(protocol=getattr(settings, "SMS_TENCENT_PROTOCOL", "https"),
-                           endpoint=settings.SMS_TENCENT_ENDPOINT, reqTimeout=int(getattr(settings, "SMS_TIMEOUT", 10)))
-        return SmsClient(credential.Credential(secret_id, secret_key), settings.SMS_TENCENT_REGION,
-                         ClientProfile(httpProfile=http))
+        http = HttpProfile(
+            protocol=getattr(settings, "SMS_TENCENT_PROTOCOL", "https"),
+            endpoint=settings.SMS_TENCENT_ENDPOINT,
+            reqTimeout=int(getattr(settings, "SMS_TIMEOUT", 10)),
+        )
+        return SmsClient(
+            credential.Credential(secret_id, secret_key), settings.SMS_TENCENT_REGION, ClientProfile(httpProfile=http)
+        )
 
     def send(self, phone: str, text: str) -> None:
         raise SMSGiveUp("腾讯云短信只能发送已备案的模板，不能发送自由文本。")

@@ -7,15 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
 from core.http import safe_next
-from proposals.access import is_staff
 from notifications.models import Notification, NotificationPreference, OutboxMessage
 from notifications.rules import EVENT_KINDS, channels, forget_unread, passive, sms_available
+from proposals.access import is_staff
 
 
 def _next_or_list(request: HttpRequest, target: str = "") -> HttpResponse:
@@ -67,7 +67,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         for kind in EVENT_KINDS:
             NotificationPreference.objects.update_or_create(
-                user=user, event=kind,
+                user=user,
+                event=kind,
                 defaults={"email": f"{kind}:email" in request.POST, "sms": f"{kind}:sms" in request.POST},
             )
         messages.success(request, "通知方式已保存。")

@@ -62,14 +62,20 @@ def pg_binary(name: str) -> str:
 def pg_env(settings_dict: dict) -> dict[str, str]:
     """libpq environment for the pg_* tools, so no password appears on a command line."""
     env = dict(os.environ)
-    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"),
-                     ("NAME", "PGDATABASE")):
+    for key, var in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         if settings_dict.get(key):
             env[var] = str(settings_dict[key])
     return env
 
 
 # --- Facts about a database, read through any DB-API cursor ---------------------------------------
+
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -99,9 +105,7 @@ def sqlite_tables(cursor) -> list[str]:
 
 
 def postgres_tables(cursor) -> list[str]:
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
-    )
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -114,6 +118,7 @@ def current_facts() -> dict[str, Any]:
 
 # --- Backup ---------------------------------------------------------------------------------------
 
+
 def _dump_postgres(target: Path) -> dict[str, Any]:
     if connection.in_atomic_block:
         raise BackupError("备份须在事务之外运行（pg_dump 只能看到已提交的数据）。")
@@ -125,9 +130,10 @@ def _dump_postgres(target: Path) -> dict[str, Any]:
             facts = database_facts(cursor, postgres_tables(cursor))
             # The snapshot stays valid while this transaction is open, i.e. for the whole dump.
             result = subprocess.run(
-                [pg_binary("pg_dump"), "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                 f"--file={target}"],
-                env=pg_env(connection.settings_dict), capture_output=True, text=True,
+                [pg_binary("pg_dump"), "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}"],
+                env=pg_env(connection.settings_dict),
+                capture_output=True,
+                text=True,
             )
     if result.returncode != 0:
         raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
@@ -154,7 +160,7 @@ def _media_files(media_root: Path) -> list[Path]:
 
 def create_backup(output_dir: Path, *, encrypt: bool = False, key: str = "") -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"cppcc-backup-{stamp}.tar.gz"
     fernet = _fernet(key) if encrypt else None
     media_root = Path(settings.MEDIA_ROOT)
@@ -173,7 +179,7 @@ def create_backup(output_dir: Path, *, encrypt: bool = False, key: str = "") -> 
             members[MEDIA_PREFIX + path.relative_to(media_root).as_posix()] = sha256_of(path)
         manifest = {
             "format": 1,
-            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
             "vendor": connection.vendor,
             **facts,
             "encrypted": bool(fernet),
@@ -214,6 +220,7 @@ def _fernet(key: str):
 
 
 # --- Restore --------------------------------------------------------------------------------------
+
 
 @dataclass
 class RestoreReport:
@@ -271,13 +278,17 @@ def _unpack(data: bytes, staging: Path) -> dict[str, Any]:
 
 
 def _restore_postgres(dump: Path, force: bool) -> None:
-    command = [pg_binary("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
-               f"--dbname={connection.settings_dict['NAME']}"]
+    command = [
+        pg_binary("pg_restore"),
+        "--no-owner",
+        "--exit-on-error",
+        "--single-transaction",
+        f"--dbname={connection.settings_dict['NAME']}",
+    ]
     if force:
         command += ["--clean", "--if-exists"]
     connection.close()
-    result = subprocess.run(command + [str(dump)], env=pg_env(connection.settings_dict),
-                            capture_output=True, text=True)
+    result = subprocess.run(command + [str(dump)], env=pg_env(connection.settings_dict), capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"pg_restore 失败：{result.stderr.strip()}")
 
@@ -297,7 +308,7 @@ def _restore_media(staging: Path, manifest: dict[str, Any], media_root: Path) ->
     for name in manifest["members"]:
         if not name.startswith(MEDIA_PREFIX):
             continue
-        target = media_root / name[len(MEDIA_PREFIX):]
+        target = media_root / name[len(MEDIA_PREFIX) :]
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(staging / name, target)
         os.chmod(target, 0o640)

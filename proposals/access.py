@@ -49,7 +49,8 @@ def own_cases(user) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     proposed = Proposer.objects.filter(user=user).filter(
-        Q(role__in=[Proposer.Role.INITIATOR, Proposer.Role.MERGED]) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+        Q(role__in=[Proposer.Role.INITIATOR, Proposer.Role.MERGED]) | Q(confirmation=Proposer.Confirmation.CONFIRMED)
+    )
     entered = Case.objects.filter(created_by=user).order_by().values("id")
     return Case.objects.filter(id__in=proposed.order_by().values("case_id").union(entered, all=True))
 
@@ -150,8 +151,14 @@ def visible_replies(user, case: Case):
 
 def visible_ratings(user, case: Case):
     """Proposers see their own ratings; staff, reviewers, units and leaders all of the case's."""
-    qs = case.ratings.select_related("proposer__user", "proposer__organisation", "proposer__sector",
-                                     "proposer__group", "proposer__committee", "assignment__unit")
+    qs = case.ratings.select_related(
+        "proposer__user",
+        "proposer__organisation",
+        "proposer__sector",
+        "proposer__group",
+        "proposer__committee",
+        "assignment__unit",
+    )
     roles = user.role_set()
     if {Role.STAFF, Role.REVIEWER, Role.LEADER} & roles or unit_ids(user):
         return qs

@@ -37,7 +37,7 @@ class IdListField(forms.Field):
 class UnitsField(forms.Field):
     """[{"unit": id, "role": "lead"|"co"|"separate"}, …] — the assignment of a case."""
 
-    default_error_messages = {"invalid": "承办单位格式不正确：应为 [{\"unit\": 单位编号, \"role\": \"lead/co/separate\"}]。"}
+    default_error_messages = {"invalid": '承办单位格式不正确：应为 [{"unit": 单位编号, "role": "lead/co/separate"}]。'}
 
     def to_python(self, value):
         if value in (None, "", []):
@@ -93,7 +93,7 @@ def describe_fields(action: ActionDef) -> list[dict]:
     for spec in action.fields:
         item = {"name": spec.name, "label": spec.label, "type": spec.type, "required": spec.required}
         if spec.choices:
-            item["choices"] = [{"value": v, "label": l} for v, l in spec.choices]
+            item["choices"] = [{"value": value, "label": label} for value, label in spec.choices]
         if spec.max_length:
             item["max_length"] = spec.max_length
         out.append(item)

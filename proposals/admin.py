@@ -44,7 +44,18 @@ class ProposerInline(admin.TabularInline):
 
 class AssignmentInline(admin.TabularInline):
     model = Assignment
-    fields = ("unit", "role", "status", "round", "assigned_at", "return_deadline", "due_date", "signed_at", "replied_at", "accepted_at")
+    fields = (
+        "unit",
+        "role",
+        "status",
+        "round",
+        "assigned_at",
+        "return_deadline",
+        "due_date",
+        "signed_at",
+        "replied_at",
+        "accepted_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -84,9 +95,18 @@ for model, columns, filters in [
     (SupervisionActivity, ("case", "kind", "date"), ("kind",)),
     (Attachment, ("case", "purpose", "original_name", "size", "uploaded_at"), ("purpose",)),
 ]:
-    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {
-        "list_display": columns, "list_filter": filters, "show_full_result_count": False,
-    }))
+    admin.site.register(
+        model,
+        type(
+            f"{model.__name__}Admin",
+            (ReadOnlyAdmin,),
+            {
+                "list_display": columns,
+                "list_filter": filters,
+                "show_full_result_count": False,
+            },
+        ),
+    )
 
 
 @admin.register(Category)
@@ -104,11 +124,15 @@ class RejectionGroundAdmin(CategoryAdmin):
 
 
 class HolidayNoticeForm(forms.Form):
-    year = forms.IntegerField(label="年份", required=False, min_value=2000, max_value=2100,
-                              help_text="不填则取通知标题中的年份")
-    text = forms.CharField(label="通知全文", widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
-                           max_length=20000,
-                           help_text="粘贴“国务院办公厅关于20XX年部分节假日安排的通知”全文（至少包含“一、元旦：……”各条）")
+    year = forms.IntegerField(
+        label="年份", required=False, min_value=2000, max_value=2100, help_text="不填则取通知标题中的年份"
+    )
+    text = forms.CharField(
+        label="通知全文",
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        max_length=20000,
+        help_text="粘贴“国务院办公厅关于20XX年部分节假日安排的通知”全文（至少包含“一、元旦：……”各条）",
+    )
 
 
 @admin.register(CalendarDay)
@@ -126,8 +150,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def may_import(self, request) -> bool:
         # The notice replaces the year's rows: adding, changing and deleting calendar days.
-        return all((self.has_add_permission(request), self.has_change_permission(request),
-                    self.has_delete_permission(request)))
+        return all(
+            (self.has_add_permission(request), self.has_change_permission(request), self.has_delete_permission(request))
+        )
 
     def import_notice_view(self, request):
         """Paste the State Council's notice, see the days parsed (preview), confirm: rows written and audited."""
@@ -151,17 +176,25 @@ class CalendarDayAdmin(admin.ModelAdmin):
             else:
                 if "confirm" in request.POST:
                     done = holiday_notice.apply(notice, request.user, source="admin")
-                    messages.success(request, f"已写入 {notice.year} 年工作日历：新增 {len(done.add)} 条、"
-                                              f"修改 {len(done.change)} 条、删除 {len(done.remove)} 条。")
+                    messages.success(
+                        request,
+                        f"已写入 {notice.year} 年工作日历：新增 {len(done.add)} 条、"
+                        f"修改 {len(done.change)} 条、删除 {len(done.remove)} 条。",
+                    )
                     return redirect("admin:proposals_calendarday_changelist")
                 preview = holiday_notice.plan(notice)
         context = {
-            **self.admin_site.each_context(request), "title": "导入国务院节假日安排通知", "opts": self.model._meta,
-            "form": form, "error": error, "preview": preview,
+            **self.admin_site.each_context(request),
+            "title": "导入国务院节假日安排通知",
+            "opts": self.model._meta,
+            "form": form,
+            "error": error,
+            "preview": preview,
             "preview_lines": describe(preview) if preview else [],
         }
-        return TemplateResponse(request, "admin/proposals/calendarday/import_notice.html", context,
-                                status=400 if error else 200)
+        return TemplateResponse(
+            request, "admin/proposals/calendarday/import_notice.html", context, status=400 if error else 200
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "may_import_notice": self.may_import(request)}

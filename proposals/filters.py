@@ -30,8 +30,12 @@ class CaseFilterSet(filters.FilterSet):
     unit = filters.NumberFilter(method="filter_unit", label="承办单位编号（在办，不含已改派）")
     key = filters.BooleanFilter(field_name="is_key", label="重点提案")
     overdue = filters.BooleanFilter(method="filter_overdue", label="逾期（答复或会办意见超期）")
-    submitted = filters.DateFromToRangeFilter(field_name="submitted_at__date", label="提交日期范围（submitted_after / submitted_before）")
-    filed = filters.DateFromToRangeFilter(field_name="filed_at__date", label="立案日期范围（filed_after / filed_before）")
+    submitted = filters.DateFromToRangeFilter(
+        field_name="submitted_at__date", label="提交日期范围（submitted_after / submitted_before）"
+    )
+    filed = filters.DateFromToRangeFilter(
+        field_name="filed_at__date", label="立案日期范围（filed_after / filed_before）"
+    )
     q = filters.CharFilter(method="filter_text", label="全文搜索（编号、案由、正文）")
 
     class Meta:

@@ -102,7 +102,8 @@ def _dates(sentence: str, year: int, where: str) -> list[tuple[dt.date, str, int
         if stated and WEEKDAYS[stated.group(1)] != day.weekday():
             raise HolidayNoticeError(
                 f"{where}中的{day.month}月{day.day}日标注为“{stated.group(0)}”，但{day.year}年{day.month}月{day.day}日"
-                f"是星期{WEEKDAY_NAMES[day.weekday()]}；请核对年份与通知原文。")
+                f"是星期{WEEKDAY_NAMES[day.weekday()]}；请核对年份与通知原文。"
+            )
         out.append((day, bracket, m.start(), m.end()))
     return out
 
@@ -113,7 +114,7 @@ def _days_off(sentence: str, year: int, where: str) -> list[dt.date]:
     i = 0
     while i < len(found):
         start, _, _, end_pos = found[i]
-        if i + 1 < len(found) and sentence[end_pos:found[i + 1][2]].strip() == "至":
+        if i + 1 < len(found) and sentence[end_pos : found[i + 1][2]].strip() == "至":
             last = found[i + 1][0]
             if last < start:
                 raise HolidayNoticeError(f"{where}的放假区间 {start:%m月%d日} 至 {last:%m月%d日} 起止颠倒。")
@@ -147,7 +148,7 @@ def parse(text: str, year: int | None = None) -> Notice:
         raise HolidayNoticeError("没有找到节假日条目：每条应以“一、元旦：”“二、春节：”这样的序号和节日名开头。")
     clauses: list[Clause] = []
     for n, m in enumerate(starts):
-        body = text[m.end():starts[n + 1].start() if n + 1 < len(starts) else len(text)]
+        body = text[m.end() : starts[n + 1].start() if n + 1 < len(starts) else len(text)]
         # The closing paragraph and the signature follow the last clause: no 放假/上班 sentence there.
         clause = Clause(m.group(1), m.group(2))
         where = f"第{clause.ordinal}条“{clause.name}”"
@@ -160,8 +161,10 @@ def parse(text: str, year: int | None = None) -> Notice:
             raise HolidayNoticeError(f"{where}没有读出放假日期（应写成“1月1日放假”或“1月28日至2月4日放假调休”）。")
         for day in clause.workdays:
             if day.weekday() < 5:
-                raise HolidayNoticeError(f"{where}的调休上班日 {day:%m月%d日} 是星期{WEEKDAY_NAMES[day.weekday()]}，"
-                                         "不是周末；请核对通知原文。")
+                raise HolidayNoticeError(
+                    f"{where}的调休上班日 {day:%m月%d日} 是星期{WEEKDAY_NAMES[day.weekday()]}，"
+                    "不是周末；请核对通知原文。"
+                )
         clauses.append(clause)
     notice = Notice(year, clauses)
     both = sorted(set(notice.days_off) & set(notice.workdays))
@@ -194,8 +197,11 @@ def plan(notice: Notice) -> Plan:
 
     wanted = notice.exceptions()
     years = {notice.year, *(d.year for d in wanted)}
-    existing = {r.date: (r.is_workday, r.name) for r in CalendarDay.objects.filter(date__year__in=years)
-                if r.date.year == notice.year or r.date in wanted}
+    existing = {
+        r.date: (r.is_workday, r.name)
+        for r in CalendarDay.objects.filter(date__year__in=years)
+        if r.date.year == notice.year or r.date in wanted
+    }
     add = [(d, w, n) for d, (w, n) in wanted.items() if d not in existing]
     change = [(d, w, n) for d, (w, n) in wanted.items() if d in existing and existing[d] != (w, n)]
     remove = [(d, w, n) for d, (w, n) in sorted(existing.items()) if d not in wanted]
@@ -205,6 +211,7 @@ def plan(notice: Notice) -> Plan:
 def apply(notice: Notice, user, *, source: str) -> Plan:
     """Write the year's rows (replacing that year's) in one transaction, with one audit event."""
     from audit import trail as audit
+
     from . import workdays
     from .models import CalendarDay
 
@@ -214,12 +221,19 @@ def apply(notice: Notice, user, *, source: str) -> Plan:
         for day, is_workday, name in p.add + p.change:
             CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": is_workday, "name": name})
         audit.record(
-            "import_holiday_notice", actor=user, object_type="calendarday", object_id=notice.year,
-            data={"year": notice.year, "source": source,
-                  "holidays": [d.isoformat() for d in sorted(notice.days_off)],
-                  "workdays": [d.isoformat() for d in sorted(notice.workdays)],
-                  "added": [d.isoformat() for d, *_ in p.add], "changed": [d.isoformat() for d, *_ in p.change],
-                  "removed": [d.isoformat() for d, *_ in p.remove]},
+            "import_holiday_notice",
+            actor=user,
+            object_type="calendarday",
+            object_id=notice.year,
+            data={
+                "year": notice.year,
+                "source": source,
+                "holidays": [d.isoformat() for d in sorted(notice.days_off)],
+                "workdays": [d.isoformat() for d in sorted(notice.workdays)],
+                "added": [d.isoformat() for d, *_ in p.add],
+                "changed": [d.isoformat() for d, *_ in p.change],
+                "removed": [d.isoformat() for d, *_ in p.remove],
+            },
         )
     workdays.invalidate()
     return p

@@ -23,8 +23,15 @@ LEADER = "leader"  # supervises this key proposal
 SYSTEM = "system"  # a scheduled command
 
 ACTOR_LABELS = {
-    INITIATOR: "领衔提案人", COSIGNER: "受邀附议人", PROPOSER: "提案人", CREATOR: "录入人",
-    STAFF: "提案委", REVIEWER: "审查", UNIT: "承办单位", LEADER: "督办领导", SYSTEM: "系统",
+    INITIATOR: "领衔提案人",
+    COSIGNER: "受邀附议人",
+    PROPOSER: "提案人",
+    CREATOR: "录入人",
+    STAFF: "提案委",
+    REVIEWER: "审查",
+    UNIT: "承办单位",
+    LEADER: "督办领导",
+    SYSTEM: "系统",
 }
 
 

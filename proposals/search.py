@@ -13,7 +13,7 @@ to ``icontains`` on the title. SQLite has no tsvector: there the search is ``ico
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
@@ -37,7 +37,7 @@ def tokens(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for run in _CJK_RUN.findall(text):
         for i in range(len(run) - 1):
-            seen.setdefault(run[i:i + 2], None)
+            seen.setdefault(run[i : i + 2], None)
     for word in _ASCII_WORD.findall(text):
         seen.setdefault(word, None)
     return list(seen)
@@ -81,5 +81,3 @@ def filter_cases(qs: QuerySet, q: str | None, *, fields: Iterable[str] = ("title
     if q.isdigit() and len(q) <= 9:
         match |= Q(number=int(q))
     return qs.filter(match)
-
-

@@ -61,7 +61,10 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("suggestion_reply_class", "建议答复须分类（A/B/C）", False, bool),
         SettingDef("suggestion_rating", "建议须评价", True, bool),
         SettingDef(
-            "regular_case_session", "平时提案编入的会议序列", "latest_before_filing", str,
+            "regular_case_session",
+            "平时提案编入的会议序列",
+            "latest_before_filing",
+            str,
             choices=("latest_before_filing", "next_session"),
         ),
         SettingDef("reply_letter_file_required", "答复须上传盖章答复函", False, bool),
@@ -103,6 +106,7 @@ def set_value(key: str, value: Any, *, by=None) -> Any:
     from django.db import transaction
 
     from audit import trail as audit
+
     from .models import WorkflowSetting
 
     definition = DEFINITIONS[key]
@@ -111,7 +115,10 @@ def set_value(key: str, value: Any, *, by=None) -> Any:
         old = get(key)
         WorkflowSetting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": by})
         audit.record(
-            "settings_change", actor=by, object_type="setting", object_id=key,
+            "settings_change",
+            actor=by,
+            object_type="setting",
+            object_id=key,
             data={"key": key, "label": definition.label, "old": old, "new": value},
         )
     invalidate()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from core import clock
+
 from .errors import invalid
 from .models import Attachment, Case
 
@@ -67,16 +68,23 @@ def check_upload(upload: UploadedFile, field: str = "file") -> str:
     return content_type
 
 
-def store(case: Case, user, upload: UploadedFile, purpose: str = Attachment.Purpose.ATTACHMENT,
-          assignment=None) -> Attachment:
+def store(
+    case: Case, user, upload: UploadedFile, purpose: str = Attachment.Purpose.ATTACHMENT, assignment=None
+) -> Attachment:
     """Check and save one uploaded file as an attachment of ``case``. Permission is the caller's
     check (access.upload_purposes)."""
     if purpose not in Attachment.Purpose.values:
         raise invalid("purpose_invalid", "文件用途不正确。", {"purpose": ["文件用途不正确。"]})
     content_type = check_upload(upload)
     attachment = Attachment(
-        case=case, purpose=purpose, original_name=(upload.name or "file")[:200], content_type=content_type,
-        size=upload.size, uploaded_by=user, uploaded_at=clock.now(), assignment=assignment,
+        case=case,
+        purpose=purpose,
+        original_name=(upload.name or "file")[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+        assignment=assignment,
     )
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()

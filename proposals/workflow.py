@@ -15,13 +15,15 @@ a rating that must exist); they live here too, beside the table, and answer with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from members.models import User
 
 from core import clock
+
 from . import settings_registry
 from .errors import WorkflowError, conflict, forbidden, not_found
 from .models import (
@@ -43,7 +45,7 @@ from .models import (
 
 # Actor tokens (how a user relates to a case) and relations() live in proposals.relations, which
 # access.py uses too; they are re-exported here because the table is written in them.
-from .relations import (  # noqa: E402, F401
+from .relations import (  # noqa: F401
     ACTOR_LABELS,
     COSIGNER,
     CREATOR,
@@ -97,7 +99,7 @@ class ActionDef:
     kinds: frozenset[str] = frozenset(Kind.values)
     fields: tuple[FieldSpec, ...] = ()
     proposer_visible: bool = False
-    guard: Callable[["Context"], None] | None = None
+    guard: Callable[[Context], None] | None = None
     description: str = ""
 
     @property
@@ -137,6 +139,7 @@ class Context:
 
 # --- Guards ------------------------------------------------------------------------------------
 
+
 def _guard_cosign(ctx: Context) -> None:
     if COSIGNER in ctx.relations and STAFF not in ctx.relations:
         row = ctx.case.proposers.get(user=ctx.user)
@@ -145,8 +148,11 @@ def _guard_cosign(ctx: Context) -> None:
 
 
 def _guard_submit(ctx: Context) -> None:
-    pending = [p.user.display_name for p in ctx.case.proposers.all() if p.confirmation == Proposer.Confirmation.PENDING
-               and p.role == Proposer.Role.COSIGNER]
+    pending = [
+        p.user.display_name
+        for p in ctx.case.proposers.all()
+        if p.confirmation == Proposer.Confirmation.PENDING and p.role == Proposer.Role.COSIGNER
+    ]
     if pending:
         raise conflict("cosigners_pending", f"还有附议人未确认：{'、'.join(pending)}。请等待确认或移除后再提交。")
 
@@ -213,7 +219,8 @@ def ratings_outstanding(case: Case) -> list[tuple[Proposer, Assignment]]:
         return []
     proposers = [p for p in case.proposers.all() if p.counts]
     assignments = [
-        a for a in case.assignments.all()
+        a
+        for a in case.assignments.all()
         if a.role in REPLYING_ROLES and a.status == A.ACCEPTED and a.round == case.round
     ]
     if "ratings" in getattr(case, "_prefetched_objects_cache", {}):
@@ -281,37 +288,74 @@ CLASS_CHOICES = tuple((c, c) for c in ReplyClass.values)
 
 _ACTIONS = [
     ActionDef(
-        "cosign", "附议确认", frozenset({COSIGNER, STAFF}), PRE_SUBMIT,
+        "cosign",
+        "附议确认",
+        frozenset({COSIGNER, STAFF}),
+        PRE_SUBMIT,
         fields=(
             FieldSpec("proposer", "代为确认的附议人（提案委凭签名件代录时填写）", "id", required=False),
             FieldSpec("scan", "附议签名扫描件（代录时必填）", "id", required=False),
         ),
-        proposer_visible=True, guard=_guard_cosign,
+        proposer_visible=True,
+        guard=_guard_cosign,
     ),
     ActionDef(
-        "decline_cosign", "谢绝附议", frozenset({COSIGNER, STAFF}), PRE_SUBMIT,
+        "decline_cosign",
+        "谢绝附议",
+        frozenset({COSIGNER, STAFF}),
+        PRE_SUBMIT,
         fields=(
             FieldSpec("proposer", "代为谢绝的附议人（提案委代录时填写）", "id", required=False),
             FieldSpec("scan", "签名扫描件（代录时必填）", "id", required=False),
             FieldSpec("reason", "说明", "text", required=False, max_length=500),
         ),
-        proposer_visible=True, guard=_guard_cosign,
+        proposer_visible=True,
+        guard=_guard_cosign,
     ),
-    ActionDef("submit", "提交", frozenset({INITIATOR, CREATOR}), PRE_SUBMIT, S.SUBMITTED,
-              proposer_visible=True, guard=_guard_submit),
-    ActionDef("withdraw", "撤案", frozenset({INITIATOR}), frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN,
-              fields=(REASON,), proposer_visible=True),
     ActionDef(
-        "recommend", "初审意见", frozenset({STAFF}), frozenset({S.SUBMITTED}),
+        "submit",
+        "提交",
+        frozenset({INITIATOR, CREATOR}),
+        PRE_SUBMIT,
+        S.SUBMITTED,
+        proposer_visible=True,
+        guard=_guard_submit,
+    ),
+    ActionDef(
+        "withdraw",
+        "撤案",
+        frozenset({INITIATOR}),
+        frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}),
+        S.WITHDRAWN,
+        fields=(REASON,),
+        proposer_visible=True,
+    ),
+    ActionDef(
+        "recommend",
+        "初审意见",
+        frozenset({STAFF}),
+        frozenset({S.SUBMITTED}),
         fields=(
-            FieldSpec("outcome", "建议处理", "choice", choices=(
-                ("file", "立案"), ("convert", "转为建议"), ("merge", "并案"), ("reject", "不予立案"), ("return", "退回修改"),
-            )),
+            FieldSpec(
+                "outcome",
+                "建议处理",
+                "choice",
+                choices=(
+                    ("file", "立案"),
+                    ("convert", "转为建议"),
+                    ("merge", "并案"),
+                    ("reject", "不予立案"),
+                    ("return", "退回修改"),
+                ),
+            ),
             REASON,
         ),
     ),
     ActionDef(
-        "edit_for_review", "审查修改", frozenset({STAFF, REVIEWER}), frozenset({S.SUBMITTED}),
+        "edit_for_review",
+        "审查修改",
+        frozenset({STAFF, REVIEWER}),
+        frozenset({S.SUBMITTED}),
         fields=(
             FieldSpec("title", "案由", "string", required=False, max_length=100),
             FieldSpec("category", "类别", "id", required=False),
@@ -319,11 +363,22 @@ _ACTIONS = [
         ),
         proposer_visible=True,
     ),
-    ActionDef("return_for_revision", "退回修改", frozenset({REVIEWER, STAFF}), frozenset({S.SUBMITTED}), S.RETURNED,
-              fields=(REASON,), proposer_visible=True),
+    ActionDef(
+        "return_for_revision",
+        "退回修改",
+        frozenset({REVIEWER, STAFF}),
+        frozenset({S.SUBMITTED}),
+        S.RETURNED,
+        fields=(REASON,),
+        proposer_visible=True,
+    ),
     ActionDef("file", "立案", frozenset({REVIEWER}), frozenset({S.SUBMITTED}), S.FILED, proposer_visible=True),
     ActionDef(
-        "convert_to_suggestion", "转为建议", frozenset({REVIEWER}), frozenset({S.SUBMITTED}), S.FILED,
+        "convert_to_suggestion",
+        "转为建议",
+        frozenset({REVIEWER}),
+        frozenset({S.SUBMITTED}),
+        S.FILED,
         kinds=frozenset({Kind.PROPOSAL}),
         fields=(
             REASON,
@@ -332,47 +387,117 @@ _ACTIONS = [
         proposer_visible=True,
     ),
     ActionDef(
-        "reject", "不予立案", frozenset({REVIEWER}), frozenset({S.SUBMITTED}), S.REJECTED,
-        fields=(FieldSpec("ground", "不予立案理由", "id"), FieldSpec("message", "致提案人的说明", "text", max_length=2000)),
+        "reject",
+        "不予立案",
+        frozenset({REVIEWER}),
+        frozenset({S.SUBMITTED}),
+        S.REJECTED,
+        fields=(
+            FieldSpec("ground", "不予立案理由", "id"),
+            FieldSpec("message", "致提案人的说明", "text", max_length=2000),
+        ),
         proposer_visible=True,
     ),
     ActionDef(
-        "merge", "并案", frozenset({REVIEWER}), frozenset({S.SUBMITTED, S.FILED}), S.MERGED,
-        fields=(FieldSpec("host", "并入的提案", "id"), FieldSpec("reason", "说明", "text", required=False, max_length=1000)),
+        "merge",
+        "并案",
+        frozenset({REVIEWER}),
+        frozenset({S.SUBMITTED, S.FILED}),
+        S.MERGED,
+        fields=(
+            FieldSpec("host", "并入的提案", "id"),
+            FieldSpec("reason", "说明", "text", required=False, max_length=1000),
+        ),
         proposer_visible=True,
     ),
     ActionDef(
-        "assign", "交办", frozenset({STAFF}), frozenset({S.FILED}), S.ASSIGNED,
-        fields=(FieldSpec("units", "承办单位及办理方式", "units", help="单办：一个主办单位；主办+会办；或两个以上分办单位"),),
+        "assign",
+        "交办",
+        frozenset({STAFF}),
+        frozenset({S.FILED}),
+        S.ASSIGNED,
+        fields=(
+            FieldSpec("units", "承办单位及办理方式", "units", help="单办：一个主办单位；主办+会办；或两个以上分办单位"),
+        ),
         proposer_visible=True,
     ),
     ActionDef(
-        "reassign", "改派/增派", frozenset({STAFF}), IN_HANDLING,
+        "reassign",
+        "改派/增派",
+        frozenset({STAFF}),
+        IN_HANDLING,
         fields=(
             FieldSpec("replace", "被改派的交办（增派时不填）", "id", required=False),
             FieldSpec("unit", "新承办单位", "id"),
-            FieldSpec("role", "办理方式（改派时默认沿用原方式）", "choice", required=False, choices=tuple(AssignmentRole.choices)),
+            FieldSpec(
+                "role",
+                "办理方式（改派时默认沿用原方式）",
+                "choice",
+                required=False,
+                choices=tuple(AssignmentRole.choices),
+            ),
             FieldSpec("reason", "理由", "text", max_length=1000),
         ),
         proposer_visible=True,
     ),
-    ActionDef("sign", "签收", frozenset({UNIT}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.PENDING}), assignment_to=A.SIGNED, proposer_visible=True),
-    ActionDef("deem_signed", "逾期视为签收", frozenset({SYSTEM}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.PENDING}), assignment_to=A.SIGNED, proposer_visible=True,
-              guard=_guard_deem_signed),
     ActionDef(
-        "request_return", "申请退回", frozenset({UNIT}), IN_HANDLING, scope="assignment",
-        assignment_states=frozenset({A.PENDING}), assignment_to=A.RETURN_REQUESTED,
+        "sign",
+        "签收",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.PENDING}),
+        assignment_to=A.SIGNED,
+        proposer_visible=True,
+    ),
+    ActionDef(
+        "deem_signed",
+        "逾期视为签收",
+        frozenset({SYSTEM}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.PENDING}),
+        assignment_to=A.SIGNED,
+        proposer_visible=True,
+        guard=_guard_deem_signed,
+    ),
+    ActionDef(
+        "request_return",
+        "申请退回",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.PENDING}),
+        assignment_to=A.RETURN_REQUESTED,
         fields=(REASON, FieldSpec("suggested_unit", "建议改交的单位", "id")),
         guard=_guard_request_return,
     ),
-    ActionDef("approve_return", "同意退回", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.RETURN_REQUESTED}), assignment_to=A.WITHDRAWN_FROM_UNIT, fields=(REASON,)),
-    ActionDef("refuse_return", "不同意退回", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.RETURN_REQUESTED}), assignment_to=A.PENDING, fields=(REASON,)),
     ActionDef(
-        "log_contact", "沟通记录", frozenset({UNIT}), IN_HANDLING, scope="assignment",
+        "approve_return",
+        "同意退回",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.RETURN_REQUESTED}),
+        assignment_to=A.WITHDRAWN_FROM_UNIT,
+        fields=(REASON,),
+    ),
+    ActionDef(
+        "refuse_return",
+        "不同意退回",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.RETURN_REQUESTED}),
+        assignment_to=A.PENDING,
+        fields=(REASON,),
+    ),
+    ActionDef(
+        "log_contact",
+        "沟通记录",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
         assignment_states=WORKING_ASSIGNMENT,
         fields=(
             FieldSpec("way", "方式", "choice", choices=tuple(ContactRecord.Way.choices)),
@@ -384,31 +509,71 @@ _ACTIONS = [
         ),
         proposer_visible=True,
     ),
-    ActionDef("send_views", "会办意见", frozenset({UNIT}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.SIGNED}), assignment_roles=frozenset({AssignmentRole.CO}),
-              assignment_to=A.VIEWS_SENT, fields=(FieldSpec("text", "会办意见", "text", max_length=10000),)),
     ActionDef(
-        "request_extension", "申请延期", frozenset({UNIT}), IN_HANDLING, scope="assignment",
-        assignment_states=frozenset({A.SIGNED}), assignment_roles=REPLYING_ROLES,
+        "send_views",
+        "会办意见",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.SIGNED}),
+        assignment_roles=frozenset({AssignmentRole.CO}),
+        assignment_to=A.VIEWS_SENT,
+        fields=(FieldSpec("text", "会办意见", "text", max_length=10000),),
+    ),
+    ActionDef(
+        "request_extension",
+        "申请延期",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.SIGNED}),
+        assignment_roles=REPLYING_ROLES,
         fields=(REASON, FieldSpec("due", "申请延至", "date")),
         guard=_guard_request_extension,
     ),
     ActionDef(
-        "approve_extension", "批准延期", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-        assignment_states=frozenset({A.SIGNED}), assignment_roles=REPLYING_ROLES,
-        fields=(FieldSpec("due", "批准延至（默认按申请）", "date", required=False),
-                FieldSpec("reason", "审批意见", "text", required=False, max_length=1000)),
+        "approve_extension",
+        "批准延期",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.SIGNED}),
+        assignment_roles=REPLYING_ROLES,
+        fields=(
+            FieldSpec("due", "批准延至（默认按申请）", "date", required=False),
+            FieldSpec("reason", "审批意见", "text", required=False, max_length=1000),
+        ),
         guard=_guard_decide_extension,
     ),
-    ActionDef("refuse_extension", "不批准延期", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.SIGNED}), assignment_roles=REPLYING_ROLES,
-              fields=(REASON,), guard=_guard_decide_extension),
     ActionDef(
-        "reply", "答复", frozenset({UNIT}), IN_HANDLING, scope="assignment",
-        assignment_states=frozenset({A.SIGNED}), assignment_roles=REPLYING_ROLES, assignment_to=A.REPLIED,
+        "refuse_extension",
+        "不批准延期",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.SIGNED}),
+        assignment_roles=REPLYING_ROLES,
+        fields=(REASON,),
+        guard=_guard_decide_extension,
+    ),
+    ActionDef(
+        "reply",
+        "答复",
+        frozenset({UNIT}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.SIGNED}),
+        assignment_roles=REPLYING_ROLES,
+        assignment_to=A.REPLIED,
         fields=(
-            FieldSpec("reply_class", "答复类别", "choice", required=False, choices=CLASS_CHOICES,
-                      help="提案须选择 A/B/C；建议按设置"),
+            FieldSpec(
+                "reply_class",
+                "答复类别",
+                "choice",
+                required=False,
+                choices=CLASS_CHOICES,
+                help="提案须选择 A/B/C；建议按设置",
+            ),
             FieldSpec("letter", "答复内容", "text", max_length=50000),
             FieldSpec("signer", "签发人", "string", max_length=50),
             FieldSpec("contact_person", "联系人", "string", max_length=50),
@@ -416,18 +581,38 @@ _ACTIONS = [
             FieldSpec("letter_file", "盖章答复函（PDF/OFD）", "id", required=False),
         ),
     ),
-    ActionDef("return_reply", "退回答复", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-              assignment_states=frozenset({A.REPLIED}), assignment_to=A.SIGNED, fields=(REASON,)),
     ActionDef(
-        "accept_reply", "审核通过答复", frozenset({STAFF}), IN_HANDLING, scope="assignment",
-        assignment_states=frozenset({A.REPLIED}), assignment_to=A.ACCEPTED,
-        fields=(FieldSpec("reply_class", "调整答复类别（不调整则不填）", "choice", required=False, choices=CLASS_CHOICES),
-                FieldSpec("reason", "调整理由", "text", required=False, max_length=1000)),
+        "return_reply",
+        "退回答复",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.REPLIED}),
+        assignment_to=A.SIGNED,
+        fields=(REASON,),
+    ),
+    ActionDef(
+        "accept_reply",
+        "审核通过答复",
+        frozenset({STAFF}),
+        IN_HANDLING,
+        scope="assignment",
+        assignment_states=frozenset({A.REPLIED}),
+        assignment_to=A.ACCEPTED,
+        fields=(
+            FieldSpec("reply_class", "调整答复类别（不调整则不填）", "choice", required=False, choices=CLASS_CHOICES),
+            FieldSpec("reason", "调整理由", "text", required=False, max_length=1000),
+        ),
         proposer_visible=True,
     ),
     ActionDef(
-        "rate", "评价", frozenset({PROPOSER, STAFF}), frozenset({S.REPLIED}), scope="assignment",
-        assignment_states=frozenset({A.ACCEPTED}), assignment_roles=REPLYING_ROLES,
+        "rate",
+        "评价",
+        frozenset({PROPOSER, STAFF}),
+        frozenset({S.REPLIED}),
+        scope="assignment",
+        assignment_states=frozenset({A.ACCEPTED}),
+        assignment_roles=REPLYING_ROLES,
         fields=(
             FieldSpec("reply_rating", "对答复的评价", "choice", choices=SATISFACTION_CHOICES),
             FieldSpec("contact_rating", "对沟通联系和办理态度的评价", "choice", choices=SATISFACTION_CHOICES),
@@ -435,33 +620,63 @@ _ACTIONS = [
             FieldSpec("proposer", "提案人（提案委代录纸质征询意见表时填写）", "id", required=False),
             FieldSpec("form_scan", "纸质征询意见表扫描件（代录时必填）", "id", required=False),
         ),
-        proposer_visible=True, guard=_guard_rate,
-    ),
-    ActionDef("rehandle", "重新办理", frozenset({STAFF}), frozenset({S.REPLIED}), S.REHANDLING,
-              fields=(FieldSpec("reason", "说明", "text", required=False, max_length=1000),),
-              proposer_visible=True, guard=_guard_rehandle),
-    ActionDef("close", "办结", frozenset({STAFF}), frozenset({S.REPLIED}), S.CLOSED,
-              proposer_visible=True, guard=_guard_close),
-    ActionDef(
-        "follow_up", "回头看", frozenset({STAFF, UNIT}), frozenset({S.CLOSED}),
-        fields=(FieldSpec("date", "日期", "date"), FieldSpec("content", "落实情况", "text", max_length=5000),
-                FieldSpec("done", "承诺事项已全部落实", "bool", required=False)),
-        proposer_visible=True, guard=_guard_follow_up,
+        proposer_visible=True,
+        guard=_guard_rate,
     ),
     ActionDef(
-        "recommend_key", "推荐重点提案", frozenset({STAFF}), KEY_STATES, kinds=frozenset({Kind.PROPOSAL}),
+        "rehandle",
+        "重新办理",
+        frozenset({STAFF}),
+        frozenset({S.REPLIED}),
+        S.REHANDLING,
+        fields=(FieldSpec("reason", "说明", "text", required=False, max_length=1000),),
+        proposer_visible=True,
+        guard=_guard_rehandle,
+    ),
+    ActionDef(
+        "close", "办结", frozenset({STAFF}), frozenset({S.REPLIED}), S.CLOSED, proposer_visible=True, guard=_guard_close
+    ),
+    ActionDef(
+        "follow_up",
+        "回头看",
+        frozenset({STAFF, UNIT}),
+        frozenset({S.CLOSED}),
+        fields=(
+            FieldSpec("date", "日期", "date"),
+            FieldSpec("content", "落实情况", "text", max_length=5000),
+            FieldSpec("done", "承诺事项已全部落实", "bool", required=False),
+        ),
+        proposer_visible=True,
+        guard=_guard_follow_up,
+    ),
+    ActionDef(
+        "recommend_key",
+        "推荐重点提案",
+        frozenset({STAFF}),
+        KEY_STATES,
+        kinds=frozenset({Kind.PROPOSAL}),
         fields=(FieldSpec("leaders", "督办领导", "ids"), FieldSpec("plan", "督办计划", "text", max_length=5000)),
         guard=_guard_recommend_key,
     ),
     ActionDef(
-        "designate_key", "确定重点提案", frozenset({REVIEWER}), KEY_STATES, kinds=frozenset({Kind.PROPOSAL}),
-        fields=(FieldSpec("leaders", "督办领导（不调整则不填）", "ids", required=False),
-                FieldSpec("plan", "督办计划（不调整则不填）", "text", required=False, max_length=5000)),
-        proposer_visible=True, guard=_guard_designate_key,
+        "designate_key",
+        "确定重点提案",
+        frozenset({REVIEWER}),
+        KEY_STATES,
+        kinds=frozenset({Kind.PROPOSAL}),
+        fields=(
+            FieldSpec("leaders", "督办领导（不调整则不填）", "ids", required=False),
+            FieldSpec("plan", "督办计划（不调整则不填）", "text", required=False, max_length=5000),
+        ),
+        proposer_visible=True,
+        guard=_guard_designate_key,
     ),
     ActionDef(
-        "log_supervision", "督办记录", frozenset({LEADER, STAFF}),
-        frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED}), kinds=frozenset({Kind.PROPOSAL}),
+        "log_supervision",
+        "督办记录",
+        frozenset({LEADER, STAFF}),
+        frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED}),
+        kinds=frozenset({Kind.PROPOSAL}),
         fields=(
             FieldSpec("kind", "形式", "choice", choices=tuple(SupervisionActivity.Kind.choices)),
             FieldSpec("date", "日期", "date"),
@@ -469,15 +684,23 @@ _ACTIONS = [
             FieldSpec("minutes", "纪要", "text", max_length=20000),
             FieldSpec("photos", "照片/材料", "ids", required=False),
         ),
-        proposer_visible=True, guard=_guard_log_supervision,
+        proposer_visible=True,
+        guard=_guard_log_supervision,
     ),
     ActionDef(
-        "set_public", "公开设置", frozenset({PROPOSER, STAFF}), ALL_STATES - {S.DRAFT},
-        fields=(FieldSpec("public", "同意公开", "bool", required=False),
-                FieldSpec("reason", "不公开理由（不公开时必填）", "text", required=False, max_length=300)),
+        "set_public",
+        "公开设置",
+        frozenset({PROPOSER, STAFF}),
+        ALL_STATES - {S.DRAFT},
+        fields=(
+            FieldSpec("public", "同意公开", "bool", required=False),
+            FieldSpec("reason", "不公开理由（不公开时必填）", "text", required=False, max_length=300),
+        ),
         proposer_visible=True,
     ),
-    ActionDef("publish", "公开", frozenset({STAFF}), frozenset({S.CLOSED}), proposer_visible=True, guard=_guard_publish),
+    ActionDef(
+        "publish", "公开", frozenset({STAFF}), frozenset({S.CLOSED}), proposer_visible=True, guard=_guard_publish
+    ),
 ]
 
 ACTIONS: dict[str, ActionDef] = {a.name: a for a in _ACTIONS}
@@ -508,7 +731,8 @@ def _on_replied(case: Case) -> None:
     case.replied_at = clock.now()
     case.rating_deadline = (
         workdays.add_workdays(clock.today(), settings_registry.get("rating_window_workdays"))
-        if settings_registry.needs_rating(case.kind) else None
+        if settings_registry.needs_rating(case.kind)
+        else None
     )
 
 
@@ -524,10 +748,15 @@ class AutoMove:
 
 AUTO_MOVES: tuple[AutoMove, ...] = (
     # First: a case whose replies are all accepted is replied, whether or not a co-handler ever signed.
-    AutoMove("all_replies_accepted", IN_HANDLING, S.REPLIED, _all_replying_accepted, _on_replied,
-             "每个答复单位的答复均已审核通过 → 已答复待评价"),
-    AutoMove("all_signed", frozenset({S.ASSIGNED}), S.HANDLING, _all_signed, None,
-             "每个承办单位均已签收 → 办理中"),
+    AutoMove(
+        "all_replies_accepted",
+        IN_HANDLING,
+        S.REPLIED,
+        _all_replying_accepted,
+        _on_replied,
+        "每个答复单位的答复均已审核通过 → 已答复待评价",
+    ),
+    AutoMove("all_signed", frozenset({S.ASSIGNED}), S.HANDLING, _all_signed, None, "每个承办单位均已签收 → 办理中"),
 )
 
 
@@ -544,6 +773,7 @@ def automatic_move(case: Case, live: list[Assignment] | None = None) -> AutoMove
             return move
     return None
 
+
 # Timeline entries that are not actions of the table but belong to a case's history.
 EXTRA_PROPOSER_EVENTS = frozenset({"create", "edit_draft", "import"})
 
@@ -557,6 +787,7 @@ def get_action(name: str) -> ActionDef:
 
 # --- Checks --------------------------------------------------------------------------------------
 
+
 def _actor_ok(action: ActionDef, rel: frozenset[str], assignment: Assignment | None, user) -> bool:
     allowed = action.actors & rel
     if not allowed:
@@ -567,8 +798,15 @@ def _actor_ok(action: ActionDef, rel: frozenset[str], assignment: Assignment | N
     return True
 
 
-def check(action: ActionDef, user, case: Case, assignment: Assignment | None = None,
-          *, visible: bool = True, rel: frozenset[str] | None = None) -> Context:
+def check(
+    action: ActionDef,
+    user,
+    case: Case,
+    assignment: Assignment | None = None,
+    *,
+    visible: bool = True,
+    rel: frozenset[str] | None = None,
+) -> Context:
     """Raise the first failing check's WorkflowError; return the context when the action may go ahead.
 
     ``visible`` is decided by the caller from visible_cases(user) (system actions see everything);

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -62,6 +62,7 @@ def texts() -> dict:
 
 # --- Layout --------------------------------------------------------------------------------------
 
+
 def _set_east_asian(element, font: str) -> None:
     rpr = element.get_or_add_rPr()
     rfonts = rpr.get_or_add_rFonts()
@@ -77,7 +78,9 @@ def _declare_fallbacks(document, fonts: dict) -> None:
     entries = []
     for names in fonts.values():
         if len(names) > 1:
-            entries.append(f'<w:font w:name="{names[0]}"><w:altName w:val="{names[1]}"/><w:charset w:val="86"/></w:font>')
+            entries.append(
+                f'<w:font w:name="{names[0]}"><w:altName w:val="{names[1]}"/><w:charset w:val="86"/></w:font>'
+            )
     blob = part.blob.decode("utf-8")
     part._blob = blob.replace("</w:fonts>", "".join(entries) + "</w:fonts>").encode("utf-8")
 
@@ -127,7 +130,10 @@ def add_paragraph(document, text: str, *, indent: bool = True, align=None, headi
         _run(paragraph, line, font=texts()["fonts"]["heading"][0] if heading else None)
 
 
-def add_table(document, rows: Iterable[tuple[str, str]], *, widths=(Mm(35), Mm(121))) -> None:
+FORM_WIDTHS = (Mm(35), Mm(121))
+
+
+def add_table(document, rows: Iterable[tuple[str, str]], *, widths=FORM_WIDTHS) -> None:
     """A two-column form: label | value."""
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -167,6 +173,7 @@ def to_bytes(document) -> bytes:
 
 # --- Case data ------------------------------------------------------------------------------------
 
+
 def _number(case: Case) -> str:
     return case.display_number or texts()["proposal_form"]["unnumbered"]
 
@@ -199,18 +206,25 @@ def _accepted_reply(case: Case, assignment_id: int | None = None) -> Reply:
 
 # --- The documents --------------------------------------------------------------------------------
 
+
 def proposal_form(case: Case) -> bytes:
     """提案表: number once filed, title, proposers, category, facts, suggestions."""
     t = texts()
     document = new_document()
-    add_title(document, t["proposal_form"]["title"] if case.kind == "proposal" else t["proposal_form"]["title"].replace("提案", "建议"))
-    add_table(document, [
-        ("编号", _number(case)),
-        ("案由", case.title),
-        ("提案人", _proposers(case)),
-        ("类别", case.category.name if case.category_id else ""),
-        ("提交时间", _date(case.submitted_at)),
-    ])
+    add_title(
+        document,
+        t["proposal_form"]["title"] if case.kind == "proposal" else t["proposal_form"]["title"].replace("提案", "建议"),
+    )
+    add_table(
+        document,
+        [
+            ("编号", _number(case)),
+            ("案由", case.title),
+            ("提案人", _proposers(case)),
+            ("类别", case.category.name if case.category_id else ""),
+            ("提交时间", _date(case.submitted_at)),
+        ],
+    )
     add_paragraph(document, "一、情况分析", indent=False, heading=True)
     add_paragraph(document, case.facts)
     add_paragraph(document, "二、办法建议", indent=False, heading=True)
@@ -230,16 +244,28 @@ def assignment_notice(case: Case) -> bytes:
     add_paragraph(document, t["opening"])
     add_table(document, [("编号", _number(case)), ("案由", case.title), ("提案人", _proposers(case))])
     add_paragraph(document, "")
-    add_grid(document, ["承办单位", "办理方式", "交办日期", "答复期限"], [
-        [a.unit.name, a.get_role_display(), _date(a.assigned_at),
-         _date(a.views_due) + "（会办意见）" if a.role == AssignmentRole.CO and a.views_due else _date(a.due_date)]
-        for a in assignments
-    ])
+    add_grid(
+        document,
+        ["承办单位", "办理方式", "交办日期", "答复期限"],
+        [
+            [
+                a.unit.name,
+                a.get_role_display(),
+                _date(a.assigned_at),
+                _date(a.views_due) + "（会办意见）"
+                if a.role == AssignmentRole.CO and a.views_due
+                else _date(a.due_date),
+            ]
+            for a in assignments
+        ],
+    )
     if any(a.role == AssignmentRole.CO for a in assignments):
         add_paragraph(document, t["co_note"])
     add_paragraph(document, "")
     add_paragraph(document, t["signature"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add_paragraph(document, _date(min(a.assigned_at for a in assignments)), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_paragraph(
+        document, _date(min(a.assigned_at for a in assignments)), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
     return to_bytes(document)
 
 
@@ -279,8 +305,12 @@ def rating_form(case: Case, assignment_id: int | None = None) -> bytes:
         if index:
             document.add_page_break()
         add_title(document, t["title"])
-        rows = [("编号", _number(case)), ("案由", case.title), ("提案人", _proposers(case)),
-                ("承办单位", assignment.unit.name)]
+        rows = [
+            ("编号", _number(case)),
+            ("案由", case.title),
+            ("提案人", _proposers(case)),
+            ("承办单位", assignment.unit.name),
+        ]
         rows += [(dimension, boxes) for dimension in t["dimensions"]]
         rows.append(("意见和建议", "\n\n\n"))
         rows.append(("提案人签名", "\n\n" + "年　　月　　日"))
@@ -305,10 +335,12 @@ def key_catalogue(year: int, keys: Iterable[KeyProposal]) -> bytes:
 
 def key_proposals_of_year(cases, year: int):
     """Designated key proposals among the (already scoped) cases, filed in the given year."""
-    return (KeyProposal.objects.filter(state=KeyProposal.State.DESIGNATED, case__in=cases, case__filed_at__year=year)
-            .select_related("case__session").prefetch_related("leaders", "case__proposers__user",
-                                                                "case__proposers__organisation")
-            .order_by("case__session__opens", "case__number"))
+    return (
+        KeyProposal.objects.filter(state=KeyProposal.State.DESIGNATED, case__in=cases, case__filed_at__year=year)
+        .select_related("case__session")
+        .prefetch_related("leaders", "case__proposers__user", "case__proposers__organisation")
+        .order_by("case__session__opens", "case__number")
+    )
 
 
 BUILDERS = {
@@ -327,10 +359,18 @@ def case_document(kind: str, case: Case) -> bytes:
 
 # --- Responses ------------------------------------------------------------------------------------
 
-def docx_response(user, content: bytes, *, kind: str, filename_stem: str, case: Case | None = None,
-                  data: dict | None = None) -> HttpResponse:
-    audit.record("download", actor=user, object_type="document", object_id=case.pk if case else "",
-                 case=case, data={"kind": kind, "format": "docx", **(data or {})})
+
+def docx_response(
+    user, content: bytes, *, kind: str, filename_stem: str, case: Case | None = None, data: dict | None = None
+) -> HttpResponse:
+    audit.record(
+        "download",
+        actor=user,
+        object_type="document",
+        object_id=case.pk if case else "",
+        case=case,
+        data={"kind": kind, "format": "docx", **(data or {})},
+    )
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{filename_stem}.docx")
     return response
@@ -341,20 +381,31 @@ def document_filename(kind: str, case: Case) -> str:
 
 
 def print_context(case: Case) -> dict:
-    replies = (case.replies.filter(state=Reply.State.ACCEPTED).select_related("assignment__unit")
-               .order_by("round", "assignment_id", "id"))
+    replies = (
+        case.replies.filter(state=Reply.State.ACCEPTED)
+        .select_related("assignment__unit")
+        .order_by("round", "assignment_id", "id")
+    )
     return {
         "case": case,
         "organisation": texts()["organisation"],
         "proposers": _proposers(case),
         "assignments": list(_live(case)),
-        "replies": [{"reply": r, "show_class": settings_registry.needs_class(case.kind) and bool(r.reply_class)}
-                    for r in replies],
+        "replies": [
+            {"reply": r, "show_class": settings_registry.needs_class(case.kind) and bool(r.reply_class)}
+            for r in replies
+        ],
         "printed_at": timezone.localtime(),
     }
 
 
 def print_html(user, case: Case) -> HttpResponse:
-    audit.record("download", actor=user, object_type="document", object_id=case.pk, case=case,
-                 data={"kind": "print", "format": "html"})
+    audit.record(
+        "download",
+        actor=user,
+        object_type="document",
+        object_id=case.pk,
+        case=case,
+        data={"kind": "print", "format": "html"},
+    )
     return HttpResponse(render_to_string("print/case.html", print_context(case)))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import xlsxwriter
 from django.db.models import Prefetch, QuerySet
@@ -47,6 +48,7 @@ class Column:
 
 
 # --- Reading one case ------------------------------------------------------------------------------
+
 
 def mask_phone(phone: str) -> str:
     """13917001234 → 139****1234: enough to recognise, not enough to call."""
@@ -157,8 +159,10 @@ LEAGUE_COLUMNS = [
 def with_export_prefetch(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a row needs, fetched per chunk when iterated with a chunk size."""
     return cases.select_related("session", "category").prefetch_related(
-        Prefetch("proposers", queryset=Proposer.objects.select_related(
-            "user", "organisation", "sector", "group", "committee")),
+        Prefetch(
+            "proposers",
+            queryset=Proposer.objects.select_related("user", "organisation", "sector", "group", "committee"),
+        ),
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
         Prefetch("replies", queryset=Reply.objects.filter(state=Reply.State.ACCEPTED)),
         Prefetch("ratings", queryset=Rating.objects.all()),
@@ -167,11 +171,13 @@ def with_export_prefetch(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 # --- Writing ----------------------------------------------------------------------------------------
 
+
 def write_sheet(path_or_file, sheet_name: str, columns: list[Column], rows: Iterable[Any], *, title: str = "") -> int:
     """Write one sheet; return the number of data rows. Constant memory: rows go to disk as written."""
     workbook = xlsxwriter.Workbook(path_or_file, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                  "valign": "vcenter", "align": "center"})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter", "align": "center"}
+    )
     formats = {
         "text": workbook.add_format({"text_wrap": True, "valign": "top"}),
         "date": workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
@@ -206,20 +212,27 @@ def write_sheet(path_or_file, sheet_name: str, columns: list[Column], rows: Iter
     return count
 
 
-def _file_response(columns: list[Column], rows: Iterable[Any], *, sheet: str, stem: str, title: str = "") -> tuple[FileResponse, int]:
+def _file_response(
+    columns: list[Column], rows: Iterable[Any], *, sheet: str, stem: str, title: str = ""
+) -> tuple[FileResponse, int]:
     # The temporary file is deleted when FileResponse closes it after sending.
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")
     count = write_sheet(tmp, sheet, columns, rows, title=title)
     tmp.seek(0)
     filename = f"{stem}_{clock.today():%Y%m%d}.xlsx"
-    response = FileResponse(tmp, as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     return response, count
 
 
 def _audit(user, kind: str, rows: int, filters: dict | None) -> None:
-    audit.record("export", actor=user, object_type="case_list",
-                 data={"kind": kind, "rows": rows, "filters": filters or {}})
+    audit.record(
+        "export", actor=user, object_type="case_list", data={"kind": kind, "rows": rows, "filters": filters or {}}
+    )
 
 
 def iter_cases(cases: QuerySet[Case]):
@@ -260,13 +273,15 @@ def _release(case: Case) -> None:
 def export_catalogue(user, cases: QuerySet[Case], *, filters: dict | None = None, title: str = "") -> FileResponse:
     """提案目录 of numbered cases, in number order within session and kind."""
     numbered = cases.filter(number__isnull=False).order_by("session__opens", "kind", "number")
-    response, count = _file_response(CATALOGUE_COLUMNS, iter_cases(numbered), sheet="提案目录", stem="提案目录", title=title)
+    response, count = _file_response(
+        CATALOGUE_COLUMNS, iter_cases(numbered), sheet="提案目录", stem="提案目录", title=title
+    )
     _audit(user, "catalogue", count, filters)
     return response
 
 
 def export_cases(user, cases: QuerySet[Case], *, filters: dict | None = None) -> FileResponse:
-    """"Export what I see": whatever (already scoped) queryset the list page shows, in its order."""
+    """ "Export what I see": whatever (already scoped) queryset the list page shows, in its order."""
     if not cases.query.order_by:
         cases = cases.order_by("-id")
     response, count = _file_response(CASE_LIST_COLUMNS, iter_cases(cases), sheet="提案列表", stem="提案列表")

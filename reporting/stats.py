@@ -11,11 +11,9 @@ from collections import Counter
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from members.models import Membership, Term
-
 from core import clock
+from members.models import Membership, Term
 from proposals.models import (
-    overdue_q,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -29,6 +27,7 @@ from proposals.models import (
     Reply,
     Satisfaction,
     Status,
+    overdue_q,
 )
 
 REPLYING = (AssignmentRole.LEAD, AssignmentRole.SEPARATE)
@@ -45,8 +44,9 @@ def numbered(term: Term):
 
 def on_time(term: Term, today: dt.date) -> tuple[int, int]:
     """(accepted by their due date, fell due) over the first round's replies of ``term``."""
-    replying = (Assignment.objects.filter(case__term=term, role__in=REPLYING)
-                .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT))
+    replying = Assignment.objects.filter(case__term=term, role__in=REPLYING).exclude(
+        status=AssignmentStatus.WITHDRAWN_FROM_UNIT
+    )
     counted = _replying_counts(replying, today)
     wanted = {k: counted["aggregates"][k] for k in ("replied_on_time", "replies_due")}
     totals = counted["rows"].order_by().aggregate(**wanted)
@@ -86,8 +86,9 @@ def _unrated_after_window(term: Term, today: dt.date) -> int:
     from proposals import settings_registry
 
     kinds = [k for k in Kind.values if settings_registry.needs_rating(k)]
-    cases = Case.objects.filter(term=term, kind__in=kinds, rating_deadline__lt=today,
-                                status__in=[Status.REPLIED, Status.CLOSED])
+    cases = Case.objects.filter(
+        term=term, kind__in=kinds, rating_deadline__lt=today, status__in=[Status.REPLIED, Status.CLOSED]
+    )
 
     def count(qs):
         rows = qs.order_by().values("case").annotate(n=Count("*")).values("n")
@@ -98,25 +99,36 @@ def _unrated_after_window(term: Term, today: dt.date) -> int:
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
     proposers = Proposer.objects.filter(case=OuterRef("case")).filter(
-        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED)
+    )
     assignments = Assignment.objects.filter(case__in=cases, role__in=REPLYING, status=AssignmentStatus.ACCEPTED)
     ratings = Rating.objects.filter(assignment=OuterRef("pk"), round=OuterRef("round"))
     total = assignments.annotate(np=count(proposers), nr=per_assignment(ratings)).aggregate(
-        total=Sum(F("np") - F("nr")))["total"]
+        total=Sum(F("np") - F("nr"))
+    )["total"]
     return total or 0
 
 
 def _last_accepted_class():
-    return (Reply.objects.filter(assignment=OuterRef("pk"), state=Reply.State.ACCEPTED)
-            .order_by("-decided_at", "-id").values("reply_class")[:1])
+    return (
+        Reply.objects.filter(assignment=OuterRef("pk"), state=Reply.State.ACCEPTED)
+        .order_by("-decided_at", "-id")
+        .values("reply_class")[:1]
+    )
 
 
 def reply_classes(term: Term) -> dict[str, int]:
     """A/B/C of the last accepted reply of each assignment that has one."""
     from django.db.models import Subquery
 
-    counts = dict(Assignment.objects.filter(case__term=term).annotate(last_class=Subquery(_last_accepted_class()))
-                  .filter(last_class__in=["A", "B", "C"]).order_by().values_list("last_class").annotate(n=Count("id")))
+    counts = dict(
+        Assignment.objects.filter(case__term=term)
+        .annotate(last_class=Subquery(_last_accepted_class()))
+        .filter(last_class__in=["A", "B", "C"])
+        .order_by()
+        .values_list("last_class")
+        .annotate(n=Count("id"))
+    )
     return {c: counts.get(c, 0) for c in ("A", "B", "C")}
 
 
@@ -129,16 +141,24 @@ _GROUP_COLLECTIVE = {"sector": Proposer.Collective.SECTOR, "committee": Proposer
 def counting_for_group(field: str, prefix: str = "") -> Q:
     """The proposer rows that make a case count for their ``field`` (sector or committee), as a Q on
     Proposer (``prefix`` reaches Proposer from another model, e.g. ``case__proposers__``)."""
-    return ((~Q(**{f"{prefix}role": Proposer.Role.COSIGNER})
-             | Q(**{f"{prefix}confirmation": Proposer.Confirmation.CONFIRMED}))
-            & Q(**{f"{prefix}collective__in": [Proposer.Collective.NONE, _GROUP_COLLECTIVE[field]]})
-            & Q(**{f"{prefix}{field}__isnull": False}))
+    return (
+        (
+            ~Q(**{f"{prefix}role": Proposer.Role.COSIGNER})
+            | Q(**{f"{prefix}confirmation": Proposer.Confirmation.CONFIRMED})
+        )
+        & Q(**{f"{prefix}collective__in": [Proposer.Collective.NONE, _GROUP_COLLECTIVE[field]]})
+        & Q(**{f"{prefix}{field}__isnull": False})
+    )
 
 
 def _by_proposer_field(cases, field: str) -> dict[str, int]:
     """A case counts once for every sector/committee among its proposers (joint cases in each)."""
-    rows = (Proposer.objects.filter(counting_for_group(field), case__in=cases)
-            .values_list(f"{field}__name").annotate(n=Count("case_id", distinct=True)).order_by())
+    rows = (
+        Proposer.objects.filter(counting_for_group(field), case__in=cases)
+        .values_list(f"{field}__name")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
     return dict(rows)
 
 
@@ -155,7 +175,8 @@ def filing(cases) -> dict:
     counted apart and left out of both.
     """
     received_as_proposal = cases.filter(submitted_at__isnull=False).filter(
-        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent=""))
+        Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent="")
+    )
     decided = ~Q(status__in=UNDER_REVIEW)
     counts = received_as_proposal.order_by().aggregate(
         received=Count("id", filter=decided),
@@ -167,21 +188,47 @@ def filing(cases) -> dict:
 
 def replied_cases(cases):
     """Cases with at least one replying assignment accepted (the 面商率 and contact-point denominator)."""
-    return cases.filter(Exists(Assignment.objects.filter(
-        case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False)
-        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)))
+    return cases.filter(
+        Exists(
+            Assignment.objects.filter(case=OuterRef("pk"), role__in=REPLYING, first_accepted_at__isnull=False).exclude(
+                status=AssignmentStatus.WITHDRAWN_FROM_UNIT
+            )
+        )
+    )
 
 
 def contact_points(cases, replied_count: int) -> list[dict]:
     """Of the cases replied, the share with a contact record at each point (接案 / 办理 / 答复)."""
-    counts = dict(ContactRecord.objects.filter(case__in=replied_cases(cases)).values_list("point")
-                  .annotate(n=Count("case_id", distinct=True)).order_by())
-    return [{"point": value, "label": label, "cases": counts.get(value, 0),
-             "rate": _rate(counts.get(value, 0), replied_count)} for value, label in ContactRecord.Point.choices]
+    counts = dict(
+        ContactRecord.objects.filter(case__in=replied_cases(cases))
+        .values_list("point")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
+    return [
+        {
+            "point": value,
+            "label": label,
+            "cases": counts.get(value, 0),
+            "rate": _rate(counts.get(value, 0), replied_count),
+        }
+        for value, label in ContactRecord.Point.choices
+    ]
 
 
-_GROUP_COUNTS = ("count", "replying", "replied", "replies_due", "replied_on_time", "A", "B", "C",
-                 "satisfied", "basic", "unsatisfied")
+_GROUP_COUNTS = (
+    "count",
+    "replying",
+    "replied",
+    "replies_due",
+    "replied_on_time",
+    "A",
+    "B",
+    "C",
+    "satisfied",
+    "basic",
+    "unsatisfied",
+)
 
 
 def group_table(cases, field: str, today: dt.date) -> dict[str, list[dict]]:
@@ -197,26 +244,38 @@ def group_table(cases, field: str, today: dt.date) -> dict[str, list[dict]]:
     def row(name: str, k: str) -> dict:
         return out.setdefault((name, k), {"name": name, "kind": k, **dict.fromkeys(_GROUP_COUNTS, 0)})
 
-    for name, k, n in (Proposer.objects.filter(counting_for_group(field), case__in=filed)
-                       .values_list(f"{field}__name", "case__kind").annotate(n=Count("case_id", distinct=True))
-                       .order_by()):
+    for name, k, n in (
+        Proposer.objects.filter(counting_for_group(field), case__in=filed)
+        .values_list(f"{field}__name", "case__kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    ):
         row(name, k)["count"] = n
     live = Assignment.objects.filter(case__in=filed, role__in=REPLYING).exclude(
-        status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        status=AssignmentStatus.WITHDRAWN_FROM_UNIT
+    )
     counted = _replying_counts(live, today, distinct=True)
     wanted = {key: counted["aggregates"][key] for key in ("replying", "replied", "replies_due", "replied_on_time")}
     # The filter and the grouping share one join to the proposers, so only counting rows group.
-    for values in (counted["rows"].filter(counting_for_group(field, "case__proposers__"))
-                   .values(group, kind, "last_class").annotate(**wanted).order_by()):
+    for values in (
+        counted["rows"]
+        .filter(counting_for_group(field, "case__proposers__"))
+        .values(group, kind, "last_class")
+        .annotate(**wanted)
+        .order_by()
+    ):
         r = row(values[group], values[kind])
         for key in wanted:
             r[key] += values[key]
         if values["last_class"] in ("A", "B", "C"):
             r[values["last_class"]] += values["replying"]
-    for name, k, value, n in (latest_ratings(Rating.objects.filter(case__in=filed))
-                              .filter(counting_for_group(field, "case__proposers__"))
-                              .values_list(group, kind, "reply_rating").annotate(n=Count("id", distinct=True))
-                              .order_by()):
+    for name, k, value, n in (
+        latest_ratings(Rating.objects.filter(case__in=filed))
+        .filter(counting_for_group(field, "case__proposers__"))
+        .values_list(group, kind, "reply_rating")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    ):
         row(name, k)[value] += n
     tables: dict[str, list[dict]] = {k: [] for k in Kind.values}
     for r in out.values():
@@ -240,15 +299,15 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
     ).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
     replied_cases = cases.filter(Exists(replied_assignments.filter(case=OuterRef("pk"))))
     face_to_face = replied_cases.filter(
-        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
+        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))
+    ).count()
     replied_case_count = replied_cases.count()
     in_time, fell_due = on_time(term, today)
     sat = satisfaction(term, today)
     memberships = Membership.objects.filter(term=term)
     by_status = dict(cases.exclude(status=Status.DRAFT).values_list("status").annotate(n=Count("id")).order_by())
     by_category = {
-        (name or "未分类"): n
-        for name, n in filed.values_list("category__name").annotate(n=Count("id")).order_by()
+        (name or "未分类"): n for name, n in filed.values_list("category__name").annotate(n=Count("id")).order_by()
     }
     return {
         "term": {"id": term.pk, "number": term.number, "name": term.name},
@@ -258,7 +317,10 @@ def summary(term: Term, today: dt.date | None = None) -> dict:
         "members": memberships.values("user").distinct().count(),
         "special_committees": memberships.values("committee").distinct().count(),
         "handling_units": Assignment.objects.filter(case__term=term)
-        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).values("unit").distinct().count(),
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .values("unit")
+        .distinct()
+        .count(),
         # 立案率 (``filing``): received = decided proposals; under review apart. "submitted" is "received".
         "submitted": filing_counts["received"],
         "received": filing_counts["received"],
@@ -302,10 +364,34 @@ PROPOSER_TYPES = [
     ("committee", "专委会"),
 ]
 
-_LEAGUE_COUNTS = ("assigned", "signed_on_time", "replied", "replies_due", "replied_on_time", "overdue", "A", "B", "C",
-                  "satisfied", "basic", "unsatisfied")
-LEAGUE_SORTS = ("unit", "assigned", "signed_on_time", "replied", "replied_on_time", "on_time_rate", "overdue",
-                "a_share", "b_share", "c_share", "ratings_given", "satisfaction_rate")
+_LEAGUE_COUNTS = (
+    "assigned",
+    "signed_on_time",
+    "replied",
+    "replies_due",
+    "replied_on_time",
+    "overdue",
+    "A",
+    "B",
+    "C",
+    "satisfied",
+    "basic",
+    "unsatisfied",
+)
+LEAGUE_SORTS = (
+    "unit",
+    "assigned",
+    "signed_on_time",
+    "replied",
+    "replied_on_time",
+    "on_time_rate",
+    "overdue",
+    "a_share",
+    "b_share",
+    "c_share",
+    "ratings_given",
+    "satisfaction_rate",
+)
 
 
 def scope(term: Term, session=None) -> QuerySet[Case]:
@@ -315,7 +401,8 @@ def scope(term: Term, session=None) -> QuerySet[Case]:
 
 def _counting_proposers(cases):
     return Proposer.objects.filter(case__in=cases).filter(
-        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED))
+        ~Q(role=Proposer.Role.COSIGNER) | Q(confirmation=Proposer.Confirmation.CONFIRMED)
+    )
 
 
 def _named_counts(rows) -> list[dict]:
@@ -326,18 +413,33 @@ def by_kind_and_state(cases) -> list[dict]:
     """Submitted cases (drafts are nobody's business) by state, one column per kind."""
     from proposals.models import STATUS_LABELS_BY_KIND
 
-    counts = {(k, s): n for k, s, n in cases.exclude(status=Status.DRAFT).values_list("kind", "status")
-              .annotate(n=Count("id")).order_by()}
+    counts = {
+        (k, s): n
+        for k, s, n in cases.exclude(status=Status.DRAFT)
+        .values_list("kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     rows = []
     for status in Status:
         if status == Status.DRAFT:
             continue
-        proposal, suggestion = counts.get((Kind.PROPOSAL, status.value), 0), counts.get((Kind.SUGGESTION, status.value), 0)
+        proposal, suggestion = (
+            counts.get((Kind.PROPOSAL, status.value), 0),
+            counts.get((Kind.SUGGESTION, status.value), 0),
+        )
         label = status.label
         if STATUS_LABELS_BY_KIND.get(Kind.SUGGESTION, {}).get(status):
             label = f"{status.label}（建议：{STATUS_LABELS_BY_KIND[Kind.SUGGESTION][status]}）"
-        rows.append({"status": status.value, "label": label, "proposal": proposal, "suggestion": suggestion,
-                     "total": proposal + suggestion})
+        rows.append(
+            {
+                "status": status.value,
+                "label": label,
+                "proposal": proposal,
+                "suggestion": suggestion,
+                "total": proposal + suggestion,
+            }
+        )
     return rows
 
 
@@ -364,8 +466,9 @@ def by_proposer_type(cases) -> list[dict]:
     filed = cases.filter(number__isnull=False)
     initiators = Proposer.objects.filter(case__in=filed, role=Proposer.Role.INITIATOR)
     by_collective = dict(initiators.values_list("collective").annotate(n=Count("case_id", distinct=True)).order_by())
-    cosigned = Proposer.objects.filter(case=OuterRef("case_id"), role=Proposer.Role.COSIGNER,
-                                       confirmation=Proposer.Confirmation.CONFIRMED)
+    cosigned = Proposer.objects.filter(
+        case=OuterRef("case_id"), role=Proposer.Role.COSIGNER, confirmation=Proposer.Confirmation.CONFIRMED
+    )
     joint = initiators.filter(collective="").filter(Exists(cosigned)).values("case_id").distinct().count()
     C = Proposer.Collective
     counts = {
@@ -386,22 +489,33 @@ def _replying_counts(assignments, today: dt.date, distinct: bool = False) -> dic
     before the first-round reply was accepted — to the date staff approved, not the date the unit
     asked for (re-handling moves due_date); dates are local (Asia/Shanghai).
     """
-    from django.db.models import Case as SqlCase, DateField, OuterRef, Subquery, When
+    from django.db.models import Case as SqlCase
+    from django.db.models import DateField, OuterRef, Subquery, When
     from django.db.models.functions import Coalesce, TruncDate
 
-    extended = (Extension.objects.filter(assignment=OuterRef("pk"), state=Extension.State.APPROVED,
-                                         decided_at__lte=OuterRef("first_accepted_at"))
-                .order_by("-decided_at", "-id").annotate(m=Coalesce("approved_due", "requested_due")).values("m")[:1])
-    first_due = SqlCase(When(round=1, then=F("due_date")),
-                        default=Coalesce(Subquery(extended, output_field=DateField()), F("original_due_date")),
-                        output_field=DateField())
+    extended = (
+        Extension.objects.filter(
+            assignment=OuterRef("pk"), state=Extension.State.APPROVED, decided_at__lte=OuterRef("first_accepted_at")
+        )
+        .order_by("-decided_at", "-id")
+        .annotate(m=Coalesce("approved_due", "requested_due"))
+        .values("m")[:1]
+    )
+    first_due = SqlCase(
+        When(round=1, then=F("due_date")),
+        default=Coalesce(Subquery(extended, output_field=DateField()), F("original_due_date")),
+        output_field=DateField(),
+    )
     accepted = Q(first_accepted_at__isnull=False)
     replying = Q(role__in=REPLYING)
     last_class = _last_accepted_class()
     rows = assignments.annotate(
-        first_due=first_due, signed_day=TruncDate("signed_at", tzinfo=clock.LOCAL),
-        accepted_day=TruncDate("first_accepted_at", tzinfo=clock.LOCAL), last_class=Subquery(last_class),
+        first_due=first_due,
+        signed_day=TruncDate("signed_at", tzinfo=clock.LOCAL),
+        accepted_day=TruncDate("first_accepted_at", tzinfo=clock.LOCAL),
+        last_class=Subquery(last_class),
     )
+
     def count(q: Q | None = None) -> Count:
         # distinct: when a join (to the proposers, for the sector table) repeats an assignment.
         return Count("id", filter=q, distinct=distinct)
@@ -410,8 +524,7 @@ def _replying_counts(assignments, today: dt.date, distinct: bool = False) -> dic
         rows=rows,
         aggregates=dict(
             assigned=count(),
-            signed_on_time=count(Q(signed_at__isnull=False, deemed_signed=False,
-                                   signed_day__lte=F("return_deadline"))),
+            signed_on_time=count(Q(signed_at__isnull=False, deemed_signed=False, signed_day__lte=F("return_deadline"))),
             replied=count(replying & accepted),
             replies_due=count(replying & (accepted | Q(first_due__lt=today))),
             replied_on_time=count(replying & accepted & Q(accepted_day__lte=F("first_due"))),
@@ -449,9 +562,12 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
                 r[key] += values[key]
         if values["last_class"] in ("A", "B", "C"):
             r[values["last_class"]] += values["replying"]
-    ratings = (latest_ratings(Rating.objects.filter(case__in=cases))
-               .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
-               .annotate(n=Count("id")).order_by())
+    ratings = (
+        latest_ratings(Rating.objects.filter(case__in=cases))
+        .values_list("assignment__unit_id", "assignment__unit__name", "reply_rating")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for unit_id, name, value, n in ratings:
         row(unit_id, name)[value] += n
     league = [_league_rates(r) for r in rows.values()]
@@ -488,11 +604,23 @@ def monthly_trend(cases) -> list[dict]:
             series.setdefault(key, {"month": key, "submitted": 0, "filed": 0, "replied": 0, "closed": 0})[name] += n
 
     for name, field in (("submitted", "submitted_at"), ("filed", "filed_at"), ("closed", "closed_at")):
-        add(name, cases.filter(**{f"{field}__isnull": False}).annotate(m=TruncMonth(field))
-            .values_list("m").annotate(n=Count("id")).order_by())
-    add("replied", Assignment.objects.filter(case__in=cases, role__in=REPLYING, first_accepted_at__isnull=False)
-        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).annotate(m=TruncMonth("first_accepted_at"))
-        .values_list("m").annotate(n=Count("id")).order_by())
+        add(
+            name,
+            cases.filter(**{f"{field}__isnull": False})
+            .annotate(m=TruncMonth(field))
+            .values_list("m")
+            .annotate(n=Count("id"))
+            .order_by(),
+        )
+    add(
+        "replied",
+        Assignment.objects.filter(case__in=cases, role__in=REPLYING, first_accepted_at__isnull=False)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .annotate(m=TruncMonth("first_accepted_at"))
+        .values_list("m")
+        .annotate(n=Count("id"))
+        .order_by(),
+    )
     return [series[k] for k in sorted(series)]
 
 
@@ -500,26 +628,39 @@ def key_progress(cases) -> list[dict]:
     """Designated key proposals: state, units, leaders, supervision activities, replies accepted."""
     from django.db.models import Prefetch
 
-    keys = (KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED)
-            .select_related("case__session")
-            .annotate(activities_n=Count("activities", distinct=True))
-            .prefetch_related("leaders",
-                              Prefetch("case__assignments", queryset=Assignment.objects.select_related("unit")
-                                       .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("id")))
-            .order_by("case__session__opens", "case__number"))
+    keys = (
+        KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED)
+        .select_related("case__session")
+        .annotate(activities_n=Count("activities", distinct=True))
+        .prefetch_related(
+            "leaders",
+            Prefetch(
+                "case__assignments",
+                queryset=Assignment.objects.select_related("unit")
+                .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+                .order_by("id"),
+            ),
+        )
+        .order_by("case__session__opens", "case__number")
+    )
     out = []
     for key in keys:
         case = key.case
         replying = [a for a in case.assignments.all() if a.role in REPLYING]
-        out.append({
-            "case_id": case.pk, "number": case.display_number, "title": case.title, "status": case.status,
-            "status_label": case.status_label,
-            "units": "、".join(a.unit.name for a in case.assignments.all()),
-            "leaders": "、".join(u.display_name for u in key.leaders.all()),
-            "activities": key.activities_n,
-            "replies_accepted": sum(1 for a in replying if a.first_accepted_at is not None),
-            "replies_expected": len(replying),
-        })
+        out.append(
+            {
+                "case_id": case.pk,
+                "number": case.display_number,
+                "title": case.title,
+                "status": case.status,
+                "status_label": case.status_label,
+                "units": "、".join(a.unit.name for a in case.assignments.all()),
+                "leaders": "、".join(u.display_name for u in key.leaders.all()),
+                "activities": key.activities_n,
+                "replies_accepted": sum(1 for a in replying if a.first_accepted_at is not None),
+                "replies_expected": len(replying),
+            }
+        )
     return out
 
 
@@ -531,8 +672,7 @@ def scoped_rates(cases, league_totals: dict) -> dict:
     filing_counts = filing(cases)
     replied = replied_cases(cases)
     replied_case_count = replied.count()
-    face_to_face = replied.filter(
-        Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
+    face_to_face = replied.filter(Exists(ContactRecord.objects.filter(case=OuterRef("pk"), face_to_face=True))).count()
     t = league_totals
     return {
         "proposals_filed": proposals_filed,
@@ -556,14 +696,31 @@ def scoped_rates(cases, league_totals: dict) -> dict:
     }
 
 
-HEADLINE_KEYS = ("proposals_filed", "suggestions", "key_proposals", "submitted", "received", "filed_of_received",
-                 "under_review", "filing_rate", "replied", "replies_due", "replies_on_time", "on_time_reply_rate",
-                 "satisfaction_rate", "cases_replied", "cases_face_to_face", "face_to_face_rate", "contact_points",
-                 "reply_classes")
+HEADLINE_KEYS = (
+    "proposals_filed",
+    "suggestions",
+    "key_proposals",
+    "submitted",
+    "received",
+    "filed_of_received",
+    "under_review",
+    "filing_rate",
+    "replied",
+    "replies_due",
+    "replies_on_time",
+    "on_time_reply_rate",
+    "satisfaction_rate",
+    "cases_replied",
+    "cases_face_to_face",
+    "face_to_face_rate",
+    "contact_points",
+    "reply_classes",
+)
 
 
-def dashboard(term: Term, session=None, today: dt.date | None = None, sort: str = "assigned",
-              descending: bool = True) -> dict:
+def dashboard(
+    term: Term, session=None, today: dt.date | None = None, sort: str = "assigned", descending: bool = True
+) -> dict:
     """Everything the 统计分析 page shows. Per term the headline is ``summary`` itself."""
     today = today or clock.today()
     cases = scope(term, session)

@@ -18,15 +18,22 @@ from django.views.decorators.http import require_GET
 
 from core import clock
 from members.models import Session, Term
-from proposals.filters import filter_cases
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
-
+from proposals.filters import filter_cases
 from reporting import documents, exports, stats
 
 LEAGUE_HEADERS = [
-    ("unit", "承办单位"), ("assigned", "交办件数"), ("signed_on_time", "按时签收"), ("replied", "已答复"),
-    ("replied_on_time", "按时答复"), ("on_time_rate", "按时答复率"), ("overdue", "逾期未复"),
-    ("a_share", "A类占比"), ("b_share", "B类占比"), ("c_share", "C类占比"), ("ratings_given", "评价数"),
+    ("unit", "承办单位"),
+    ("assigned", "交办件数"),
+    ("signed_on_time", "按时签收"),
+    ("replied", "已答复"),
+    ("replied_on_time", "按时答复"),
+    ("on_time_rate", "按时答复率"),
+    ("overdue", "逾期未复"),
+    ("a_share", "A类占比"),
+    ("b_share", "B类占比"),
+    ("c_share", "C类占比"),
+    ("ratings_given", "评价数"),
     ("satisfaction_rate", "满意率"),
 ]
 
@@ -59,8 +66,15 @@ def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
         # Names read naturally A→Z; numbers read best largest first.
         order = ("asc" if descending else "desc") if current else ("asc" if key == "unit" else "desc")
         query = urlencode({**_scope_query(term, session), "sort": key, "order": order})
-        headers.append({"key": key, "label": label, "url": f"?{query}#league", "current": current,
-                        "aria_sort": ("descending" if descending else "ascending") if current else "none"})
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query}#league",
+                "current": current,
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
     return headers
 
 
@@ -69,11 +83,13 @@ def _cached_dashboard(term, session, sort: str, descending: bool) -> dict:
     case writes an audit event, so the newest sequence number is an exact version), or the day changes."""
     from django.core.cache import cache
 
-    from core import clock
     from audit.models import AuditEvent
+    from core import clock
 
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    key = f"stats:dashboard:{term.pk}:{session.pk if session else 0}:{sort}:{int(descending)}:{clock.today()}:{last_seq}"
+    key = (
+        f"stats:dashboard:{term.pk}:{session.pk if session else 0}:{sort}:{int(descending)}:{clock.today()}:{last_seq}"
+    )
     data = cache.get(key)
     if data is None:
         data = stats.dashboard(term, session, sort=sort, descending=descending)
@@ -88,14 +104,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("统计分析仅供提案委、审查和督办领导查看。")
     term, session = _scope(request)
     sort, descending = _sort(request)
-    context = {"term": term, "session": session, "terms": Term.objects.all(),
-               "sessions": Session.objects.filter(term=term) if term else Session.objects.none()}
+    context = {
+        "term": term,
+        "session": session,
+        "terms": Term.objects.all(),
+        "sessions": Session.objects.filter(term=term) if term else Session.objects.none(),
+    }
     if term is not None:
         data = _cached_dashboard(term, session, sort, descending)
-        context.update(data=data, headers=_league_headers(term, session, sort, descending),
-                       export_query=urlencode({**_scope_query(term, session), "sort": sort,
-                                               "order": "desc" if descending else "asc"}),
-                       can_export=can_export(request.user), can_import=is_staff(request.user))
+        context.update(
+            data=data,
+            headers=_league_headers(term, session, sort, descending),
+            export_query=urlencode(
+                {**_scope_query(term, session), "sort": sort, "order": "desc" if descending else "asc"}
+            ),
+            can_export=can_export(request.user),
+            can_import=is_staff(request.user),
+        )
     return render(request, "stats/dashboard.html", context)
 
 
@@ -123,8 +148,9 @@ def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.CASE_DOCUMENTS:
         raise Http404("没有这种文书。")
     content = documents.case_document(kind, case)
-    return documents.docx_response(request.user, content, kind=kind, case=case,
-                                   filename_stem=documents.document_filename(kind, case))
+    return documents.docx_response(
+        request.user, content, kind=kind, case=case, filename_stem=documents.document_filename(kind, case)
+    )
 
 
 @require_GET
@@ -166,5 +192,6 @@ def key_catalogue_docx(request: HttpRequest) -> HttpResponse:
         year = str(clock.today().year)
     keys = documents.key_proposals_of_year(visible_cases(request.user), int(year))
     content = documents.key_catalogue(int(year), keys)
-    return documents.docx_response(request.user, content, kind="key_catalogue",
-                                   filename_stem=f"{year}年度重点提案目录", data={"year": int(year)})
+    return documents.docx_response(
+        request.user, content, kind="key_catalogue", filename_stem=f"{year}年度重点提案目录", data={"year": int(year)}
+    )

@@ -3,8 +3,8 @@ import os
 import pytest
 from django.core.management.commands import flush
 
-from proposals import settings_registry, workdays
 from audit.db_triggers import create_audit_triggers, drop_audit_triggers
+from proposals import settings_registry, workdays
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
 
@@ -66,7 +66,7 @@ def _reload_reference_data(connection):
         return
     for module in ("members.migrations.0002_role_groups", "proposals.migrations.0002_reference_data"):
         migration = importlib.import_module(module)
-        loader = getattr(migration, "create_groups", None) or getattr(migration, "load")
+        loader = getattr(migration, "create_groups", None) or migration.load
         loader(apps, None)
 
 

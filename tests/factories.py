@@ -12,10 +12,19 @@ import itertools
 import factory
 from django.core.files.base import ContentFile
 
-from members.models import (
-    Affiliation, Membership, Role, Sector, Session, SpecialCommittee, Term, Unit, User, role_group,
-)
 from core import clock
+from members.models import (
+    Affiliation,
+    Membership,
+    Role,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+    Unit,
+    User,
+    role_group,
+)
 from proposals import services
 from proposals.models import Assignment, Attachment, Case, Category, RejectionGround
 
@@ -41,11 +50,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_term(*, current: bool = True, number: int = 4, start: dt.date = dt.date(2022, 1, 5)) -> Term:
-    term, _ = Term.objects.get_or_create(number=number, defaults={"name": "四届", "start_date": start, "is_current": current})
+    term, _ = Term.objects.get_or_create(
+        number=number, defaults={"name": "四届", "start_date": start, "is_current": current}
+    )
     if not term.sessions.exists():
         for i, year in enumerate(range(start.year, start.year + 5), start=1):
-            Session.objects.create(term=term, number=i, name=f"四届{'一二三四五'[i-1]}次会议",
-                                   opens=dt.date(year, 1, 8), closes=dt.date(year, 1, 12))
+            Session.objects.create(
+                term=term,
+                number=i,
+                name=f"四届{'一二三四五'[i - 1]}次会议",
+                opens=dt.date(year, 1, 8),
+                closes=dt.date(year, 1, 12),
+            )
     return term
 
 
@@ -66,8 +82,15 @@ def make_unit(name: str | None = None, *, active: bool = True) -> tuple[Unit, Us
 
 
 def upload(case: Case, user: User, purpose: str = Attachment.Purpose.ATTACHMENT, name: str = "scan.pdf") -> Attachment:
-    attachment = Attachment(case=case, purpose=purpose, original_name=name, content_type="application/pdf",
-                            size=20, uploaded_by=user, uploaded_at=clock.now())
+    attachment = Attachment(
+        case=case,
+        purpose=purpose,
+        original_name=name,
+        content_type="application/pdf",
+        size=20,
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+    )
     attachment.file.save(name, ContentFile(b"%PDF-1.4\n%test\n"), save=False)
     attachment.save()
     return attachment
@@ -92,8 +115,14 @@ class World:
 
     def users(self) -> dict[str, User]:
         return {
-            "member": self.member, "member2": self.member2, "outsider": self.outsider, "staff": self.staff,
-            "reviewer": self.reviewer, "leader": self.leader, "unit": self.unit_user, "unit2": self.unit2_user,
+            "member": self.member,
+            "member2": self.member2,
+            "outsider": self.outsider,
+            "staff": self.staff,
+            "reviewer": self.reviewer,
+            "leader": self.leader,
+            "unit": self.unit_user,
+            "unit2": self.unit2_user,
             "unit3": self.unit3_user,
         }
 
@@ -104,14 +133,18 @@ class CaseBuilder:
     def __init__(self, world: World, *, cosign: bool = True, title: str = "关于加快车站棚户区改造的提案"):
         self.w = world
         self.case = services.create_draft(
-            world.member, title=title, facts="车站片区棚户区房屋老旧，基础设施薄弱。",
-            suggestions="一是统筹资金；二是分期实施。", category=world.category.pk,
+            world.member,
+            title=title,
+            facts="车站片区棚户区房屋老旧，基础设施薄弱。",
+            suggestions="一是统筹资金；二是分期实施。",
+            category=world.category.pk,
             cosigners=[world.member2.pk] if cosign else [],
         )
 
-    def act(self, action: str, user, data=None, assignment: Assignment | None = None) -> "CaseBuilder":
-        self.case = services.perform(action, user, self.case.pk, data or {},
-                                     assignment_id=assignment.pk if assignment else None)
+    def act(self, action: str, user, data=None, assignment: Assignment | None = None) -> CaseBuilder:
+        self.case = services.perform(
+            action, user, self.case.pk, data or {}, assignment_id=assignment.pk if assignment else None
+        )
         return self
 
     def refresh(self) -> Case:
@@ -149,10 +182,18 @@ class CaseBuilder:
     def reply_sent(self, reply_class: str = "B", co: bool = True):
         if self.case.status != "handling" and self.case.status != "rehandling":
             self.handling(co)
-        return self.act("reply", self.w.unit_user, {
-            "reply_class": reply_class, "letter": "经研究，答复如下……", "signer": "赵局长",
-            "contact_person": "钱科长", "contact_phone": "0917-6212345",
-        }, assignment=self.assignment(self.w.unit))
+        return self.act(
+            "reply",
+            self.w.unit_user,
+            {
+                "reply_class": reply_class,
+                "letter": "经研究，答复如下……",
+                "signer": "赵局长",
+                "contact_person": "钱科长",
+                "contact_phone": "0917-6212345",
+            },
+            assignment=self.assignment(self.w.unit),
+        )
 
     def replied(self, reply_class: str = "B", co: bool = True):
         self.reply_sent(reply_class, co)
@@ -175,19 +216,28 @@ class CaseBuilder:
         return self.submitted().act("withdraw", self.w.member, {"reason": reason})
 
     def rejected(self):
-        return self.submitted().act("reject", self.w.reviewer, {"ground": self.w.ground.pk, "message": "不属于提案范围。"})
+        return self.submitted().act(
+            "reject", self.w.reviewer, {"ground": self.w.ground.pk, "message": "不属于提案范围。"}
+        )
 
     def merged_into(self, host: Case):
         return self.submitted().act("merge", self.w.reviewer, {"host": host.pk, "reason": "内容相近，并案办理。"})
 
     def converted(self):
-        return self.submitted().act("convert_to_suggestion", self.w.reviewer,
-                                    {"reason": "不够提案条件，转为建议。", "consent": "提案人电话同意"})
+        return self.submitted().act(
+            "convert_to_suggestion",
+            self.w.reviewer,
+            {"reason": "不够提案条件，转为建议。", "consent": "提案人电话同意"},
+        )
 
     def return_requested(self, co: bool = True):
         self.assigned(co)
-        return self.act("request_return", self.w.unit_user, {"reason": "不属于本单位职责。", "suggested_unit": self.w.unit3.pk},
-                        assignment=self.assignment(self.w.unit))
+        return self.act(
+            "request_return",
+            self.w.unit_user,
+            {"reason": "不属于本单位职责。", "suggested_unit": self.w.unit3.pk},
+            assignment=self.assignment(self.w.unit),
+        )
 
     def rehandling(self):
         self.replied()

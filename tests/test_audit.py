@@ -10,9 +10,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from audit import trail as audit
-from core import clock
 from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 from audit.models import AuditEvent
+from core import clock
 from tests.factories import CaseBuilder
 
 T0 = dt.date(2026, 3, 2)
@@ -69,12 +69,15 @@ def test_the_database_refuses_bulk_writes_that_bypass_the_manager(flow, operatio
     assert audit.verify_chain().ok
 
 
-@pytest.mark.parametrize("sql", [
-    f"UPDATE {TABLE} SET action = 'tampered' WHERE seq = 2",
-    f"UPDATE {TABLE} SET data = '{{}}'",
-    f"DELETE FROM {TABLE} WHERE seq = 2",
-    f"DELETE FROM {TABLE}",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"UPDATE {TABLE} SET action = 'tampered' WHERE seq = 2",
+        f"UPDATE {TABLE} SET data = '{{}}'",
+        f"DELETE FROM {TABLE} WHERE seq = 2",
+        f"DELETE FROM {TABLE}",
+    ],
+)
 def test_raw_sql_cannot_change_or_delete_events(flow, sql):
     before = list(AuditEvent.objects.values_list("seq", "hash"))
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
@@ -94,7 +97,9 @@ def test_the_admin_offers_no_add_change_or_delete(flow, admin_client, admin_user
     assert admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200  # view only
     assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"action": "tampered"}).status_code == 403
     assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    admin_client.post("/admin/audit/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+    admin_client.post(
+        "/admin/audit/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
+    )
     _unchanged(event)
 
 

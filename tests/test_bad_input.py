@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from members.models import Role
+from audit.models import AuditEvent
 from core import clock
+from members.models import Role
 from proposals import services
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, Case, Proposer, Reply
-from audit.models import AuditEvent
 from tests.factories import CaseBuilder, UserFactory, make_member, make_term, make_unit
 
 T0 = dt.date(2026, 3, 2)
@@ -48,8 +48,12 @@ def _refused(call, field: str, code: str | None = None) -> WorkflowError:
 
 
 def _draft(world, **overrides):
-    fields = {"title": "关于加快车站棚户区改造的提案", "facts": "房屋老旧。", "suggestions": "分期实施。",
-              "category": world.category.pk} | overrides
+    fields = {
+        "title": "关于加快车站棚户区改造的提案",
+        "facts": "房屋老旧。",
+        "suggestions": "分期实施。",
+        "category": world.category.pk,
+    } | overrides
     return lambda: services.create_draft(world.member, **fields)
 
 
@@ -78,7 +82,11 @@ def test_editing_a_draft_to_an_empty_or_over_long_title_is_refused(world):
 def test_an_over_long_title_in_review_is_refused(world):
     with clock.frozen(T0):
         case = CaseBuilder(world).submitted().case
-    _refused(lambda: services.perform("edit_for_review", world.staff, case.pk, {"title": "改" * 101}), "title", "invalid_data")
+    _refused(
+        lambda: services.perform("edit_for_review", world.staff, case.pk, {"title": "改" * 101}),
+        "title",
+        "invalid_data",
+    )
 
 
 def test_a_cosigner_who_is_not_a_member_of_the_term_is_refused(world):
@@ -97,8 +105,11 @@ def test_assignment_to_an_inactive_unit_is_refused(world):
     closed_unit, _ = make_unit("区已撤销局", active=False)
     with clock.frozen(T0):
         case = CaseBuilder(world).filed().case
-    error = _refused(lambda: services.perform("assign", world.staff, case.pk, {"units": [{"unit": closed_unit.pk, "role": "lead"}]}),
-                     "units", "unit_inactive")
+    error = _refused(
+        lambda: services.perform("assign", world.staff, case.pk, {"units": [{"unit": closed_unit.pk, "role": "lead"}]}),
+        "units",
+        "unit_inactive",
+    )
     assert "区已撤销局" in error.message
     assert Case.objects.get(pk=case.pk).status == "filed"
 
@@ -108,10 +119,18 @@ def test_a_reply_without_a_class_is_refused(world):
         b = CaseBuilder(world).handling()
     lead = b.assignment(world.unit)
     data = {"letter": "经研究……", "signer": "赵局长", "contact_person": "钱科长", "contact_phone": "0917-6212345"}
-    _refused(lambda: services.perform("reply", world.unit_user, b.case.pk, data, assignment_id=lead.pk),
-             "reply_class", "reply_class_required")
-    _refused(lambda: services.perform("reply", world.unit_user, b.case.pk, data | {"reply_class": "D"}, assignment_id=lead.pk),
-             "reply_class", "invalid_data")
+    _refused(
+        lambda: services.perform("reply", world.unit_user, b.case.pk, data, assignment_id=lead.pk),
+        "reply_class",
+        "reply_class_required",
+    )
+    _refused(
+        lambda: services.perform(
+            "reply", world.unit_user, b.case.pk, data | {"reply_class": "D"}, assignment_id=lead.pk
+        ),
+        "reply_class",
+        "invalid_data",
+    )
     lead.refresh_from_db()
     assert lead.status == "signed"
 
@@ -120,8 +139,11 @@ def test_a_merge_into_a_case_of_the_other_kind_is_refused(world):
     with clock.frozen(T0):
         suggestion = CaseBuilder(world, title="关于城镇生活污水处理的建议").converted().case
         case = CaseBuilder(world).submitted().case
-    error = _refused(lambda: services.perform("merge", world.reviewer, case.pk, {"host": suggestion.pk}),
-                     "host", "merge_kind_mismatch")
+    error = _refused(
+        lambda: services.perform("merge", world.reviewer, case.pk, {"host": suggestion.pk}),
+        "host",
+        "merge_kind_mismatch",
+    )
     assert "建议" in error.message and "提案" in error.message
 
 

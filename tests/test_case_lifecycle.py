@@ -7,19 +7,21 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from audit.models import AuditEvent
 from core import clock
 from proposals import services, workdays
 from proposals.access import visible_cases
 from proposals.errors import WorkflowError
 from proposals.models import Attachment, Case, CoHandlerView, ContactRecord, Extension, FollowUp, Rating
-from audit.models import AuditEvent
 from tests.factories import CaseBuilder, upload
 
 T0 = dt.date(2026, 3, 2)
 
 
 def _actions(case: Case) -> list[str]:
-    return list(AuditEvent.objects.filter(case=case, outcome="success").order_by("seq").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(case=case, outcome="success").order_by("seq").values_list("action", flat=True)
+    )
 
 
 def _last_event(case: Case) -> AuditEvent:
@@ -41,15 +43,30 @@ def test_a_joint_proposal_goes_through_every_step_of_handling_and_rehandling(wor
         assert b.refresh().status == "handling"
         b.act("send_views", w.unit2_user, {"text": "建议分两期实施。"}, assignment=co)
         assert CoHandlerView.objects.get(case=b.case).assignment == co
-        b.act("log_contact", w.unit_user, {"way": "meeting", "point": "handling", "date": T0, "people": "钱科长、张委员",
-                                           "summary": "与提案人面商改造方案。", "face_to_face": True}, assignment=lead)
+        b.act(
+            "log_contact",
+            w.unit_user,
+            {
+                "way": "meeting",
+                "point": "handling",
+                "date": T0,
+                "people": "钱科长、张委员",
+                "summary": "与提案人面商改造方案。",
+                "face_to_face": True,
+            },
+            assignment=lead,
+        )
         assert ContactRecord.objects.get(case=b.case).face_to_face
     with clock.frozen(T0 + dt.timedelta(days=30)):
         b.replied("B")
         case = b.refresh()
         assert (case.status, case.round) == ("replied", 1)
-        b.act("rate", w.member, {"reply_rating": "unsatisfied", "contact_rating": "basic", "comment": "进度太慢。"},
-              assignment=lead)
+        b.act(
+            "rate",
+            w.member,
+            {"reply_rating": "unsatisfied", "contact_rating": "basic", "comment": "进度太慢。"},
+            assignment=lead,
+        )
         b.act("rate", w.member2, {"reply_rating": "satisfied", "contact_rating": "satisfied"}, assignment=lead)
         b.act("rehandle", w.staff, {"reason": "提案人不满意。"})
         case, lead = b.refresh(), b.assignment(w.unit)
@@ -65,8 +82,26 @@ def test_a_joint_proposal_goes_through_every_step_of_handling_and_rehandling(wor
     assert (case.status, case.follow_up_done) == ("closed", True)
     assert FollowUp.objects.get(case=case).done
     assert _actions(case) == [
-        "create", "cosign", "submit", "file", "assign", "sign", "sign", "send_views", "log_contact", "reply",
-        "accept_reply", "rate", "rate", "rehandle", "reply", "accept_reply", "rate", "rate", "close", "follow_up",
+        "create",
+        "cosign",
+        "submit",
+        "file",
+        "assign",
+        "sign",
+        "sign",
+        "send_views",
+        "log_contact",
+        "reply",
+        "accept_reply",
+        "rate",
+        "rate",
+        "rehandle",
+        "reply",
+        "accept_reply",
+        "rate",
+        "rate",
+        "close",
+        "follow_up",
     ]
     # The case moved to handling exactly once, with the second signature.
     moves = [e.data.get("case_status") for e in AuditEvent.objects.filter(case=case, action="sign")]
@@ -105,8 +140,13 @@ def test_a_filed_case_merged_into_a_host_keeps_its_number_and_its_proposers_join
     w = world
     with clock.frozen(T0):
         host = CaseBuilder(w, cosign=False).filed().case
-        other = services.create_draft(w.outsider, title="关于车站片区改造的提案", facts="同一片区。", suggestions="加快改造。",
-                                      category=w.category.pk)
+        other = services.create_draft(
+            w.outsider,
+            title="关于车站片区改造的提案",
+            facts="同一片区。",
+            suggestions="加快改造。",
+            category=w.category.pk,
+        )
         services.perform("submit", w.outsider, other.pk)
         services.perform("file", w.reviewer, other.pk)
         services.perform("merge", w.reviewer, other.pk, {"host": host.pk, "reason": "内容相同。"})
@@ -166,13 +206,21 @@ def test_an_extension_is_approved_once_and_refused_once(world):
         b = CaseBuilder(w).handling()
         lead = b.assignment(w.unit)
         original = lead.due_date
-        b.act("request_extension", w.unit_user, {"reason": "需市级资金批复。", "due": original + dt.timedelta(days=30)},
-              assignment=lead)
+        b.act(
+            "request_extension",
+            w.unit_user,
+            {"reason": "需市级资金批复。", "due": original + dt.timedelta(days=30)},
+            assignment=lead,
+        )
         b.act("approve_extension", w.staff, {"reason": "同意。"}, assignment=lead)
         lead.refresh_from_db()
         assert lead.due_date == original + dt.timedelta(days=30)
-        b.act("request_extension", w.unit_user, {"reason": "再延一个月。", "due": lead.due_date + dt.timedelta(days=20)},
-              assignment=lead)
+        b.act(
+            "request_extension",
+            w.unit_user,
+            {"reason": "再延一个月。", "due": lead.due_date + dt.timedelta(days=20)},
+            assignment=lead,
+        )
         b.act("refuse_extension", w.staff, {"reason": "不再延期。"}, assignment=lead)
         too_late = workdays.add_months(T0, 6) + dt.timedelta(days=1)
         with pytest.raises(WorkflowError) as caught:
@@ -180,15 +228,24 @@ def test_an_extension_is_approved_once_and_refused_once(world):
         assert caught.value.code == "extension_too_long"
     lead.refresh_from_db()
     assert lead.due_date == original + dt.timedelta(days=30)
-    assert list(Extension.objects.filter(assignment=lead).order_by("id").values_list("state", flat=True)) == ["approved", "refused"]
+    assert list(Extension.objects.filter(assignment=lead).order_by("id").values_list("state", flat=True)) == [
+        "approved",
+        "refused",
+    ]
 
 
 def test_staff_enter_a_paper_proposal_and_confirm_cosignatures_from_the_scan(world):
     w = world
     with clock.frozen(T0):
-        case = services.create_draft(w.staff, on_behalf_of=w.member.pk, title="关于城区供暖设施改造的提案",
-                                     facts="纸质提案。", suggestions="更新管网。", category=w.category.pk,
-                                     cosigners=[w.member2.pk])
+        case = services.create_draft(
+            w.staff,
+            on_behalf_of=w.member.pk,
+            title="关于城区供暖设施改造的提案",
+            facts="纸质提案。",
+            suggestions="更新管网。",
+            category=w.category.pk,
+            cosigners=[w.member2.pk],
+        )
         assert _last_event(case).on_behalf_of == w.member
         assert case.pk in visible_cases(w.staff).values_list("pk", flat=True)
         with pytest.raises(WorkflowError) as caught:  # the scan is the evidence of the signature

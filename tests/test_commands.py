@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from audit.db_triggers import create_audit_triggers, drop_audit_triggers
+from audit.models import AuditEvent
 from core import clock
 from proposals import services, settings_registry
-from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 from proposals.models import Assignment
-from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 T0 = dt.date(2026, 3, 2)
@@ -39,7 +39,9 @@ def test_deem_signed_signs_overdue_assignments_as_the_system_and_a_second_run_ch
     assert all(b.refresh().status == "handling" for b in builders)
     events = AuditEvent.objects.filter(action="deem_signed", outcome="success")
     assert events.count() == 4
-    assert {(e.actor_id, e.actor_label, e.from_state, e.to_state) for e in events} == {(None, "system", "pending", "signed")}
+    assert {(e.actor_id, e.actor_label, e.from_state, e.to_state) for e in events} == {
+        (None, "system", "pending", "signed")
+    }
     rows = list(Assignment.objects.order_by("id").values())
     audit_count = AuditEvent.objects.count()
     output = _run("deem_signed", LATER + dt.timedelta(days=3))
@@ -53,8 +55,12 @@ def test_deem_signed_leaves_assignments_within_their_window_and_those_already_an
     b = builders[0]
     with clock.frozen(T0):
         b.act("sign", world.unit2_user, assignment=b.assignment(world.unit2))
-        b.act("request_return", world.unit_user, {"reason": "不属于本单位职责。", "suggested_unit": world.unit3.pk},
-              assignment=b.assignment(world.unit))
+        b.act(
+            "request_return",
+            world.unit_user,
+            {"reason": "不属于本单位职责。", "suggested_unit": world.unit3.pk},
+            assignment=b.assignment(world.unit),
+        )
     assert "共视为签收 0 条" in _run("deem_signed")
     assert b.assignment(world.unit).status == "return_requested"
     fresh = _assigned(world, 1)[0]

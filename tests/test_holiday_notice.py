@@ -12,9 +12,9 @@ from chinese_calendar import constants
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from members.models import AdminRole
 from proposals import holiday_notice, workdays
-from audit.models import AuditEvent
 from proposals.models import CalendarDay
 from tests.auth_helpers import login
 from tests.factories import UserFactory, role_group
@@ -38,25 +38,39 @@ def test_every_holiday_and_makeup_workday_matches_chinese_calendar(year):
 
 def test_the_clauses_read_as_the_notice_states_them():
     n = holiday_notice.parse(text(2025))  # the year from the title
-    assert n.year == 2025 and [c.name for c in n.clauses] == ["元旦", "春节", "清明节", "劳动节", "端午节", "国庆节、中秋节"]
+    assert n.year == 2025 and [c.name for c in n.clauses] == [
+        "元旦",
+        "春节",
+        "清明节",
+        "劳动节",
+        "端午节",
+        "国庆节、中秋节",
+    ]
     spring = n.clauses[1]
-    assert (spring.days_off[0], spring.days_off[-1], len(spring.days_off)) == (dt.date(2025, 1, 28), dt.date(2025, 2, 4), 8)
+    assert (spring.days_off[0], spring.days_off[-1], len(spring.days_off)) == (
+        dt.date(2025, 1, 28),
+        dt.date(2025, 2, 4),
+        8,
+    )
     assert spring.workdays == [dt.date(2025, 1, 26), dt.date(2025, 2, 8)]
     old = holiday_notice.parse(text(2017), 2017)
     assert old.clauses[0].days_off == [dt.date(2017, 1, 1), dt.date(2017, 1, 2)]  # 1月2日（星期一）补休
     assert old.clauses[3].days_off == [dt.date(2017, 5, 1)]  # 与周末连休: the listed day only
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("", "请填写年份"),
-    ("国务院办公厅关于2027年部分节假日安排的通知\n春节放假七天。", "没有找到节假日条目"),
-    ("一、元旦：1月1日（周三）放假1天，不调休。", "是星期五"),  # 2027-01-01 is a Friday
-    ("一、春节：2月6日至2月12日放假调休，共8天。", "共8天，但所列日期共7天"),
-    ("一、春节：2月12日至2月6日放假调休。", "起止颠倒"),
-    ("一、春节：2月30日放假。", "不存在"),
-    ("一、春节：2月6日至12日放假调休。2月8日（周一）上班。", "不是周末"),
-    ("一、春节：上班安排另行通知。", "没有读出放假日期"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("", "请填写年份"),
+        ("国务院办公厅关于2027年部分节假日安排的通知\n春节放假七天。", "没有找到节假日条目"),
+        ("一、元旦：1月1日（周三）放假1天，不调休。", "是星期五"),  # 2027-01-01 is a Friday
+        ("一、春节：2月6日至2月12日放假调休，共8天。", "共8天，但所列日期共7天"),
+        ("一、春节：2月12日至2月6日放假调休。", "起止颠倒"),
+        ("一、春节：2月30日放假。", "不存在"),
+        ("一、春节：2月6日至12日放假调休。2月8日（周一）上班。", "不是周末"),
+        ("一、春节：上班安排另行通知。", "没有读出放假日期"),
+    ],
+)
 def test_bad_notice_text_is_a_clear_chinese_message(bad, message):
     with pytest.raises(holiday_notice.HolidayNoticeError, match=message):
         holiday_notice.parse(bad, None if bad.startswith("国务院") or not bad else 2027)
@@ -99,9 +113,11 @@ def test_the_command_writes_nothing_for_a_bad_notice(tmp_path):
     path = tmp_path / "notice.txt"
     path.write_text("一、元旦：1月1日（周三）放假1天。", encoding="utf-8")
     before = CalendarDay.objects.count()
-    with pytest.raises(CommandError, match="未写入任何数据.*是星期五"):
+    with pytest.raises(CommandError, match=r"未写入任何数据.*是星期五"):
         call_command("import_holiday_notice", str(path), "--year", "2027", "--yes", stdout=io.StringIO())
-    assert CalendarDay.objects.count() == before and not AuditEvent.objects.filter(action="import_holiday_notice").exists()
+    assert (
+        CalendarDay.objects.count() == before and not AuditEvent.objects.filter(action="import_holiday_notice").exists()
+    )
 
 
 @pytest.fixture
@@ -132,7 +148,8 @@ def test_other_administrators_cannot_import(client, db):
     auditor = UserFactory(username="auditor", is_staff=True)
     auditor.groups.add(role_group(AdminRole.AUDITOR.value))
     login(client, auditor)
-    response = client.post(reverse("admin:proposals_calendarday_import_notice"), {"year": "2027", "text": NOTICE_2027,
-                                                                                  "confirm": "1"})
+    response = client.post(
+        reverse("admin:proposals_calendarday_import_notice"), {"year": "2027", "text": NOTICE_2027, "confirm": "1"}
+    )
     assert response.status_code in (302, 403)
     assert not CalendarDay.objects.filter(date__year=2027).exists()

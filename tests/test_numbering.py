@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from members.models import Session
 from core import clock
+from members.models import Session
 from proposals import services
 from proposals.errors import WorkflowError
 from proposals.models import Case, NumberSequence

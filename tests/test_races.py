@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
 
-from members.models import Role
+from audit.models import AuditEvent
 from core import clock
+from members.models import Role
 from proposals import services
 from proposals.errors import WorkflowError
-from audit.models import AuditEvent
 from proposals.models import Case, NumberSequence
 from tests.factories import CaseBuilder, UserFactory, ensure_reference_data
 
@@ -56,8 +56,9 @@ def test_two_reviewers_filing_the_same_case_one_wins_and_one_number_is_taken(pos
     with clock.frozen(T0):
         ids = [CaseBuilder(world, cosign=False).submitted().case.pk for _ in range(ROUNDS)]
     for case_id in ids:
-        results = _race(lambda: services.perform("file", world.reviewer, case_id),
-                        lambda: services.perform("file", second, case_id))
+        results = _race(
+            lambda: services.perform("file", world.reviewer, case_id), lambda: services.perform("file", second, case_id)
+        )
         won = [r for r in results if isinstance(r, Case)]
         lost = [r for r in results if isinstance(r, WorkflowError)]
         assert (len(won), len(lost)) == (1, 1), results
@@ -69,13 +70,17 @@ def test_two_reviewers_filing_the_same_case_one_wins_and_one_number_is_taken(pos
     assert NumberSequence.objects.get(kind="proposal").last == ROUNDS
 
 
-def test_two_units_signing_the_last_two_assignments_move_the_case_to_handling_once(postgres_only, reference_data, world):
+def test_two_units_signing_the_last_two_assignments_move_the_case_to_handling_once(
+    postgres_only, reference_data, world
+):
     with clock.frozen(T0):
         builders = [CaseBuilder(world, cosign=False).assigned() for _ in range(ROUNDS)]
     for b in builders:
         lead, co = b.assignment(world.unit), b.assignment(world.unit2)
-        results = _race(lambda: services.perform("sign", world.unit_user, b.case.pk, assignment_id=lead.pk),
-                        lambda: services.perform("sign", world.unit2_user, b.case.pk, assignment_id=co.pk))
+        results = _race(
+            lambda: services.perform("sign", world.unit_user, b.case.pk, assignment_id=lead.pk),
+            lambda: services.perform("sign", world.unit2_user, b.case.pk, assignment_id=co.pk),
+        )
         assert all(isinstance(r, Case) for r in results), results
         assert b.refresh().status == "handling"
         moves = [e.data.get("case_status") for e in AuditEvent.objects.filter(case=b.case, action="sign")]

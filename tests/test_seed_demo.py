@@ -13,11 +13,11 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
 
-from members.models import Affiliation, Membership, PartyBranch, SpecialCommittee, Term, Unit, User
 from audit import trail as audit
-from core import clock
-from proposals.models import Assignment, AssignmentStatus, Case, KeyProposal, Kind, Reply, ReplyClass, Status
 from audit.models import AuditEvent
+from core import clock
+from members.models import Affiliation, Membership, PartyBranch, SpecialCommittee, Term, Unit, User
+from proposals.models import Assignment, AssignmentStatus, Case, KeyProposal, Kind, Reply, ReplyClass, Status
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=False)]
 
@@ -25,7 +25,11 @@ DEMO_LOGINS = ["admin", "staff", "reviewer", "member", "member2", "unit", "unit2
 
 
 def _row_counts() -> dict[str, int]:
-    models = [m for label in ("members", "proposals", "audit", "notifications", "auth") for m in apps.get_app_config(label).get_models()]
+    models = [
+        m
+        for label in ("members", "proposals", "audit", "notifications", "auth")
+        for m in apps.get_app_config(label).get_models()
+    ]
     counts = {m._meta.label: m.objects.count() for m in models}
     for m in models:
         for field in m._meta.many_to_many:
@@ -80,16 +84,21 @@ def test_the_seeder_builds_the_reports_figures_and_a_second_run_changes_nothing(
     assignment_states = set(Assignment.objects.values_list("status", flat=True))
     assert set(AssignmentStatus.values) <= assignment_states, set(AssignmentStatus.values) - assignment_states
     today = clock.today()
-    open_work = Assignment.objects.filter(case__status__in=[Status.HANDLING, Status.ASSIGNED, Status.REHANDLING],
-                                          status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED])
+    open_work = Assignment.objects.filter(
+        case__status__in=[Status.HANDLING, Status.ASSIGNED, Status.REHANDLING],
+        status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
+    )
     assert open_work.filter(due_date__lt=today).exists(), "some assignments are overdue"
     assert open_work.filter(due_date__gte=today).exists(), "some are still within their period"
     assert Assignment.objects.filter(status=AssignmentStatus.PENDING, return_deadline__gte=today).exists()
     assert Assignment.objects.filter(status=AssignmentStatus.PENDING, return_deadline__lt=today).exists()
 
     # Reply classes in realistic shares: most A, then B, a few C.
-    shares = dict(Reply.objects.filter(state=Reply.State.ACCEPTED, case__kind=Kind.PROPOSAL)
-                  .values_list("reply_class").annotate(n=Count("id")))
+    shares = dict(
+        Reply.objects.filter(state=Reply.State.ACCEPTED, case__kind=Kind.PROPOSAL)
+        .values_list("reply_class")
+        .annotate(n=Count("id"))
+    )
     assert shares[ReplyClass.A] > shares[ReplyClass.B] > shares[ReplyClass.C] > 0
 
     # Demo logins are people of the data set and the password works.
@@ -98,7 +107,10 @@ def test_the_seeder_builds_the_reports_figures_and_a_second_run_changes_nothing(
     member = User.objects.get(username="member")
     assert memberships.filter(user=member).exists()
     assert member.proposer_rows.filter(role="cosigner", confirmation="pending", case__status="draft").exists()
-    assert len(set(cases.filter(proposers__user=member, proposers__role="initiator").values_list("status", flat=True))) >= 4
+    assert (
+        len(set(cases.filter(proposers__user=member, proposers__role="initiator").values_list("status", flat=True)))
+        >= 4
+    )
     unit_states = set(Assignment.objects.filter(unit__contacts__username="unit").values_list("status", flat=True))
     assert {AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED} <= unit_states
     assert KeyProposal.objects.filter(leaders__username="leader").exists()

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from core import clock
 from audit.models import AuditEvent
+from core import clock
 from proposals.models import Case
 from tests.factories import CaseBuilder
 

@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
+from audit.models import AuditEvent
 from core import clock
 from proposals import services, settings_registry, workdays
 from proposals.errors import WorkflowError
-from audit.models import AuditEvent
 from tests.factories import CaseBuilder
 
 D = dt.date
@@ -25,8 +25,13 @@ def _assigned_case(world):
 
 
 def _request_return(world, case, assignment):
-    return services.perform("request_return", world.unit_user, case.pk,
-                            {"reason": "不属于本单位职责。", "suggested_unit": world.unit3.pk}, assignment_id=assignment.pk)
+    return services.perform(
+        "request_return",
+        world.unit_user,
+        case.pk,
+        {"reason": "不属于本单位职责。", "suggested_unit": world.unit3.pk},
+        assignment_id=assignment.pk,
+    )
 
 
 @pytest.mark.parametrize("day", [D(2025, 9, 28), D(2025, 10, 10)])
@@ -51,25 +56,31 @@ def test_a_return_request_on_the_sixth_working_day_is_refused(world, day):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start,n,expected", [
-    (D(2025, 9, 26), 1, D(2025, 9, 28)),   # the make-up Sunday counts
-    (D(2025, 9, 30), 1, D(2025, 10, 9)),   # the whole holiday is skipped
-    (D(2025, 9, 30), 3, D(2025, 10, 11)),  # the make-up Saturday counts
-    (D(2025, 9, 26), 5, D(2025, 10, 10)),
-    (D(2025, 10, 1), 15, D(2025, 10, 28)),
-])
+@pytest.mark.parametrize(
+    "start,n,expected",
+    [
+        (D(2025, 9, 26), 1, D(2025, 9, 28)),  # the make-up Sunday counts
+        (D(2025, 9, 30), 1, D(2025, 10, 9)),  # the whole holiday is skipped
+        (D(2025, 9, 30), 3, D(2025, 10, 11)),  # the make-up Saturday counts
+        (D(2025, 9, 26), 5, D(2025, 10, 10)),
+        (D(2025, 10, 1), 15, D(2025, 10, 28)),
+    ],
+)
 def test_working_days_across_national_day_2025(start, n, expected):
     assert workdays.add_workdays(start, n) == expected
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start,months,expected", [
-    (D(2025, 7, 1), 3, D(2025, 10, 9)),    # due on the holiday: next working day
-    (D(2025, 9, 5), 1, D(2025, 10, 9)),    # due on a Sunday inside the holiday
-    (D(2025, 7, 11), 3, D(2025, 10, 11)),  # due on the make-up Saturday: a working day, stays
-    (D(2026, 1, 7), 2, D(2026, 3, 9)),     # due on an ordinary Saturday: Monday
-    (D(2025, 11, 30), 3, D(2026, 2, 28)),  # clamped to the month's end (a Saturday that is a 2026 make-up day)
-])
+@pytest.mark.parametrize(
+    "start,months,expected",
+    [
+        (D(2025, 7, 1), 3, D(2025, 10, 9)),  # due on the holiday: next working day
+        (D(2025, 9, 5), 1, D(2025, 10, 9)),  # due on a Sunday inside the holiday
+        (D(2025, 7, 11), 3, D(2025, 10, 11)),  # due on the make-up Saturday: a working day, stays
+        (D(2026, 1, 7), 2, D(2026, 3, 9)),  # due on an ordinary Saturday: Monday
+        (D(2025, 11, 30), 3, D(2026, 2, 28)),  # clamped to the month's end (a Saturday that is a 2026 make-up day)
+    ],
+)
 def test_month_based_due_dates_move_off_days_off(start, months, expected):
     assert workdays.add_months(start, months) == expected
 
@@ -108,7 +119,8 @@ def test_changing_a_setting_changes_the_periods_and_is_audited(world):
     assert lead.due_date == D(2025, 11, 26)
     events = AuditEvent.objects.filter(action="settings_change").order_by("seq")
     assert [(e.actor, e.data["key"], e.data["old"], e.data["new"]) for e in events] == [
-        (world.staff, "return_window_workdays", 5, 7), (world.staff, "reply_period_months", 3, 2),
+        (world.staff, "return_window_workdays", 5, 7),
+        (world.staff, "reply_period_months", 3, 2),
     ]
     with clock.frozen(D(2025, 10, 13)):
         _request_return(world, b.case, lead)  # within the longer window

@@ -7,14 +7,19 @@ import datetime as dt
 
 from django.core.management import call_command
 
-from core import clock
 from audit.models import AuditEvent
+from core import clock
 from proposals.workflow import ACTIONS, automatic_move
 from tests.factories import CaseBuilder
 
 T0 = dt.date(2026, 3, 2)
-REPLY = {"reply_class": "A", "letter": "经研究，答复如下……", "signer": "赵局长",
-         "contact_person": "钱科长", "contact_phone": "0917-6212345"}
+REPLY = {
+    "reply_class": "A",
+    "letter": "经研究，答复如下……",
+    "signer": "赵局长",
+    "contact_person": "钱科长",
+    "contact_phone": "0917-6212345",
+}
 
 
 def _reply(b, user, assignment):
@@ -66,8 +71,12 @@ def test_approving_the_last_unsigned_units_return_moves_the_case_to_handling(wor
     with clock.frozen(T0):
         b = CaseBuilder(w).assigned(co=True)
         b.act("sign", w.unit_user, assignment=b.assignment(w.unit))
-        b.act("request_return", w.unit2_user, {"reason": "不属于本单位职责。", "suggested_unit": w.unit3.pk},
-              assignment=b.assignment(w.unit2))
+        b.act(
+            "request_return",
+            w.unit2_user,
+            {"reason": "不属于本单位职责。", "suggested_unit": w.unit3.pk},
+            assignment=b.assignment(w.unit2),
+        )
         b.act("approve_return", w.staff, {"reason": "同意。"}, assignment=b.assignment(w.unit2))
         assert b.refresh().status == "handling"
 

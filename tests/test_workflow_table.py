@@ -22,19 +22,29 @@ end; every test runs in its own savepoint on top of them, which keeps some 900 t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.db import transaction
 
+from audit.models import AuditEvent
 from core import clock
 from proposals import services
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, Attachment, Case, KeyProposal
-from audit.models import AuditEvent
 from proposals.workflow import (
-    ACTIONS, COSIGNER, CREATOR, INITIATOR, LEADER, PROPOSER, REVIEWER, STAFF, SYSTEM, UNIT, ActionDef,
+    ACTIONS,
+    COSIGNER,
+    CREATOR,
+    INITIATOR,
+    LEADER,
+    PROPOSER,
+    REVIEWER,
+    STAFF,
+    SYSTEM,
+    UNIT,
+    ActionDef,
 )
 from tests.factories import CaseBuilder, World, upload
 
@@ -45,6 +55,7 @@ ACTOR_KEYS = ("member", "member2", "outsider", "staff", "reviewer", "leader", "u
 
 
 # --- Scenarios: what each built case looks like ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -85,8 +96,13 @@ def _build_scenarios(w: World) -> tuple[dict[str, Case], dict[str, Case]]:
     built: dict[str, Case] = {}
     built["draft"] = CaseBuilder(w).case
     built["paper_draft"] = services.create_draft(
-        w.staff, on_behalf_of=w.member.pk, title="关于职业技术教育人才培养的提案", facts="纸质提案，大会期间提交。",
-        suggestions="校企合作。", category=w.category.pk, cosigners=[w.member2.pk],
+        w.staff,
+        on_behalf_of=w.member.pk,
+        title="关于职业技术教育人才培养的提案",
+        facts="纸质提案，大会期间提交。",
+        suggestions="校企合作。",
+        category=w.category.pk,
+        cosigners=[w.member2.pk],
     )
     built["returned"] = CaseBuilder(w).returned().case
     built["submitted"] = CaseBuilder(w).submitted().case
@@ -97,14 +113,25 @@ def _build_scenarios(w: World) -> tuple[dict[str, Case], dict[str, Case]]:
     built["assigned_partly"] = b.act("sign", w.unit_user, assignment=b.assignment(w.unit)).case
     built["return_requested"] = CaseBuilder(w).return_requested().case
     b = CaseBuilder(w).return_requested()
-    built["return_approved"] = b.act("approve_return", w.staff, {"reason": "同意改派。"}, assignment=b.assignment(w.unit)).case
+    built["return_approved"] = b.act(
+        "approve_return", w.staff, {"reason": "同意改派。"}, assignment=b.assignment(w.unit)
+    ).case
     built["handling"] = CaseBuilder(w).handling().case
     b = CaseBuilder(w).handling()
     b.act("send_views", w.unit2_user, {"text": "会办意见：同意主办单位意见。"}, assignment=b.assignment(w.unit2))
     built["reply_sent"] = b.reply_sent().case
-    b = CaseBuilder(w).filed().act("assign", w.staff, {"units": [{"unit": w.unit.pk, "role": "separate"},
-                                                                   {"unit": w.unit2.pk, "role": "separate"}]})
-    b.act("sign", w.unit_user, assignment=b.assignment(w.unit)).act("sign", w.unit2_user, assignment=b.assignment(w.unit2))
+    b = (
+        CaseBuilder(w)
+        .filed()
+        .act(
+            "assign",
+            w.staff,
+            {"units": [{"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit2.pk, "role": "separate"}]},
+        )
+    )
+    b.act("sign", w.unit_user, assignment=b.assignment(w.unit)).act(
+        "sign", w.unit2_user, assignment=b.assignment(w.unit2)
+    )
     b.reply_sent()
     built["partly_accepted"] = b.act("accept_reply", w.staff, assignment=b.assignment(w.unit)).case
     built["replied"] = CaseBuilder(w).replied().case
@@ -149,6 +176,7 @@ def _assert_matches_description(w: World, name: str, case: Case) -> None:
 
 
 # --- The expected answer, from the table's actor tokens ---------------------------------------------
+
 
 def target_unit(action: ActionDef, scn: Scenario) -> str | None:
     """The unit whose assignment the action names: the lead unit's, else one whose role fits."""
@@ -231,6 +259,7 @@ def expected(action: ActionDef, scn: Scenario, actor: str, key_state: str = "") 
 
 # --- Per action: who to try, with which data, after which preparation --------------------------------
 
+
 @dataclass
 class Ctx:
     w: World
@@ -299,6 +328,7 @@ def _rate_all(reply_rating: str, who: str = "both"):
         users = [c.w.member] if who == "member" else [c.w.member, c.w.member2]
         for user in users:
             c.act("rate", user, {"reply_rating": reply_rating, "contact_rating": "satisfied"}, lead)
+
     return prepare
 
 
@@ -312,36 +342,62 @@ def _designate_key(c: Ctx) -> None:
 
 
 def _request_extension(c: Ctx) -> None:
-    c.act("request_extension", c.w.users()[_unit_key(c.w, c.assignment.unit_id)],
-          {"reason": "情况复杂。", "due": c.assignment.due_date + dt.timedelta(days=10)}, c.assignment)
+    c.act(
+        "request_extension",
+        c.w.users()[_unit_key(c.w, c.assignment.unit_id)],
+        {"reason": "情况复杂。", "due": c.assignment.due_date + dt.timedelta(days=10)},
+        c.assignment,
+    )
 
 
-REPLY = {"reply_class": "B", "letter": "经研究，已列入明年计划。", "signer": "赵局长", "contact_person": "钱科长",
-         "contact_phone": "0917-6212345"}
+REPLY = {
+    "reply_class": "B",
+    "letter": "经研究，已列入明年计划。",
+    "signer": "赵局长",
+    "contact_person": "钱科长",
+    "contact_phone": "0917-6212345",
+}
 
 SPECS: dict[str, Spec] = {
     "cosign": Spec(("member2", "staff"), _cosign_payload, _ask_cosigner_again),
-    "decline_cosign": Spec(("member2", "staff"), lambda c: {**_cosign_payload(c), "reason": "不熟悉此事。"}, _ask_cosigner_again),
+    "decline_cosign": Spec(
+        ("member2", "staff"), lambda c: {**_cosign_payload(c), "reason": "不熟悉此事。"}, _ask_cosigner_again
+    ),
     "submit": Spec(("member", "staff"), prepare=_cosigners_confirmed),
     "withdraw": Spec(("member",), _reason),
     "recommend": Spec(("staff",), lambda c: {"outcome": "file", "reason": "符合立案条件。"}),
-    "edit_for_review": Spec(("staff", "reviewer"), lambda c: {"title": "关于加快车站片区棚户区改造的提案", "note": "规范案由。"}),
+    "edit_for_review": Spec(
+        ("staff", "reviewer"), lambda c: {"title": "关于加快车站片区棚户区改造的提案", "note": "规范案由。"}
+    ),
     "return_for_revision": Spec(("reviewer", "staff"), _reason),
     "file": Spec(("reviewer",)),
     "convert_to_suggestion": Spec(("reviewer",), lambda c: {"reason": "转为建议办理。", "consent": "提案人电话同意"}),
     "reject": Spec(("reviewer",), lambda c: {"ground": c.w.ground.pk, "message": "不属于提案范围。"}),
     "merge": Spec(("reviewer",), lambda c: {"host": c.hosts[c.case.kind].pk, "reason": "内容相近。"}),
-    "assign": Spec(("staff",), lambda c: {"units": [{"unit": c.w.unit.pk, "role": "lead"}, {"unit": c.w.unit2.pk, "role": "co"}]}),
+    "assign": Spec(
+        ("staff",), lambda c: {"units": [{"unit": c.w.unit.pk, "role": "lead"}, {"unit": c.w.unit2.pk, "role": "co"}]}
+    ),
     "reassign": Spec(("staff",), _reassign_payload),
     "sign": Spec(("target",)),
     "deem_signed": Spec(("system",), when=AFTER_RETURN_WINDOW),
     "request_return": Spec(("target",), lambda c: {"reason": "不属于本单位职责。", "suggested_unit": c.w.unit3.pk}),
     "approve_return": Spec(("staff",), _reason),
     "refuse_return": Spec(("staff",), _reason),
-    "log_contact": Spec(("target",), lambda c: {"way": "visit", "point": "handling", "date": T0, "people": "钱科长、张委员",
-                                                "summary": "上门面商。", "face_to_face": True}),
+    "log_contact": Spec(
+        ("target",),
+        lambda c: {
+            "way": "visit",
+            "point": "handling",
+            "date": T0,
+            "people": "钱科长、张委员",
+            "summary": "上门面商。",
+            "face_to_face": True,
+        },
+    ),
     "send_views": Spec(("target",), lambda c: {"text": "会办意见：同意。"}),
-    "request_extension": Spec(("target",), lambda c: {"reason": "情况复杂。", "due": c.assignment.due_date + dt.timedelta(days=10)}),
+    "request_extension": Spec(
+        ("target",), lambda c: {"reason": "情况复杂。", "due": c.assignment.due_date + dt.timedelta(days=10)}
+    ),
     "approve_extension": Spec(("staff",), prepare=_request_extension),
     "refuse_extension": Spec(("staff",), _reason, _request_extension),
     "reply": Spec(("target",), lambda c: dict(REPLY)),
@@ -353,9 +409,12 @@ SPECS: dict[str, Spec] = {
     "follow_up": Spec(("staff", "unit"), lambda c: {"date": T0, "content": "已完成一期工程。", "done": False}),
     "recommend_key": Spec(("staff",), lambda c: {"leaders": [c.w.leader.pk], "plan": "带案视察。"}),
     "designate_key": Spec(("reviewer",), prepare=_recommend_key, key_state="recommended"),
-    "log_supervision": Spec(("staff", "leader"), lambda c: {"kind": "inspection", "date": T0, "people": "督办领导、提案委",
-                                                            "minutes": "现场查看进度。"},
-                            _designate_key, key_state="designated"),
+    "log_supervision": Spec(
+        ("staff", "leader"),
+        lambda c: {"kind": "inspection", "date": T0, "people": "督办领导、提案委", "minutes": "现场查看进度。"},
+        _designate_key,
+        key_state="designated",
+    ),
     "set_public": Spec(("member", "staff"), lambda c: {"public": False, "reason": "涉及个人信息。"}),
     "publish": Spec(("staff",)),
 }
@@ -366,6 +425,7 @@ def _actor(spec_actor: str, action: ActionDef, scn: Scenario) -> str:
 
 
 # --- Generated parameters -----------------------------------------------------------------------------
+
 
 def _success_params():
     for name, action in ACTIONS.items():
@@ -391,8 +451,11 @@ def _wrong_state_params():
 
 def _first_success_scenario(name: str) -> str:
     action = ACTIONS[name]
-    return next(s for s, scn in SCENARIOS.items()
-                if expected(action, scn, _actor(SPECS[name].actors[0], action, scn), SPECS[name].key_state) == "success")
+    return next(
+        s
+        for s, scn in SCENARIOS.items()
+        if expected(action, scn, _actor(SPECS[name].actors[0], action, scn), SPECS[name].key_state) == "success"
+    )
 
 
 def _wrong_actor_params():
@@ -407,6 +470,7 @@ def _wrong_actor_params():
 
 
 # --- Running one attempt --------------------------------------------------------------------------------
+
 
 def _context(built, name: str, scn_name: str, actor: str) -> Ctx:
     w, case_ids, hosts = built
@@ -472,8 +536,10 @@ def test_the_allowed_actor_succeeds(built, name, scn_name, actor):
     if action.assignment_to:
         c.assignment.refresh_from_db()
         assert c.assignment.status == action.assignment_to
-        assert (event.from_state, event.to_state) == (SCENARIOS[scn_name].assignments[_unit_key(c.w, c.assignment.unit_id)][1],
-                                                      action.assignment_to)
+        assert (event.from_state, event.to_state) == (
+            SCENARIOS[scn_name].assignments[_unit_key(c.w, c.assignment.unit_id)][1],
+            action.assignment_to,
+        )
 
 
 @pytest.mark.django_db
@@ -481,7 +547,9 @@ def test_the_allowed_actor_succeeds(built, name, scn_name, actor):
 def test_the_allowed_actor_is_refused_in_any_other_state(built, name, scn_name, actor, kind):
     with clock.frozen(T0):
         c = _context(built, name, scn_name, actor)
-        _assert_refused(c, name, SPECS[name].payload(c) if c.assignment or not ACTIONS[name].on_assignment else {}, kind)
+        _assert_refused(
+            c, name, SPECS[name].payload(c) if c.assignment or not ACTIONS[name].on_assignment else {}, kind
+        )
 
 
 @pytest.mark.django_db
@@ -532,8 +600,11 @@ def test_the_offered_actions_are_exactly_those_the_table_allows(built, scn_name,
     scn = SCENARIOS[scn_name]
     case = Case.objects.get(pk=case_ids[scn_name])
     with clock.frozen(T0):
-        offered = {(a.action.name, a.assignment.unit_id if a.assignment else None)
-                   for a in available_actions(w.users()[actor], case) if a.action.name in PLAIN}
+        offered = {
+            (a.action.name, a.assignment.unit_id if a.assignment else None)
+            for a in available_actions(w.users()[actor], case)
+            if a.action.name in PLAIN
+        }
     units = {"unit": w.unit.pk, "unit2": w.unit2.pk}
     wanted = set()
     for name in PLAIN:
@@ -541,5 +612,7 @@ def test_the_offered_actions_are_exactly_those_the_table_allows(built, scn_name,
         if expected(action, scn, actor) == "success":
             wanted.add((name, units[target_unit(action, scn)] if action.on_assignment else None))
     # An assignment action may also be offered on the other unit's assignment; compare on the named one.
-    offered = {(n, u) for n, u in offered if not ACTIONS[n].on_assignment or u == units.get(target_unit(ACTIONS[n], scn))}
+    offered = {
+        (n, u) for n, u in offered if not ACTIONS[n].on_assignment or u == units.get(target_unit(ACTIONS[n], scn))
+    }
     assert offered == wanted

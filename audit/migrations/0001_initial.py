@@ -9,46 +9,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('proposals', '0007_rating_and_follow_up_indexes'),
+        ("proposals", "0007_rating_and_follow_up_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-            migrations.CreateModel(
-                name='AuditEvent',
-                fields=[
-                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                    ('seq', models.BigIntegerField(unique=True, verbose_name='序号')),
-                    ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                    ('actor_label', models.CharField(help_text='用户名；系统任务为 system', max_length=150, verbose_name='操作人标识')),
-                    ('action', models.CharField(db_index=True, max_length=50, verbose_name='事件')),
-                    ('object_type', models.CharField(blank=True, max_length=50, verbose_name='对象类型')),
-                    ('object_id', models.CharField(blank=True, max_length=50, verbose_name='对象ID')),
-                    ('from_state', models.CharField(blank=True, max_length=30, verbose_name='原状态')),
-                    ('to_state', models.CharField(blank=True, max_length=30, verbose_name='新状态')),
-                    ('outcome', models.CharField(choices=[('success', '成功'), ('refused', '拒绝'), ('failure', '失败')], default='success', max_length=10, verbose_name='结果')),
-                    ('data', models.JSONField(blank=True, default=dict, verbose_name='数据')),
-                    ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                    ('prev_hash', models.CharField(max_length=64, verbose_name='前一条哈希')),
-                    ('hash', models.CharField(max_length=64, verbose_name='哈希')),
-                    ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                    ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='proposals.case', verbose_name='提案')),
-                    ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='代表')),
-                ],
-                options={
-                    'verbose_name': '审计事件',
-                    'verbose_name_plural': '审计事件',
-                    'db_table': 'proposals_auditevent',
-                    'ordering': ['seq'],
-                    'indexes': [models.Index(fields=['case', 'seq'], name='proposals_a_case_id_6159ef_idx'), models.Index(fields=['actor', 'seq'], name='proposals_a_actor_i_a7b141_idx')],
-                },
-            ),
+                migrations.CreateModel(
+                    name="AuditEvent",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("seq", models.BigIntegerField(unique=True, verbose_name="序号")),
+                        ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                        (
+                            "actor_label",
+                            models.CharField(
+                                help_text="用户名；系统任务为 system", max_length=150, verbose_name="操作人标识"
+                            ),
+                        ),
+                        ("action", models.CharField(db_index=True, max_length=50, verbose_name="事件")),
+                        ("object_type", models.CharField(blank=True, max_length=50, verbose_name="对象类型")),
+                        ("object_id", models.CharField(blank=True, max_length=50, verbose_name="对象ID")),
+                        ("from_state", models.CharField(blank=True, max_length=30, verbose_name="原状态")),
+                        ("to_state", models.CharField(blank=True, max_length=30, verbose_name="新状态")),
+                        (
+                            "outcome",
+                            models.CharField(
+                                choices=[("success", "成功"), ("refused", "拒绝"), ("failure", "失败")],
+                                default="success",
+                                max_length=10,
+                                verbose_name="结果",
+                            ),
+                        ),
+                        ("data", models.JSONField(blank=True, default=dict, verbose_name="数据")),
+                        ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                        ("prev_hash", models.CharField(max_length=64, verbose_name="前一条哈希")),
+                        ("hash", models.CharField(max_length=64, verbose_name="哈希")),
+                        (
+                            "actor",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="操作人",
+                            ),
+                        ),
+                        (
+                            "case",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="events",
+                                to="proposals.case",
+                                verbose_name="提案",
+                            ),
+                        ),
+                        (
+                            "on_behalf_of",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="代表",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "审计事件",
+                        "verbose_name_plural": "审计事件",
+                        "db_table": "proposals_auditevent",
+                        "ordering": ["seq"],
+                        "indexes": [
+                            models.Index(fields=["case", "seq"], name="proposals_a_case_id_6159ef_idx"),
+                            models.Index(fields=["actor", "seq"], name="proposals_a_actor_i_a7b141_idx"),
+                        ],
+                    },
+                ),
             ],
             database_operations=[],
         ),

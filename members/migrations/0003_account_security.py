@@ -6,49 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_role_groups'),
+        ("members", "0002_role_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='last_login_ip',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='最近登录 IP'),
+            model_name="user",
+            name="last_login_ip",
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="最近登录 IP"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, help_text='管理员设置或重置的密码，用户登录后必须先修改。', verbose_name='须修改密码'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(
+                default=False, help_text="管理员设置或重置的密码，用户登录后必须先修改。", verbose_name="须修改密码"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间'),
+            model_name="user",
+            name="password_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='previous_login_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='上次登录时间'),
+            model_name="user",
+            name="previous_login_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="上次登录时间"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='previous_login_ip',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='上次登录 IP'),
+            model_name="user",
+            name="previous_login_ip",
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="上次登录 IP"),
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='密码哈希')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='设置时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_history', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="密码哈希")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="设置时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="password_history",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '历史密码',
-                'verbose_name_plural': '历史密码',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "历史密码",
+                "verbose_name_plural": "历史密码",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_user_manager_with_roles'),
+        ("members", "0004_user_manager_with_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, help_text='中国大陆 11 位手机号码，用于短信通知。', max_length=30, validators=[members.validators.validate_mobile], verbose_name='手机号码'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                help_text="中国大陆 11 位手机号码，用于短信通知。",
+                max_length=30,
+                validators=[members.validators.validate_mobile],
+                verbose_name="手机号码",
+            ),
         ),
     ]

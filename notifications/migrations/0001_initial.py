@@ -8,98 +8,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('proposals', '0007_rating_and_follow_up_indexes'),
+        ("proposals", "0007_rating_and_follow_up_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-            migrations.CreateModel(
-                name='Reminder',
-                fields=[
-                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                    ('key', models.CharField(max_length=200, unique=True, verbose_name='提醒键')),
-                    ('kind', models.CharField(max_length=30, verbose_name='类型')),
-                    ('due', models.DateField(verbose_name='期限')),
-                    ('created_at', models.DateTimeField(verbose_name='发送时间')),
-                    ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='proposals.case', verbose_name='提案')),
-                ],
-                options={
-                    'verbose_name': '到期提醒',
-                    'verbose_name_plural': '到期提醒',
-                    'db_table': 'proposals_reminder',
-                    'ordering': ['-created_at'],
-                },
-            ),
-            migrations.CreateModel(
-                name='Notification',
-                fields=[
-                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                    ('event', models.CharField(max_length=50, verbose_name='事件类型')),
-                    ('title', models.CharField(max_length=200, verbose_name='标题')),
-                    ('body', models.TextField(blank=True, verbose_name='内容')),
-                    ('link', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                    ('created_at', models.DateTimeField(verbose_name='时间')),
-                    ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                    ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='proposals.case', verbose_name='提案')),
-                    ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
-                ],
-                options={
-                    'verbose_name': '通知',
-                    'verbose_name_plural': '通知',
-                    'db_table': 'proposals_notification',
-                    'ordering': ['-created_at', '-id'],
-                    'indexes': [models.Index(fields=['user', 'read_at'], name='proposals_n_user_id_0c378b_idx')],
-                },
-            ),
-            migrations.CreateModel(
-                name='NotificationPreference',
-                fields=[
-                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                    ('event', models.CharField(max_length=50, verbose_name='事件类型')),
-                    ('email', models.BooleanField(default=True, verbose_name='邮件')),
-                    ('sms', models.BooleanField(default=False, verbose_name='短信')),
-                    ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-                ],
-                options={
-                    'verbose_name': '通知偏好',
-                    'verbose_name_plural': '通知偏好',
-                    'db_table': 'proposals_notificationpreference',
-                    'constraints': [models.UniqueConstraint(fields=('user', 'event'), name='one_preference_per_event')],
-                },
-            ),
-            migrations.CreateModel(
-                name='OutboxMessage',
-                fields=[
-                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                    ('channel', models.CharField(choices=[('email', '邮件'), ('sms', '短信')], max_length=10, verbose_name='渠道')),
-                    ('address', models.CharField(max_length=200, verbose_name='地址/号码')),
-                    ('subject', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                    ('body', models.TextField(verbose_name='内容')),
-                    ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, unique=True, verbose_name='去重键')),
-                    ('state', models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败')], default='pending', max_length=10, verbose_name='状态')),
-                    ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                    ('next_attempt_at', models.DateTimeField(verbose_name='下次尝试')),
-                    ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='领取时间')),
-                    ('claimed_by', models.CharField(blank=True, max_length=100, verbose_name='领取进程')),
-                    ('last_error', models.TextField(blank=True, verbose_name='最近错误')),
-                    ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                    ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                    ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='收件人')),
-                ],
-                options={
-                    'verbose_name': '待发消息',
-                    'verbose_name_plural': '待发消息',
-                    'db_table': 'proposals_outboxmessage',
-                    'ordering': ['-id'],
-                    'indexes': [models.Index(fields=['state', 'next_attempt_at'], name='proposals_o_state_985f84_idx')],
-                },
-            ),
+                migrations.CreateModel(
+                    name="Reminder",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("key", models.CharField(max_length=200, unique=True, verbose_name="提醒键")),
+                        ("kind", models.CharField(max_length=30, verbose_name="类型")),
+                        ("due", models.DateField(verbose_name="期限")),
+                        ("created_at", models.DateTimeField(verbose_name="发送时间")),
+                        (
+                            "case",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="proposals.case",
+                                verbose_name="提案",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "到期提醒",
+                        "verbose_name_plural": "到期提醒",
+                        "db_table": "proposals_reminder",
+                        "ordering": ["-created_at"],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="Notification",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("event", models.CharField(max_length=50, verbose_name="事件类型")),
+                        ("title", models.CharField(max_length=200, verbose_name="标题")),
+                        ("body", models.TextField(blank=True, verbose_name="内容")),
+                        ("link", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                        ("created_at", models.DateTimeField(verbose_name="时间")),
+                        ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                        (
+                            "case",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="proposals.case",
+                                verbose_name="提案",
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notifications",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="接收人",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "通知",
+                        "verbose_name_plural": "通知",
+                        "db_table": "proposals_notification",
+                        "ordering": ["-created_at", "-id"],
+                        "indexes": [models.Index(fields=["user", "read_at"], name="proposals_n_user_id_0c378b_idx")],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="NotificationPreference",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("event", models.CharField(max_length=50, verbose_name="事件类型")),
+                        ("email", models.BooleanField(default=True, verbose_name="邮件")),
+                        ("sms", models.BooleanField(default=False, verbose_name="短信")),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notification_preferences",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="用户",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "通知偏好",
+                        "verbose_name_plural": "通知偏好",
+                        "db_table": "proposals_notificationpreference",
+                        "constraints": [
+                            models.UniqueConstraint(fields=("user", "event"), name="one_preference_per_event")
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="OutboxMessage",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "channel",
+                            models.CharField(
+                                choices=[("email", "邮件"), ("sms", "短信")], max_length=10, verbose_name="渠道"
+                            ),
+                        ),
+                        ("address", models.CharField(max_length=200, verbose_name="地址/号码")),
+                        ("subject", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                        ("body", models.TextField(verbose_name="内容")),
+                        (
+                            "dedupe_key",
+                            models.CharField(blank=True, max_length=200, null=True, unique=True, verbose_name="去重键"),
+                        ),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("pending", "待发送"),
+                                    ("sending", "发送中"),
+                                    ("sent", "已发送"),
+                                    ("failed", "发送失败"),
+                                ],
+                                default="pending",
+                                max_length=10,
+                                verbose_name="状态",
+                            ),
+                        ),
+                        ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                        ("next_attempt_at", models.DateTimeField(verbose_name="下次尝试")),
+                        ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="领取时间")),
+                        ("claimed_by", models.CharField(blank=True, max_length=100, verbose_name="领取进程")),
+                        ("last_error", models.TextField(blank=True, verbose_name="最近错误")),
+                        ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                        ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                        (
+                            "recipient",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="收件人",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "待发消息",
+                        "verbose_name_plural": "待发消息",
+                        "db_table": "proposals_outboxmessage",
+                        "ordering": ["-id"],
+                        "indexes": [
+                            models.Index(fields=["state", "next_attempt_at"], name="proposals_o_state_985f84_idx")
+                        ],
+                    },
+                ),
             ],
             database_operations=[],
         ),

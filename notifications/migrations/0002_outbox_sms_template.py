@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='模板参数'),
+            model_name="outboxmessage",
+            name="params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="模板参数"),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='template',
-            field=models.CharField(blank=True, max_length=40, verbose_name='短信模板'),
+            model_name="outboxmessage",
+            name="template",
+            field=models.CharField(blank=True, max_length=40, verbose_name="短信模板"),
         ),
     ]

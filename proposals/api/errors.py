@@ -23,7 +23,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="中文说明")
     code = serializers.CharField(help_text="稳定的机器可读代码，如 wrong_state、actor_not_allowed、invalid_data")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
         help_text="仅 400：字段 → 错误信息列表",
     )
 
@@ -66,7 +67,10 @@ def exception_handler(exc, context):
         return response
     detail = getattr(exc, "detail", None)
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-    response.data = {"detail": str(detail if detail is not None else exc), "code": codes if isinstance(codes, str) else "error"}
+    response.data = {
+        "detail": str(detail if detail is not None else exc),
+        "code": codes if isinstance(codes, str) else "error",
+    }
     return response
 
 

@@ -16,7 +16,7 @@ from proposals.models import Assignment, AssignmentStatus
 
 LIVE = ~Q(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
 # Cursor pagination compares the sort key with ">"; NULLs never compare, so sort keys are never NULL.
-FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 
@@ -40,8 +40,12 @@ class CaseOrdering(OrderingFilter):
 
     ordering_param = "ordering"
     KEYS = OrderedDict(
-        number="sort_number", submitted_at="sort_submitted", filed_at="sort_filed", due_date="sort_due",
-        created_at="created_at", id="id",
+        number="sort_number",
+        submitted_at="sort_submitted",
+        filed_at="sort_filed",
+        due_date="sort_due",
+        created_at="created_at",
+        id="id",
     )
     ordering_fields = list(KEYS)
     ordering_description = "排序：number、submitted_at、filed_at、due_date、created_at、id，前加 - 为倒序；默认 -id"
@@ -62,10 +66,15 @@ class CaseOrdering(OrderingFilter):
 
     def get_schema_operation_parameters(self, view):
         names = [n for k in self.KEYS for n in (k, f"-{k}")]
-        return [{
-            "name": self.ordering_param, "required": False, "in": "query",
-            "description": self.ordering_description, "schema": {"type": "string", "enum": names},
-        }]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": self.ordering_description,
+                "schema": {"type": "string", "enum": names},
+            }
+        ]
 
 
 class CasePagination(CursorPagination):
@@ -92,6 +101,13 @@ class CasePagination(CursorPagination):
 
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
-        params.append({"name": "count", "required": False, "in": "query",
-                       "description": "为 1 时在结果中附带总数", "schema": {"type": "integer", "enum": [0, 1]}})
+        params.append(
+            {
+                "name": "count",
+                "required": False,
+                "in": "query",
+                "description": "为 1 时在结果中附带总数",
+                "schema": {"type": "integer", "enum": [0, 1]},
+            }
+        )
         return params

@@ -23,10 +23,13 @@ def errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in (401, *codes)}
 
 
-UnitRoleSerializer = inline_serializer("AssignUnit", {
-    "unit": serializers.IntegerField(min_value=1),
-    "role": serializers.ChoiceField(choices=[("lead", "主办"), ("co", "会办"), ("separate", "分办")]),
-})
+UnitRoleSerializer = inline_serializer(
+    "AssignUnit",
+    {
+        "unit": serializers.IntegerField(min_value=1),
+        "role": serializers.ChoiceField(choices=[("lead", "主办"), ("co", "会办"), ("separate", "分办")]),
+    },
+)
 
 
 def drf_field(spec: FieldSpec) -> serializers.Field:
@@ -51,6 +54,8 @@ def drf_field(spec: FieldSpec) -> serializers.Field:
 def action_body_serializer(action: ActionDef) -> type[serializers.Serializer]:
     attrs: dict = {spec.name: drf_field(spec) for spec in action.fields}
     if action.on_assignment:
-        attrs["assignment"] = serializers.IntegerField(min_value=1, help_text="所操作的交办记录编号（承办单位一级的操作必填）")
+        attrs["assignment"] = serializers.IntegerField(
+            min_value=1, help_text="所操作的交办记录编号（承办单位一级的操作必填）"
+        )
     camel = "".join(part.title() for part in action.name.split("_"))
     return type(f"{camel}ActionSerializer", (serializers.Serializer,), attrs)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from members.models import Membership, Session, Sector, SpecialCommittee, Unit, User
+from audit.models import AuditEvent
+from members.models import Membership, Sector, Session, SpecialCommittee, Unit, User
 from proposals import access
 from proposals.models import Assignment, Attachment, Case, ContactRecord, Kind, Proposer, Rating, Reply
-from audit.models import AuditEvent
 
 
 class ProposerSerializer(serializers.ModelSerializer):
@@ -18,7 +18,17 @@ class ProposerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposer
-        fields = ["id", "user", "name", "role", "role_label", "order", "collective", "confirmation", "confirmation_label"]
+        fields = [
+            "id",
+            "user",
+            "name",
+            "role",
+            "role_label",
+            "order",
+            "collective",
+            "confirmation",
+            "confirmation_label",
+        ]
 
 
 class ProposerContactSerializer(ProposerSerializer):
@@ -53,9 +63,29 @@ class CaseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "kind", "kind_label", "status", "status_label", "number", "display_number", "title",
-            "term", "session", "session_name", "category", "category_name", "source", "is_key",
-            "initiator", "created_at", "submitted_at", "filed_at", "assigned_at", "replied_at", "closed_at", "due_date",
+            "id",
+            "kind",
+            "kind_label",
+            "status",
+            "status_label",
+            "number",
+            "display_number",
+            "title",
+            "term",
+            "session",
+            "session_name",
+            "category",
+            "category_name",
+            "source",
+            "is_key",
+            "initiator",
+            "created_at",
+            "submitted_at",
+            "filed_at",
+            "assigned_at",
+            "replied_at",
+            "closed_at",
+            "due_date",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -70,8 +100,18 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "facts", "suggestions", "is_public", "not_public_reason", "published_at", "updated_at",
-            "status_reason", "merged_into", "round", "rating_deadline", "follow_up_done", "proposers",
+            "facts",
+            "suggestions",
+            "is_public",
+            "not_public_reason",
+            "published_at",
+            "updated_at",
+            "status_reason",
+            "merged_into",
+            "round",
+            "rating_deadline",
+            "follow_up_done",
+            "proposers",
         ]
 
     @extend_schema_field(ProposerDocSerializer(many=True))
@@ -150,8 +190,23 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "unit", "unit_name", "role", "role_label", "status", "status_label", "round", "assigned_at",
-                  "return_deadline", "due_date", "original_due_date", "signed_at", "replied_at", "accepted_at"]
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "role",
+            "role_label",
+            "status",
+            "status_label",
+            "round",
+            "assigned_at",
+            "return_deadline",
+            "due_date",
+            "original_due_date",
+            "signed_at",
+            "replied_at",
+            "accepted_at",
+        ]
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -159,8 +214,21 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "assignment", "unit_name", "round", "state", "reply_class", "letter", "signer",
-                  "contact_person", "contact_phone", "letter_file", "submitted_at", "decided_at"]
+        fields = [
+            "id",
+            "assignment",
+            "unit_name",
+            "round",
+            "state",
+            "reply_class",
+            "letter",
+            "signer",
+            "contact_person",
+            "contact_phone",
+            "letter_file",
+            "submitted_at",
+            "decided_at",
+        ]
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -169,8 +237,18 @@ class RatingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rating
-        fields = ["id", "assignment", "unit_name", "proposer", "proposer_name", "round", "reply_rating",
-                  "contact_rating", "comment", "rated_at"]
+        fields = [
+            "id",
+            "assignment",
+            "unit_name",
+            "proposer",
+            "proposer_name",
+            "round",
+            "reply_rating",
+            "contact_rating",
+            "comment",
+            "rated_at",
+        ]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -178,7 +256,18 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContactRecord
-        fields = ["id", "assignment", "unit_name", "way", "point", "date", "people", "summary", "face_to_face", "created_at"]
+        fields = [
+            "id",
+            "assignment",
+            "unit_name",
+            "way",
+            "point",
+            "date",
+            "people",
+            "summary",
+            "face_to_face",
+            "created_at",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -29,23 +29,26 @@ User = get_user_model()
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(label="用户名")
     password = serializers.CharField(label="密码", style={"input_type": "password"}, trim_whitespace=False)
-    otp = serializers.CharField(label="双因素验证码", required=False, allow_blank=True,
-                                help_text="提案委、审查、督办领导和管理员必填：身份验证器上的 6 位验证码（每个验证码只能用一次）")
+    otp = serializers.CharField(
+        label="双因素验证码",
+        required=False,
+        allow_blank=True,
+        help_text="提案委、审查、督办领导和管理员必填：身份验证器上的 6 位验证码（每个验证码只能用一次）",
+    )
 
     def validate(self, attrs):
         request = self.context.get("request")
         # The plain HttpRequest: django-axes flags a lockout on it for AxesMiddleware to answer.
-        user = authenticate(request=getattr(request, "_request", request),
-                            username=attrs["username"], password=attrs["password"])
+        user = authenticate(
+            request=getattr(request, "_request", request), username=attrs["username"], password=attrs["password"]
+        )
         if user is None or not user.is_active:
             raise serializers.ValidationError("用户名或密码不正确，或账号已停用。", code="invalid_credentials")
         attrs["user"] = user
         return attrs
 
 
-TokenSerializer = inline_serializer(
-    "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
-)
+TokenSerializer = inline_serializer("Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})
 
 
 class TokenView(APIView):
@@ -56,8 +59,12 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "api_token"
 
-    @extend_schema(operation_id="auth_token_create", request=LoginSerializer, tags=["auth"],
-                   responses={200: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 429: ErrorSerializer})
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=LoginSerializer,
+        tags=["auth"],
+        responses={200: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 429: ErrorSerializer},
+    )
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         valid = serializer.is_valid()
@@ -68,8 +75,12 @@ class TokenView(APIView):
         if not valid:
             username = request.data.get("username", "") if hasattr(request.data, "get") else ""
             with transaction.atomic():
-                audit.record("api_login", actor_label=str(username)[:150], outcome="refused",
-                             data={"reason": "invalid_credentials"})
+                audit.record(
+                    "api_login",
+                    actor_label=str(username)[:150],
+                    outcome="refused",
+                    data={"reason": "invalid_credentials"},
+                )
             serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         refusal = second_factor_refusal(request, user, serializer.validated_data.get("otp", ""))
@@ -89,7 +100,9 @@ def second_factor_refusal(request, user, otp: str) -> Response | None:
     if twofactor.requires_2fa(user) or twofactor.confirmed_device(user) is not None:
         device = twofactor.confirmed_device(user)
         if device is None:
-            return Response({"detail": "该账号须使用双因素登录，请先在网页上绑定身份验证器。", "code": "otp_required"}, status=400)
+            return Response(
+                {"detail": "该账号须使用双因素登录，请先在网页上绑定身份验证器。", "code": "otp_required"}, status=400
+            )
         if not (otp or "").strip():
             return Response({"detail": "请填写身份验证器上的 6 位验证码（otp）。", "code": "otp_required"}, status=400)
         if not device.verify_token(otp.strip()):
@@ -97,7 +110,9 @@ def second_factor_refusal(request, user, otp: str) -> Response | None:
             return Response({"detail": "验证码不正确或已使用。", "code": "otp_invalid"}, status=400)
     reason = passwords.change_required_reason(user)
     if reason:
-        return Response({"detail": f"{reason}（请在网页上修改后再申请令牌）", "code": "password_change_required"}, status=403)
+        return Response(
+            {"detail": f"{reason}（请在网页上修改后再申请令牌）", "code": "password_change_required"}, status=403
+        )
     return None
 
 
@@ -106,8 +121,12 @@ class LogoutView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="auth_logout", request=None, tags=["auth"],
-                   responses={204: None, 401: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        operation_id="auth_logout",
+        request=None,
+        tags=["auth"],
+        responses={204: None, 401: ErrorSerializer, 403: ErrorSerializer},
+    )
     def post(self, request):
         if isinstance(request.auth, AuthToken):
             request.auth.delete()

@@ -17,8 +17,11 @@ def _action_routes():
     for action in ACTIONS.values():
         if action.actors == {SYSTEM}:
             continue  # scheduled commands only (deem_signed)
-        yield path(f"cases/<int:pk>/actions/{action.name}/", views.action_view(action).as_view(),
-                   name=f"case-action-{action.name}")
+        yield path(
+            f"cases/<int:pk>/actions/{action.name}/",
+            views.action_view(action).as_view(),
+            name=f"case-action-{action.name}",
+        )
 
 
 urlpatterns = [
@@ -35,8 +38,11 @@ urlpatterns = [
     path("cases/<int:pk>/ratings/", views.RatingsView.as_view(), name="case-ratings"),
     path("cases/<int:pk>/contacts/", views.ContactsView.as_view(), name="case-contacts"),
     path("cases/<int:pk>/attachments/", views.AttachmentsView.as_view(), name="case-attachments"),
-    path("cases/<int:pk>/attachments/<int:attachment_id>/download/", views.AttachmentDownloadView.as_view(),
-         name="case-attachment-download"),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_id>/download/",
+        views.AttachmentDownloadView.as_view(),
+        name="case-attachment-download",
+    ),
     path("members/", views.MembersView.as_view(), name="members"),
     path("units/", views.UnitsView.as_view(), name="units"),
     path("committees/", views.CommitteesView.as_view(), name="committees"),
@@ -47,6 +53,11 @@ urlpatterns = [
     *[path("", include(urlconf)) for urlconf in settings.API_URLCONFS],
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     # The split view serves Swagger UI's init script as docs/?script= so the CSP needs no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny],
-                                                     template_name="api/swagger_ui.html"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", permission_classes=[AllowAny], template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
 ]

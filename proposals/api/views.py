@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from members.models import Membership, Session, Sector, SpecialCommittee, Term, Unit, User
+from members.models import Membership, Sector, Session, SpecialCommittee, Term, Unit, User
 from proposals import access, action_forms, services, uploads, workflow
 from proposals.errors import forbidden, invalid, not_found
 from proposals.models import Attachment, Case, Proposer
@@ -28,8 +28,11 @@ PROPOSERS = Prefetch(
 
 
 def cases_for(user):
-    return with_sort_keys(access.visible_cases(user)).select_related("session", "category").prefetch_related(
-        PROPOSERS, "assignments")
+    return (
+        with_sort_keys(access.visible_cases(user))
+        .select_related("session", "category")
+        .prefetch_related(PROPOSERS, "assignments")
+    )
 
 
 def case_or_404(request, pk) -> Case:
@@ -50,6 +53,7 @@ def body_dict(request) -> dict | None:
 
 
 # --- Cases -------------------------------------------------------------------------------------
+
 
 @extend_schema(tags=["cases"])
 class CaseListView(generics.ListCreateAPIView):
@@ -111,14 +115,16 @@ class AvailableActionsView(APIView):
         case = case_or_404(request, pk)
         out = []
         for item in workflow.available_actions(request.user, case):
-            out.append({
-                "name": item.action.name,
-                "label": item.action.label,
-                "assignment": item.assignment.pk if item.assignment else None,
-                "unit": item.assignment.unit.name if item.assignment else None,
-                "url": f"/api/cases/{case.pk}/actions/{item.action.name}/",
-                "fields": action_forms.describe_fields(item.action),
-            })
+            out.append(
+                {
+                    "name": item.action.name,
+                    "label": item.action.label,
+                    "assignment": item.assignment.pk if item.assignment else None,
+                    "unit": item.assignment.unit.name if item.assignment else None,
+                    "url": f"/api/cases/{case.pk}/actions/{item.action.name}/",
+                    "fields": action_forms.describe_fields(item.action),
+                }
+            )
         return Response(out)
 
 
@@ -148,11 +154,19 @@ class ActionView(APIView):
 def action_view(action: workflow.ActionDef) -> type[ActionView]:
     body = action_body_serializer(action)
     doc = f"{action.label}（{action.name}）。{action.description}".strip()
-    view = type(f"{body.__name__.removesuffix('Serializer')}View", (ActionView,), {"action_def": action, "__doc__": doc})
-    return extend_schema_view(post=extend_schema(
-        operation_id=f"cases_action_{action.name}", tags=["actions"], summary=action.label, description=doc,
-        request=body, responses={200: s.CaseDetailSerializer, **errors(400, 403, 404, 409)},
-    ))(view)
+    view = type(
+        f"{body.__name__.removesuffix('Serializer')}View", (ActionView,), {"action_def": action, "__doc__": doc}
+    )
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"cases_action_{action.name}",
+            tags=["actions"],
+            summary=action.label,
+            description=doc,
+            request=body,
+            responses={200: s.CaseDetailSerializer, **errors(400, 403, 404, 409)},
+        )
+    )(view)
 
 
 @extend_schema(exclude=True)
@@ -163,6 +177,7 @@ class UnknownActionView(APIView):
 
 
 # --- A case's parts ------------------------------------------------------------------------------
+
 
 class CasePartView(generics.ListAPIView):
     """A list belonging to one visible case; ``rows(user, case)`` does the scoping."""
@@ -206,13 +221,19 @@ class EventsView(CasePartView):
 EventsView = extend_schema(tags=["cases"], responses={200: s.EventDocSerializer(many=True), **errors(404)})(EventsView)
 
 AssignmentsView = _part(
-    "AssignmentsView", s.AssignmentSerializer,
-    lambda user, case: case.assignments.select_related("unit").order_by("id"), "承办单位及各自的交办状态。")
+    "AssignmentsView",
+    s.AssignmentSerializer,
+    lambda user, case: case.assignments.select_related("unit").order_by("id"),
+    "承办单位及各自的交办状态。",
+)
 RepliesView = _part("RepliesView", s.ReplySerializer, access.visible_replies, "答复（提案人只看到审核通过的答复）。")
 RatingsView = _part("RatingsView", s.RatingSerializer, access.visible_ratings, "评价（提案人只看到自己的评价）。")
 ContactsView = _part(
-    "ContactsView", s.ContactSerializer,
-    lambda user, case: case.contacts.select_related("assignment__unit").order_by("date", "id"), "沟通记录。")
+    "ContactsView",
+    s.ContactSerializer,
+    lambda user, case: case.contacts.select_related("assignment__unit").order_by("date", "id"),
+    "沟通记录。",
+)
 
 
 @extend_schema(tags=["attachments"])
@@ -232,8 +253,10 @@ class AttachmentsView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request={"multipart/form-data": s.AttachmentUploadSerializer},
-                   responses={201: s.AttachmentSerializer, **errors(400, 403, 404)})
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer, **errors(400, 403, 404)},
+    )
     def post(self, request, pk):
         case = case_or_404(request, pk)
         purpose = request.data.get("purpose") or Attachment.Purpose.ATTACHMENT
@@ -244,8 +267,11 @@ class AttachmentsView(generics.ListAPIView):
             raise forbidden("upload_purpose_not_allowed", "您无权上传此类文件。")
         assignment = None
         if request.data.get("assignment"):
-            assignment = case.assignments.filter(pk=str(request.data["assignment"])).first() if str(
-                request.data["assignment"]).isdigit() else None
+            assignment = (
+                case.assignments.filter(pk=str(request.data["assignment"])).first()
+                if str(request.data["assignment"]).isdigit()
+                else None
+            )
             if assignment is None:
                 raise invalid("assignment_not_found", "未找到该交办记录。", {"assignment": ["未找到该交办记录。"]})
         with transaction.atomic():
@@ -262,14 +288,24 @@ class AttachmentDownloadView(APIView):
         attachment = access.visible_attachments(request.user, case).filter(pk=attachment_id).first()
         if attachment is None:
             raise not_found("attachment_not_found", "未找到该文件，或您无权查看。")
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
 
 
 # --- Reference data -----------------------------------------------------------------------------
 
-@extend_schema(tags=["reference"], parameters=[
-    OpenApiParameter("q", str, description="姓名包含"), OpenApiParameter("term", int, description="届次编号，默认当前届")])
+
+@extend_schema(
+    tags=["reference"],
+    parameters=[
+        OpenApiParameter("q", str, description="姓名包含"),
+        OpenApiParameter("term", int, description="届次编号，默认当前届"),
+    ],
+)
 class MembersView(generics.ListAPIView):
     """委员名录（联系方式仅提案委可见）。"""
 
@@ -287,17 +323,28 @@ class MembersView(generics.ListAPIView):
         term_id = self.request.query_params.get("term")
         term = Term.objects.filter(pk=term_id).first() if str(term_id or "").isdigit() else Term.current()
         memberships = Membership.objects.filter(term=term).select_related("sector", "committee")
-        qs = User.objects.filter(memberships__term=term).prefetch_related(
-            Prefetch("memberships", queryset=memberships, to_attr="term_memberships")).order_by("id")
+        qs = (
+            User.objects.filter(memberships__term=term)
+            .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="term_memberships"))
+            .order_by("id")
+        )
         if self.request.query_params.get("q"):
             qs = qs.filter(name__icontains=self.request.query_params["q"])
         return qs
 
 
 def _reference(name: str, model, serializer, doc: str):
-    view = type(name, (generics.ListAPIView,), {
-        "queryset": model.objects.all(), "serializer_class": serializer, "pagination_class": None,
-        "filter_backends": [], "__doc__": doc})
+    view = type(
+        name,
+        (generics.ListAPIView,),
+        {
+            "queryset": model.objects.all(),
+            "serializer_class": serializer,
+            "pagination_class": None,
+            "filter_backends": [],
+            "__doc__": doc,
+        },
+    )
     return extend_schema(tags=["reference"], responses={200: serializer(many=True), **errors()})(view)
 
 

@@ -34,49 +34,48 @@ def drop_gin(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0004_notifications'),
+        ("proposals", "0004_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='search_vector',
-            field=proposals.search.CaseSearchVectorField(blank=True, editable=False, null=True, verbose_name='检索词'),
+            model_name="case",
+            name="search_vector",
+            field=proposals.search.CaseSearchVectorField(blank=True, editable=False, null=True, verbose_name="检索词"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-id'], name='case_status_id'),
+            model_name="case",
+            index=models.Index(fields=["status", "-id"], name="case_status_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['kind', '-id'], name='case_kind_id'),
+            model_name="case",
+            index=models.Index(fields=["kind", "-id"], name="case_kind_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['category', '-id'], name='case_category_id'),
+            model_name="case",
+            index=models.Index(fields=["category", "-id"], name="case_category_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['session', 'kind', 'number', 'id'], name='case_session_number'),
+            model_name="case",
+            index=models.Index(fields=["session", "kind", "number", "id"], name="case_session_number"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-submitted_at', '-id'], name='case_submitted_id'),
+            model_name="case",
+            index=models.Index(fields=["-submitted_at", "-id"], name="case_submitted_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['title', 'id'], name='case_title_id'),
+            model_name="case",
+            index=models.Index(fields=["title", "id"], name="case_title_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-published_at', '-id'], name='case_published_id'),
+            model_name="case",
+            index=models.Index(fields=["-published_at", "-id"], name="case_published_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_key', True)), fields=['-id'], name='case_key_id'),
+            model_name="case",
+            index=models.Index(condition=models.Q(("is_key", True)), fields=["-id"], name="case_key_id"),
         ),
         migrations.RunPython(fill_search_vectors, migrations.RunPython.noop),
         migrations.RunPython(create_gin, drop_gin),

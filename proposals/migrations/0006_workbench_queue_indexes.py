@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_user_manager_with_roles'),
-        ('proposals', '0005_perf_search_indexes'),
+        ("members", "0004_user_manager_with_roles"),
+        ("proposals", "0005_perf_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'submitted_at', 'id'], name='case_status_submitted'),
+            model_name="case",
+            index=models.Index(fields=["status", "submitted_at", "id"], name="case_status_submitted"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'filed_at', 'id'], name='case_status_filed'),
+            model_name="case",
+            index=models.Index(fields=["status", "filed_at", "id"], name="case_status_filed"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'replied_at', 'id'], name='case_status_replied'),
+            model_name="case",
+            index=models.Index(fields=["status", "replied_at", "id"], name="case_status_replied"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'closed_at', 'id'], name='case_status_closed'),
+            model_name="case",
+            index=models.Index(fields=["status", "closed_at", "id"], name="case_status_closed"),
         ),
     ]

@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0006_workbench_queue_indexes'),
+        ("proposals", "0006_workbench_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='rating',
-            index=models.Index(fields=['assignment', 'rated_at', 'id'], name='rating_assignment_rated'),
+            model_name="rating",
+            index=models.Index(fields=["assignment", "rated_at", "id"], name="rating_assignment_rated"),
         ),
         migrations.AddIndex(
-            model_name='reply',
-            index=models.Index(condition=models.Q(('reply_class', 'B'), ('state', 'accepted')), fields=['assignment'], name='reply_b_accepted'),
+            model_name="reply",
+            index=models.Index(
+                condition=models.Q(("reply_class", "B"), ("state", "accepted")),
+                fields=["assignment"],
+                name="reply_b_accepted",
+            ),
         ),
     ]

@@ -8,8 +8,13 @@ State only: no table is renamed or rebuilt. Reversible.
 from django.db import migrations
 
 
-MOVED = {"auditevent": "audit", "notification": "notifications", "notificationpreference": "notifications",
-         "outboxmessage": "notifications", "reminder": "notifications"}
+MOVED = {
+    "auditevent": "audit",
+    "notification": "notifications",
+    "notificationpreference": "notifications",
+    "outboxmessage": "notifications",
+    "reminder": "notifications",
+}
 
 
 def _relabel(apps, schema_editor, forward=True):
@@ -30,52 +35,51 @@ def relabel_backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0007_rating_and_follow_up_indexes'),
-        ('audit', '0001_initial'),
-        ('notifications', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("proposals", "0007_rating_and_follow_up_indexes"),
+        ("audit", "0001_initial"),
+        ("notifications", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-            migrations.RemoveField(
-                model_name='notification',
-                name='case',
-            ),
-            migrations.RemoveField(
-                model_name='notification',
-                name='user',
-            ),
-            migrations.RemoveField(
-                model_name='notificationpreference',
-                name='user',
-            ),
-            migrations.RemoveField(
-                model_name='outboxmessage',
-                name='recipient',
-            ),
-            migrations.RemoveField(
-                model_name='reminder',
-                name='case',
-            ),
-            migrations.DeleteModel(
-                name='AuditEvent',
-            ),
-            migrations.DeleteModel(
-                name='Notification',
-            ),
-            migrations.DeleteModel(
-                name='NotificationPreference',
-            ),
-            migrations.DeleteModel(
-                name='OutboxMessage',
-            ),
-            migrations.DeleteModel(
-                name='Reminder',
-            ),
+                migrations.RemoveField(
+                    model_name="notification",
+                    name="case",
+                ),
+                migrations.RemoveField(
+                    model_name="notification",
+                    name="user",
+                ),
+                migrations.RemoveField(
+                    model_name="notificationpreference",
+                    name="user",
+                ),
+                migrations.RemoveField(
+                    model_name="outboxmessage",
+                    name="recipient",
+                ),
+                migrations.RemoveField(
+                    model_name="reminder",
+                    name="case",
+                ),
+                migrations.DeleteModel(
+                    name="AuditEvent",
+                ),
+                migrations.DeleteModel(
+                    name="Notification",
+                ),
+                migrations.DeleteModel(
+                    name="NotificationPreference",
+                ),
+                migrations.DeleteModel(
+                    name="OutboxMessage",
+                ),
+                migrations.DeleteModel(
+                    name="Reminder",
+                ),
             ],
             database_operations=[],
         ),

@@ -20,22 +20,28 @@ def approved_dues(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0008_move_audit_and_notifications_out'),
-        ('audit', '0001_initial'),
+        ("proposals", "0008_move_audit_and_notifications_out"),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactrecord',
-            name='point',
-            field=models.CharField(choices=[('intake', '接案'), ('handling', '办理'), ('reply', '答复')], default='handling', max_length=20, verbose_name='沟通环节'),
+            model_name="contactrecord",
+            name="point",
+            field=models.CharField(
+                choices=[("intake", "接案"), ("handling", "办理"), ("reply", "答复")],
+                default="handling",
+                max_length=20,
+                verbose_name="沟通环节",
+            ),
         ),
         migrations.AddField(
-            model_name='extension',
-            name='approved_due',
-            field=models.DateField(blank=True, help_text='工作人员批准的期限，可能不同于申请的日期', null=True, verbose_name='批准延至'),
+            model_name="extension",
+            name="approved_due",
+            field=models.DateField(
+                blank=True, help_text="工作人员批准的期限，可能不同于申请的日期", null=True, verbose_name="批准延至"
+            ),
         ),
         migrations.RunPython(approved_dues, migrations.RunPython.noop),
     ]

@@ -15,7 +15,7 @@ from .keys import SupervisionActivity
 User = settings.AUTH_USER_MODEL
 
 
-def upload_path(instance: "Attachment", filename: str) -> str:
+def upload_path(instance: Attachment, filename: str) -> str:
     # Random names: what the user called the file is kept in original_name, never on disk.
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"cases/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{suffix}"

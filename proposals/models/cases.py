@@ -12,7 +12,9 @@ from django.db.models import Q
 
 from members.models import MemberGroup, Organisation, Sector, Session, SpecialCommittee, Term
 
-from ..search import SOURCE_FIELDS as SEARCH_SOURCE_FIELDS, CaseSearchVectorField, vector_of as search_vector_of
+from ..search import SOURCE_FIELDS as SEARCH_SOURCE_FIELDS
+from ..search import CaseSearchVectorField
+from ..search import vector_of as search_vector_of
 
 User = settings.AUTH_USER_MODEL
 
@@ -131,7 +133,12 @@ class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
 class Case(models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="cases", verbose_name="届次")
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="会议",
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="会议",
         help_text="大会提案提交时确定；平时提案立案时取立案前最近一次会议",
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
@@ -273,11 +280,17 @@ class Proposer(models.Model):
     role = models.CharField("身份", max_length=20, choices=Role.choices)
     order = models.PositiveSmallIntegerField("顺序", default=0)
     collective = models.CharField("集体提案", max_length=20, choices=Collective.choices, blank=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name="党派团体")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name="党派团体"
+    )
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name="界别")
-    committee = models.ForeignKey(SpecialCommittee, on_delete=models.PROTECT, null=True, blank=True, verbose_name="专委会")
+    committee = models.ForeignKey(
+        SpecialCommittee, on_delete=models.PROTECT, null=True, blank=True, verbose_name="专委会"
+    )
     group = models.ForeignKey(MemberGroup, on_delete=models.PROTECT, null=True, blank=True, verbose_name="委员小组")
-    confirmation = models.CharField("附议确认", max_length=20, choices=Confirmation.choices, default=Confirmation.PENDING)
+    confirmation = models.CharField(
+        "附议确认", max_length=20, choices=Confirmation.choices, default=Confirmation.PENDING
+    )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     confirmed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="代为确认人"

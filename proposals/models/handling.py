@@ -27,6 +27,7 @@ def overdue_q(today, prefix: str = "") -> Q:
     an assignment of a case in handling that still owes its step — a reply past its due date (lead,
     separate) or a co-handler's views past their date. A co-handler that sent its views never is.
     ``prefix`` lets a query on another model reach the assignment (e.g. ``"assignments__"``)."""
+
     def f(name: str) -> str:
         return prefix + name
 
@@ -37,10 +38,10 @@ def overdue_q(today, prefix: str = "") -> Q:
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def live(self) -> "AssignmentQuerySet":
+    def live(self) -> AssignmentQuerySet:
         return self.exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
 
-    def overdue(self, today) -> "AssignmentQuerySet":
+    def overdue(self, today) -> AssignmentQuerySet:
         return self.filter(overdue_q(today))
 
 
@@ -108,7 +109,7 @@ class Assignment(models.Model):
 
 
 class ReplyQuerySet(models.QuerySet):
-    def draft_of(self, assignment: Assignment) -> "Reply | None":
+    def draft_of(self, assignment: Assignment) -> Reply | None:
         """The unit's saved, unsent reply of the assignment's current round (the one draft there is)."""
         return self.filter(assignment=assignment, round=assignment.round, state=Reply.State.DRAFT).first()
 
@@ -139,7 +140,9 @@ class Reply(models.Model):
     updated_at = models.DateTimeField("保存时间")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
+    )
     decision_reason = models.TextField("退回理由", blank=True)
 
     objects = ReplyQuerySet.as_manager()
@@ -149,7 +152,9 @@ class Reply(models.Model):
         verbose_name_plural = "答复"
         ordering = ["assignment", "round", "id"]
         # The 回头看 lists look for accepted B-class replies: few rows, found without a scan.
-        indexes = [models.Index(fields=["assignment"], condition=Q(state="accepted", reply_class="B"), name="reply_b_accepted")]
+        indexes = [
+            models.Index(fields=["assignment"], condition=Q(state="accepted", reply_class="B"), name="reply_b_accepted")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "round"], condition=Q(state="draft"), name="one_reply_draft_per_round"
@@ -178,10 +183,7 @@ class Rating(models.Model):
         ordering = ["case", "round", "id"]
         # A unit's newest ratings: read from the index through its assignments, not by a table scan.
         indexes = [models.Index(fields=["assignment", "rated_at", "id"], name="rating_assignment_rated")]
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "round", "proposer"], name="one_rating_per_round")
-        ]
-
+        constraints = [models.UniqueConstraint(fields=["assignment", "round", "proposer"], name="one_rating_per_round")]
 
 
 class ContactRecord(models.Model):
@@ -238,11 +240,15 @@ class Extension(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions", verbose_name="提案")
     reason = models.TextField("延期理由")
     requested_due = models.DateField("申请延至")
-    approved_due = models.DateField("批准延至", null=True, blank=True, help_text="工作人员批准的期限，可能不同于申请的日期")
+    approved_due = models.DateField(
+        "批准延至", null=True, blank=True, help_text="工作人员批准的期限，可能不同于申请的日期"
+    )
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
     requested_at = models.DateTimeField("申请时间")
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审批人")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审批人"
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_reason = models.TextField("审批意见", blank=True)
 

@@ -21,7 +21,9 @@ class KeyProposal(models.Model):
     plan = models.TextField("督办计划")
     recommended_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="推荐人")
     recommended_at = models.DateTimeField("推荐时间")
-    designated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确定人")
+    designated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确定人"
+    )
     designated_at = models.DateTimeField("确定时间", null=True, blank=True)
 
     class Meta:

@@ -14,7 +14,9 @@ class WorkflowSetting(models.Model):
     key = models.CharField("设置项", max_length=60, unique=True)
     value = models.JSONField("值")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="修改人")
+    updated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="修改人"
+    )
 
     class Meta:
         verbose_name = "业务设置"

@@ -14,6 +14,14 @@ from .handling import save_reply_draft
 from .runner import BODY_MAX, HANDLERS, TITLE_MAX, Outcome, action_performed, draft_changed, perform
 
 __all__ = [
-    "BODY_MAX", "HANDLERS", "TITLE_MAX", "Outcome", "action_performed", "create_draft", "draft_changed", "perform",
-    "save_reply_draft", "update_draft",
+    "BODY_MAX",
+    "HANDLERS",
+    "TITLE_MAX",
+    "Outcome",
+    "action_performed",
+    "create_draft",
+    "draft_changed",
+    "perform",
+    "save_reply_draft",
+    "update_draft",
 ]

@@ -3,12 +3,10 @@ before it is submitted (the operations around the table)."""
 
 from __future__ import annotations
 
-
-
-from members.models import Membership, Role, Session, Term, User
-
 from audit import trail as audit
 from core import clock
+from members.models import Membership, Role, Session, Term, User
+
 from ..access import visible_cases
 from ..errors import conflict, forbidden, invalid, not_found
 from ..models import (
@@ -19,11 +17,13 @@ from ..models import (
     Source,
 )
 from ..workflow import (
-    draft_edit_refusal,
     STAFF,
     Context,
+    draft_edit_refusal,
 )
 from .runner import (
+    BODY_MAX,
+    TITLE_MAX,
     Outcome,
     _attachment,
     _guarded,
@@ -31,14 +31,12 @@ from .runner import (
     _now,
     _proposer_row,
     _require,
-    handler,
     draft_changed,
-    TITLE_MAX,
-    BODY_MAX,
+    handler,
 )
 
-
 # --- Handlers, in the order of the table --------------------------------------------------------------
+
 
 def _answer_cosign(ctx: Context, data: dict, confirmation: str) -> Outcome:
     case = ctx.case
@@ -101,14 +99,24 @@ def _submit(ctx: Context, data: dict) -> Outcome:
             continue
         membership = memberships.get(row.user_id)
         if membership is None:
-            raise invalid("proposer_not_member", f"{row.user.display_name}不是本届在任委员，不能作为提案人。",
-                          {"proposers": [f"{row.user.display_name}不是本届在任委员。"]})
+            raise invalid(
+                "proposer_not_member",
+                f"{row.user.display_name}不是本届在任委员，不能作为提案人。",
+                {"proposers": [f"{row.user.display_name}不是本届在任委员。"]},
+            )
         if row.collective in (Proposer.Collective.SECTOR, Proposer.Collective.GROUP) and plenary is None:
-            raise invalid("collective_plenary_only", "界别和委员小组（联组）提案只能在大会期间提出。",
-                          {"proposers": ["界别和委员小组提案只能在大会期间提出。"]})
+            raise invalid(
+                "collective_plenary_only",
+                "界别和委员小组（联组）提案只能在大会期间提出。",
+                {"proposers": ["界别和委员小组提案只能在大会期间提出。"]},
+            )
         if not row.collective:
             # Snapshot: the case keeps the membership as it was when submitted.
-            row.sector_id, row.committee_id, row.group_id = membership.sector_id, membership.committee_id, membership.group_id
+            row.sector_id, row.committee_id, row.group_id = (
+                membership.sector_id,
+                membership.committee_id,
+                membership.group_id,
+            )
             row.save(update_fields=["sector", "committee", "group"])
     case.source = Source.PLENARY if plenary else Source.REGULAR
     case.session = plenary
@@ -133,11 +141,18 @@ TEXT_FIELDS = ("title", "facts", "suggestions")
 
 def _check_cosigners(term: Term, user_ids: list[int], initiator_id: int) -> list[User]:
     ids = [int(i) for i in dict.fromkeys(user_ids) if int(i) != initiator_id]
-    members = {m.user_id: m.user for m in Membership.objects.filter(term=term, active=True, user_id__in=ids).select_related("user")}
+    members = {
+        m.user_id: m.user
+        for m in Membership.objects.filter(term=term, active=True, user_id__in=ids).select_related("user")
+    }
     missing = [i for i in ids if i not in members]
     if missing:
         names = "、".join(u.display_name for u in User.objects.filter(pk__in=missing)) or "、".join(map(str, missing))
-        raise invalid("cosigner_not_member", f"附议人须为本届在任委员：{names}不是。", {"cosigners": [f"{names}不是本届在任委员。"]})
+        raise invalid(
+            "cosigner_not_member",
+            f"附议人须为本届在任委员：{names}不是。",
+            {"cosigners": [f"{names}不是本届在任委员。"]},
+        )
     return [members[i] for i in ids]
 
 
@@ -170,15 +185,25 @@ def _apply_draft_fields(case: Case, fields_: dict) -> list[str]:
     if errors:
         raise invalid("title_invalid", errors["title"][0], errors)
     labels = {"facts": "情况分析", "suggestions": "办法建议"}
-    too_long = {name: [f"{label}不能超过 {BODY_MAX} 个字（现为 {len(getattr(case, name))} 个字）。"]
-                for name, label in labels.items() if len(getattr(case, name) or "") > BODY_MAX}
+    too_long = {
+        name: [f"{label}不能超过 {BODY_MAX} 个字（现为 {len(getattr(case, name))} 个字）。"]
+        for name, label in labels.items()
+        if len(getattr(case, name) or "") > BODY_MAX
+    }
     if too_long:
         raise invalid("text_too_long", next(iter(too_long.values()))[0], too_long)
     return changed
 
 
-def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] | tuple[int, ...] = (), collective: str = "",
-                 organisation: int | None = None, **fields_) -> Case:
+def create_draft(
+    user,
+    *,
+    on_behalf_of: int | None = None,
+    cosigners: list[int] | tuple[int, ...] = (),
+    collective: str = "",
+    organisation: int | None = None,
+    **fields_,
+) -> Case:
     """A member's new draft, or staff entering a paper proposal on a member's behalf (代录)."""
 
     def body() -> Case:
@@ -195,7 +220,9 @@ def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] 
         if Role.MEMBER not in roles and on_behalf_of is None:
             raise forbidden("actor_not_allowed", "只有委员可以起草提案。")
         if initiator is None or not Membership.objects.filter(term=term, user=initiator, active=True).exists():
-            raise invalid("proposer_not_member", "领衔提案人须为本届在任委员。", {"on_behalf_of": ["须为本届在任委员。"]})
+            raise invalid(
+                "proposer_not_member", "领衔提案人须为本届在任委员。", {"on_behalf_of": ["须为本届在任委员。"]}
+            )
         now = _now()
         case = Case(term=term, created_by=user, created_at=now, updated_at=now, title="")
         _apply_draft_fields(case, fields_)
@@ -203,14 +230,27 @@ def create_draft(user, *, on_behalf_of: int | None = None, cosigners: list[int] 
             raise invalid("title_invalid", "请填写案由。", {"title": ["请填写案由。"]})
         cosigner_users = _check_cosigners(term, list(cosigners), initiator.pk)
         case.save()
-        initiator_row = Proposer(case=case, user=initiator, role=Proposer.Role.INITIATOR, order=0,
-                                 confirmation=Proposer.Confirmation.CONFIRMED, confirmed_at=now)
+        initiator_row = Proposer(
+            case=case,
+            user=initiator,
+            role=Proposer.Role.INITIATOR,
+            order=0,
+            confirmation=Proposer.Confirmation.CONFIRMED,
+            confirmed_at=now,
+        )
         _set_collective(initiator_row, collective, organisation, term)
         initiator_row.save()
         for order, member in enumerate(cosigner_users, start=1):
             Proposer.objects.create(case=case, user=member, role=Proposer.Role.COSIGNER, order=order)
-        event = audit.record("create", actor=user, on_behalf_of=initiator if initiator != user else None, obj=case, case=case,
-                             to_state=case.status, data={"title": case.title, "cosigners": [u.display_name for u in cosigner_users]})
+        event = audit.record(
+            "create",
+            actor=user,
+            on_behalf_of=initiator if initiator != user else None,
+            obj=case,
+            case=case,
+            to_state=case.status,
+            data={"title": case.title, "cosigners": [u.display_name for u in cosigner_users]},
+        )
         draft_changed.send(sender=Case, case=case, user=user, event=event, invited=cosigner_users)
         return case
 
@@ -231,7 +271,11 @@ def _set_collective(row: Proposer, collective: str, organisation: int | None, te
         if row.organisation is None:
             raise invalid("organisation_not_found", "请选择党派团体。", {"organisation": ["请选择党派团体。"]})
     elif membership:
-        row.sector_id, row.committee_id, row.group_id = membership.sector_id, membership.committee_id, membership.group_id
+        row.sector_id, row.committee_id, row.group_id = (
+            membership.sector_id,
+            membership.committee_id,
+            membership.group_id,
+        )
 
 
 def _editable(user, case_id) -> Case:
@@ -269,15 +313,24 @@ def update_draft(user, case_id, *, cosigners: list[int] | None = None, **fields_
         reset = 0
         invited = list(added_users)
         if set(changed) & {"title", "facts", "suggestions", "category", "kind"}:
-            answered = case.proposers.filter(role=Proposer.Role.COSIGNER).exclude(confirmation=Proposer.Confirmation.PENDING)
+            answered = case.proposers.filter(role=Proposer.Role.COSIGNER).exclude(
+                confirmation=Proposer.Confirmation.PENDING
+            )
             invited += [row.user for row in answered.select_related("user")]
             reset = answered.update(confirmation=Proposer.Confirmation.PENDING, confirmed_at=None, confirmed_by=None)
         if not changed and not added and not removed:
             return case
         case.updated_at = _now()
         case.save()
-        event = audit.record("edit_draft", actor=user, obj=case, case=case, from_state=case.status, to_state=case.status,
-                             data={"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset})
+        event = audit.record(
+            "edit_draft",
+            actor=user,
+            obj=case,
+            case=case,
+            from_state=case.status,
+            to_state=case.status,
+            data={"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset},
+        )
         draft_changed.send(sender=Case, case=case, user=user, event=event, invited=invited)
         return case
 

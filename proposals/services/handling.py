@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-
-
 from core import clock
+
 from .. import settings_registry, workdays
 from ..access import visible_cases
 from ..errors import conflict, invalid, not_found
@@ -60,7 +59,9 @@ def _assign(ctx: Context, data: dict) -> Outcome:
     units = [_active_unit(unit_id, "units") for unit_id in ids]
     created = [_new_assignment(ctx.case, unit, role, ctx.user) for unit, role in zip(units, roles)]
     ctx.case.assigned_at = _now()
-    return Outcome({"units": [{"unit": a.unit.name, "role": a.role, "due_date": a.due_date.isoformat()} for a in created]})
+    return Outcome(
+        {"units": [{"unit": a.unit.name, "role": a.role, "due_date": a.due_date.isoformat()} for a in created]}
+    )
 
 
 @handler("reassign")
@@ -88,8 +89,16 @@ def _reassign(ctx: Context, data: dict) -> Outcome:
             old.ended_at = _now()
         old.replaced_by = new
         old.save()
-    return Outcome({"reason": data["reason"], "unit": unit.name, "role": role,
-                    "replaced_unit": old.unit.name if old else "", "due_date": new.due_date.isoformat()}, obj=new)
+    return Outcome(
+        {
+            "reason": data["reason"],
+            "unit": unit.name,
+            "role": role,
+            "replaced_unit": old.unit.name if old else "",
+            "due_date": new.due_date.isoformat(),
+        },
+        obj=new,
+    )
 
 
 def _sign(ctx: Context, deemed: bool) -> Outcome:
@@ -144,17 +153,34 @@ def _log_contact(ctx: Context, data: dict) -> Outcome:
     if data["date"] > clock.today():
         raise invalid("date_in_future", "沟通日期不能晚于今天。", {"date": ["沟通日期不能晚于今天。"]})
     record = ContactRecord.objects.create(
-        case=ctx.case, assignment=ctx.unit_assignment, way=data["way"], point=data["point"], date=data["date"], people=data["people"],
-        summary=data["summary"], face_to_face=bool(data.get("face_to_face")), created_by=ctx.actor, created_at=_now(),
+        case=ctx.case,
+        assignment=ctx.unit_assignment,
+        way=data["way"],
+        point=data["point"],
+        date=data["date"],
+        people=data["people"],
+        summary=data["summary"],
+        face_to_face=bool(data.get("face_to_face")),
+        created_by=ctx.actor,
+        created_at=_now(),
     )
-    return Outcome({"way": record.way, "point": record.point, "date": record.date.isoformat(), "face_to_face": record.face_to_face,
-                    "contact": record.pk})
+    return Outcome(
+        {
+            "way": record.way,
+            "point": record.point,
+            "date": record.date.isoformat(),
+            "face_to_face": record.face_to_face,
+            "contact": record.pk,
+        }
+    )
 
 
 @handler("send_views")
 def _send_views(ctx: Context, data: dict) -> Outcome:
     assignment = ctx.unit_assignment
-    CoHandlerView.objects.create(assignment=assignment, case=ctx.case, text=data["text"], sent_by=ctx.actor, sent_at=_now())
+    CoHandlerView.objects.create(
+        assignment=assignment, case=ctx.case, text=data["text"], sent_by=ctx.actor, sent_at=_now()
+    )
     assignment.views_sent_at = _now()
     assignment.save()
     return Outcome({"on_time": assignment.views_due is None or clock.today() <= assignment.views_due})
@@ -167,19 +193,29 @@ def _extension_limit(assignment: Assignment) -> dt.date:
 def _check_extension_due(assignment: Assignment, due: dt.date) -> None:
     limit = _extension_limit(assignment)
     if due <= assignment.due_date:
-        raise invalid("extension_not_later", f"延期后的日期须晚于现答复期限 {assignment.due_date:%Y年%m月%d日}。",
-                      {"due": ["须晚于现答复期限。"]})
+        raise invalid(
+            "extension_not_later",
+            f"延期后的日期须晚于现答复期限 {assignment.due_date:%Y年%m月%d日}。",
+            {"due": ["须晚于现答复期限。"]},
+        )
     if due > limit:
-        raise invalid("extension_too_long", f"延期后最迟为交办起 {settings_registry.get('extension_max_months')} 个月（{limit:%Y年%m月%d日}）。",
-                      {"due": [f"不能晚于 {limit:%Y年%m月%d日}。"]})
+        raise invalid(
+            "extension_too_long",
+            f"延期后最迟为交办起 {settings_registry.get('extension_max_months')} 个月（{limit:%Y年%m月%d日}）。",
+            {"due": [f"不能晚于 {limit:%Y年%m月%d日}。"]},
+        )
 
 
 @handler("request_extension")
 def _request_extension(ctx: Context, data: dict) -> Outcome:
     _check_extension_due(ctx.unit_assignment, data["due"])
     extension = Extension.objects.create(
-        assignment=ctx.unit_assignment, case=ctx.case, reason=data["reason"], requested_due=data["due"],
-        requested_by=ctx.actor, requested_at=_now(),
+        assignment=ctx.unit_assignment,
+        case=ctx.case,
+        reason=data["reason"],
+        requested_due=data["due"],
+        requested_by=ctx.actor,
+        requested_at=_now(),
     )
     return Outcome({"reason": data["reason"], "due": data["due"].isoformat(), "extension": extension.pk})
 
@@ -263,7 +299,9 @@ def _accept_reply(ctx: Context, data: dict) -> Outcome:
     extra: dict[str, Any] = {"reply": reply.pk, "round": reply.round}
     if new_class and new_class != reply.reply_class:
         if not settings_registry.needs_class(case.kind):
-            raise invalid("class_not_used", f"{case.get_kind_display()}答复不分类。", {"reply_class": ["本类案件答复不分类。"]})
+            raise invalid(
+                "class_not_used", f"{case.get_kind_display()}答复不分类。", {"reply_class": ["本类案件答复不分类。"]}
+            )
         if not data.get("reason"):
             raise invalid("reason_required", "调整答复类别须说明理由。", {"reason": ["调整答复类别须说明理由。"]})
         extra["class_changed"] = [reply.reply_class, new_class]
@@ -290,12 +328,15 @@ def save_reply_draft(user, case_id, assignment_id, **fields_) -> Reply:
         assignment = case.assignments.select_related("unit").filter(pk=assignment_id).first()
         assignment = check(get_action("reply"), user, case, assignment).unit_assignment
         reply = Reply.objects.draft_of(assignment) or Reply(
-            assignment=assignment, case=case, round=assignment.round, created_by=user)
+            assignment=assignment, case=case, round=assignment.round, created_by=user
+        )
         for name, value in fields_.items():
             if name not in allowed:
                 continue
             if name == "letter_file":
-                reply.letter_file = _attachment(case, value, "letter_file", (Attachment.Purpose.REPLY_LETTER,)) if value else None
+                reply.letter_file = (
+                    _attachment(case, value, "letter_file", (Attachment.Purpose.REPLY_LETTER,)) if value else None
+                )
             else:
                 setattr(reply, name, value or "")
         reply.updated_at = _now()

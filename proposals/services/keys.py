@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
-
+from core import clock
 from members.models import Role, User
 
-from core import clock
 from ..errors import invalid
 from ..models import (
     Attachment,
@@ -27,15 +25,22 @@ from .runner import (
 def _leaders(ids: list[int], field_name: str = "leaders") -> list[User]:
     leaders = list(User.objects.filter(pk__in=ids, is_active=True, groups__name=Role.LEADER).distinct())
     if not ids or len(leaders) != len(set(ids)):
-        raise invalid("leader_not_found", "请选择督办领导（须为督办领导账号）。", {field_name: ["请选择有效的督办领导。"]})
+        raise invalid(
+            "leader_not_found", "请选择督办领导（须为督办领导账号）。", {field_name: ["请选择有效的督办领导。"]}
+        )
     return leaders
 
 
 @handler("recommend_key")
 def _recommend_key(ctx: Context, data: dict) -> Outcome:
     leaders = _leaders(data["leaders"])
-    key = KeyProposal.objects.create(case=ctx.case, state=KeyProposal.State.RECOMMENDED, plan=data["plan"],
-                                     recommended_by=ctx.actor, recommended_at=_now())
+    key = KeyProposal.objects.create(
+        case=ctx.case,
+        state=KeyProposal.State.RECOMMENDED,
+        plan=data["plan"],
+        recommended_by=ctx.actor,
+        recommended_at=_now(),
+    )
     key.leaders.set(leaders)
     return Outcome({"leaders": [u.display_name for u in leaders]}, obj=key)
 
@@ -61,11 +66,18 @@ def _log_supervision(ctx: Context, data: dict) -> Outcome:
         raise invalid("date_in_future", "日期不能晚于今天。", {"date": ["日期不能晚于今天。"]})
     photos = [_attachment(case, pk, "photos", (Attachment.Purpose.EVIDENCE,)) for pk in data.get("photos") or []]
     activity = SupervisionActivity.objects.create(
-        key=case.key, case=case, kind=data["kind"], date=data["date"], people=data["people"],
-        minutes=data["minutes"], created_by=ctx.actor, created_at=_now(),
+        key=case.key,
+        case=case,
+        kind=data["kind"],
+        date=data["date"],
+        people=data["people"],
+        minutes=data["minutes"],
+        created_by=ctx.actor,
+        created_at=_now(),
     )
     for photo in photos:
         photo.activity = activity
         photo.save(update_fields=["activity"])
-    return Outcome({"kind": activity.kind, "date": activity.date.isoformat(), "photos": [p.pk for p in photos]},
-                   obj=activity)
+    return Outcome(
+        {"kind": activity.kind, "date": activity.date.isoformat(), "photos": [p.pk for p in photos]}, obj=activity
+    )

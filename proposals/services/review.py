@@ -3,9 +3,7 @@ suggestion, rejection and merging."""
 
 from __future__ import annotations
 
-
 from django.db.models import Max
-
 
 from ..errors import invalid
 from ..models import (
@@ -64,7 +62,13 @@ def _return_for_revision(ctx: Context, data: dict) -> Outcome:
 @handler("file")
 def _file(ctx: Context, data: dict) -> Outcome:
     _take_number(ctx.case, ctx.case.kind)
-    return Outcome({"number": ctx.case.number, "session": ctx.case.session.name if ctx.case.session else "", "display_number": ctx.case.display_number})
+    return Outcome(
+        {
+            "number": ctx.case.number,
+            "session": ctx.case.session.name if ctx.case.session else "",
+            "display_number": ctx.case.display_number,
+        }
+    )
 
 
 @handler("convert_to_suggestion")
@@ -73,8 +77,14 @@ def _convert(ctx: Context, data: dict) -> Outcome:
     case.conversion_consent = data["consent"]
     case.status_reason = data["reason"]
     _take_number(case, Kind.SUGGESTION)
-    return Outcome({"reason": data["reason"], "consent": data["consent"], "number": case.number,
-                    "display_number": case.display_number})
+    return Outcome(
+        {
+            "reason": data["reason"],
+            "consent": data["consent"],
+            "number": case.number,
+            "display_number": case.display_number,
+        }
+    )
 
 
 @handler("reject")
@@ -87,8 +97,6 @@ def _reject(ctx: Context, data: dict) -> Outcome:
     return Outcome({"ground": ground.name, "message": data["message"]})
 
 
-
-
 @handler("merge")
 def _merge(ctx: Context, data: dict) -> Outcome:
     case = ctx.case
@@ -96,11 +104,17 @@ def _merge(ctx: Context, data: dict) -> Outcome:
     if host is None or host.pk == case.pk:
         raise invalid("merge_host_not_found", "未找到要并入的提案。", {"host": ["未找到要并入的提案。"]})
     if host.kind != case.kind:
-        raise invalid("merge_kind_mismatch", f"只能并入同类案件：本件为{case.get_kind_display()}，所选为{host.get_kind_display()}。",
-                      {"host": ["所选案件类型不同。"]})
+        raise invalid(
+            "merge_kind_mismatch",
+            f"只能并入同类案件：本件为{case.get_kind_display()}，所选为{host.get_kind_display()}。",
+            {"host": ["所选案件类型不同。"]},
+        )
     if host.status not in MERGE_HOST_STATES:
-        raise invalid("merge_host_state", f"所选案件状态为“{host.status_label}”，只能并入已立案的案件。",
-                      {"host": ["只能并入已立案的案件。"]})
+        raise invalid(
+            "merge_host_state",
+            f"所选案件状态为“{host.status_label}”，只能并入已立案的案件。",
+            {"host": ["只能并入已立案的案件。"]},
+        )
     case.merged_into = host
     existing = set(host.proposers.values_list("user_id", flat=True))
     order = (host.proposers.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -108,12 +122,26 @@ def _merge(ctx: Context, data: dict) -> Outcome:
     for row in case.proposers.select_related("user"):
         if row.counts and row.user_id not in existing:
             Proposer.objects.create(
-                case=host, user=row.user, role=Proposer.Role.MERGED, order=order,
-                collective=row.collective, organisation=row.organisation, sector=row.sector,
-                committee=row.committee, group=row.group, confirmation=Proposer.Confirmation.CONFIRMED,
+                case=host,
+                user=row.user,
+                role=Proposer.Role.MERGED,
+                order=order,
+                collective=row.collective,
+                organisation=row.organisation,
+                sector=row.sector,
+                committee=row.committee,
+                group=row.group,
+                confirmation=Proposer.Confirmation.CONFIRMED,
                 confirmed_at=_now(),
             )
             order += 1
             joined.append(row.user.display_name)
-    return Outcome({"host": host.pk, "host_number": host.display_number, "host_title": host.title,
-                    "joined": joined, "reason": data.get("reason", "")})
+    return Outcome(
+        {
+            "host": host.pk,
+            "host_number": host.display_number,
+            "host_title": host.title,
+            "joined": joined,
+            "reason": data.get("reason", ""),
+        }
+    )

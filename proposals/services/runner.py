@@ -11,16 +11,18 @@ transaction, as one ``refused`` security event.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.dispatch import Signal
 
+from audit import trail as audit
+from audit.models import AuditEvent
+from core import clock
 from members.models import Session, Unit, User
 
-from audit import trail as audit
-from core import clock
 from .. import settings_registry, workdays
 from ..access import visible_cases
 from ..action_forms import action_form_class
@@ -32,7 +34,6 @@ from ..models import (
     NumberSequence,
     Proposer,
 )
-from audit.models import AuditEvent
 from ..workflow import (
     AUTO_MOVES,
     ActionDef,
@@ -41,7 +42,6 @@ from ..workflow import (
     check,
     get_action,
 )
-
 
 # Sent inside the action's transaction after its audit event: notifications (the outbox) hook in
 # here, so a rolled-back action leaves no message behind.
@@ -65,6 +65,7 @@ class Outcome:
 
 
 # --- The runner ------------------------------------------------------------------------------------
+
 
 def _lock_case(case_id) -> Case:
     try:
@@ -194,6 +195,7 @@ def handler(name: str):
 
 # --- Helpers ---------------------------------------------------------------------------------------
 
+
 def _now() -> dt.datetime:
     return clock.now()
 
@@ -201,7 +203,9 @@ def _now() -> dt.datetime:
 def _attachment(case: Case, attachment_id, field_name: str, purposes: tuple[str, ...] | None = None) -> Attachment:
     found = case.attachments.filter(pk=attachment_id).first() if attachment_id else None
     if found is None or (purposes and found.purpose not in purposes):
-        raise invalid("attachment_not_found", "所选文件不属于本提案，请先上传。", {field_name: ["所选文件不属于本提案。"]})
+        raise invalid(
+            "attachment_not_found", "所选文件不属于本提案，请先上传。", {field_name: ["所选文件不属于本提案。"]}
+        )
     return found
 
 

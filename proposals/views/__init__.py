@@ -6,6 +6,12 @@ from .drafting import draft_edit, draft_new, member_search  # noqa: F401
 from .files import download, upload  # noqa: F401
 from .public import public_detail, public_list  # noqa: F401
 from .workbenches import (  # noqa: F401
-    case_list, home, leader_workbench, member_workbench, overdue_board, reviewer_workbench, staff_workbench,
+    case_list,
+    home,
+    leader_workbench,
+    member_workbench,
+    overdue_board,
+    reviewer_workbench,
+    staff_workbench,
     unit_workbench,
 )

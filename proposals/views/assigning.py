@@ -26,8 +26,12 @@ MAX_CASES = 200
 
 @role_required(Role.STAFF)
 def bulk_assign(request: HttpRequest) -> HttpResponse:
-    filed = (access.visible_cases(request.user).filter(status=Status.FILED)
-             .select_related("session", "category").order_by("filed_at", "id"))
+    filed = (
+        access.visible_cases(request.user)
+        .filter(status=Status.FILED)
+        .select_related("session", "category")
+        .order_by("filed_at", "id")
+    )
     chosen = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
     failures: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -50,9 +54,17 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             if not failures:
                 return redirect("proposals:bulk_assign")
     rows = list(filed[:MAX_CASES].prefetch_related("proposers__user"))
-    return render(request, "proposals/bulk_assign.html", {
-        "rows": rows, "chosen": set(chosen), "failures": failures,
-        "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
-        "unit_choices": _unit_choices(), "role_choices": ROLE_CHOICES,
-        "proposer_initiator": Proposer.Role.INITIATOR,
-    }, status=400 if failures else 200)
+    return render(
+        request,
+        "proposals/bulk_assign.html",
+        {
+            "rows": rows,
+            "chosen": set(chosen),
+            "failures": failures,
+            "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
+            "unit_choices": _unit_choices(),
+            "role_choices": ROLE_CHOICES,
+            "proposer_initiator": Proposer.Role.INITIATOR,
+        },
+        status=400 if failures else 200,
+    )

@@ -18,12 +18,14 @@ from .forms import FILE_FIELDS, ROLE_CHOICES, _unit_choices, build_form, post_da
 from .timeline import timeline_for
 
 
-
 def _case_context(request: HttpRequest, case: Case) -> dict:
     user = request.user
     # Fetched once: the workflow's guards, relations and access checks read case.assignments/proposers.all().
-    prefetch_related_objects([case], Prefetch("assignments", Assignment.objects.select_related("unit").order_by("id")),
-                             Prefetch("proposers", Proposer.objects.select_related("user").order_by("order", "id")))
+    prefetch_related_objects(
+        [case],
+        Prefetch("assignments", Assignment.objects.select_related("unit").order_by("id")),
+        Prefetch("proposers", Proposer.objects.select_related("user").order_by("order", "id")),
+    )
     assignments = list(case.assignments.all())
     available = workflow.available_actions(user, case)
     relations = workflow.relations(user, case)
@@ -39,11 +41,20 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
         "attachments": access.visible_attachments(user, case).select_related("uploaded_by"),
         "timeline_title": title,
         "timeline": timeline,
-        "contacts_log": case.contacts.select_related("assignment__unit") if "unit" in relations or access.is_staff(user) else [],
-        "co_views": case.co_views.select_related("assignment__unit") if "unit" in relations or access.is_staff(user) else [],
-        "internal_replies": (case.replies.exclude(state=Reply.State.DRAFT).select_related("assignment__unit")
-                             if "unit" in relations or access.is_staff(user) or access.is_reviewer(user) else []),
-        "ratings": case.ratings.select_related("proposer__user", "assignment__unit") if access.is_staff(user) or "unit" in relations else [],
+        "contacts_log": case.contacts.select_related("assignment__unit")
+        if "unit" in relations or access.is_staff(user)
+        else [],
+        "co_views": case.co_views.select_related("assignment__unit")
+        if "unit" in relations or access.is_staff(user)
+        else [],
+        "internal_replies": (
+            case.replies.exclude(state=Reply.State.DRAFT).select_related("assignment__unit")
+            if "unit" in relations or access.is_staff(user) or access.is_reviewer(user)
+            else []
+        ),
+        "ratings": case.ratings.select_related("proposer__user", "assignment__unit")
+        if access.is_staff(user) or "unit" in relations
+        else [],
         "can_edit": workflow.can_edit_draft(user, case, relations),
         "can_upload": bool(relations),
         "purposes": Attachment.Purpose.choices,
@@ -73,15 +84,23 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
     if action.name == "reply" and assignment is not None:
         reply_draft = Reply.objects.draft_of(assignment)
     context = {
-        "case": case, "action": action, "assignment": assignment, "form": form, "error": error,
+        "case": case,
+        "action": action,
+        "assignment": assignment,
+        "form": form,
+        "error": error,
         "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
         "unit_choices": _unit_choices() if action.name == "assign" else [],
         "role_choices": ROLE_CHOICES,
         "file_purposes": [(name, FILE_FIELDS[name]) for name in form.fields if name in FILE_FIELDS],
         "reply_draft": reply_draft,
-        "host_case": Case.objects.filter(pk=form["host"].value()).first() if "host" in form.fields and str(form["host"].value() or "").isdigit() else None,
+        "host_case": Case.objects.filter(pk=form["host"].value()).first()
+        if "host" in form.fields and str(form["host"].value() or "").isdigit()
+        else None,
     }
-    template = "proposals/_action_form.html" if is_htmx(request) and request.method == "GET" else "proposals/action_page.html"
+    template = (
+        "proposals/_action_form.html" if is_htmx(request) and request.method == "GET" else "proposals/action_page.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -103,16 +122,27 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if action.name == "reply" and assignment is not None:
             draft = Reply.objects.draft_of(assignment)
             if draft:
-                initial = {f: getattr(draft, f) for f in ("reply_class", "letter", "signer", "contact_person", "contact_phone")}
+                initial = {
+                    f: getattr(draft, f) for f in ("reply_class", "letter", "signer", "contact_person", "contact_phone")
+                }
                 initial["letter_file"] = draft.letter_file_id
         try:
             workflow.check(action, request.user, case, assignment)
         except WorkflowError as error:
             if error.kind == WorkflowError.NOT_FOUND:
                 raise Http404(error.message)
-            return _render_action(request, case, action, assignment, build_form(action, case, request.user, initial=initial),
-                                  error=error, status=error.http_status)
-        return _render_action(request, case, action, assignment, build_form(action, case, request.user, initial=initial))
+            return _render_action(
+                request,
+                case,
+                action,
+                assignment,
+                build_form(action, case, request.user, initial=initial),
+                error=error,
+                status=error.http_status,
+            )
+        return _render_action(
+            request, case, action, assignment, build_form(action, case, request.user, initial=initial)
+        )
     if request.method != "POST":
         return HttpResponse(status=405)
     data = post_data(action, request.POST)
@@ -137,7 +167,10 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_POST
 def reply_draft_view(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
     case = access.get_case_or_404(request.user, pk)
-    fields = {k: request.POST.get(k, "") for k in ("reply_class", "letter", "signer", "contact_person", "contact_phone", "letter_file")}
+    fields = {
+        k: request.POST.get(k, "")
+        for k in ("reply_class", "letter", "signer", "contact_person", "contact_phone", "letter_file")
+    }
     try:
         services.save_reply_draft(request.user, case.pk, assignment_id, **fields)
     except WorkflowError as error:
@@ -157,7 +190,11 @@ def host_search(request: HttpRequest, pk: int) -> HttpResponse:
     q = (request.GET.get("host_q") or "").strip()
     found = []
     if q:
-        qs = access.visible_cases(request.user).filter(kind=case.kind, status__in=workflow.MERGE_HOST_STATES).exclude(pk=case.pk)
+        qs = (
+            access.visible_cases(request.user)
+            .filter(kind=case.kind, status__in=workflow.MERGE_HOST_STATES)
+            .exclude(pk=case.pk)
+        )
         match = Q(title__icontains=q)
         if q.isdigit():
             match |= Q(number=int(q)) | Q(pk=int(q))

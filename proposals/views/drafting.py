@@ -29,7 +29,8 @@ class DraftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "——请选择——")] + list(
-            Category.objects.filter(active=True).values_list("pk", "name"))
+            Category.objects.filter(active=True).values_list("pk", "name")
+        )
 
 
 def _cosigners_picked(request: HttpRequest) -> list[int]:
@@ -40,12 +41,24 @@ def _render(request, form, *, case=None, cosigners=(), error=None, on_behalf=Non
     term = Term.current()
     members = []
     if request.user.has_role("staff") and case is None:
-        members = [(m.user_id, m.user.display_name) for m in
-                   Membership.objects.filter(term=term, active=True).select_related("user").order_by("user__name")]
+        members = [
+            (m.user_id, m.user.display_name)
+            for m in Membership.objects.filter(term=term, active=True).select_related("user").order_by("user__name")
+        ]
     picked = list(User.objects.filter(pk__in=list(cosigners)))
-    return render(request, "proposals/draft_form.html", {
-        "form": form, "case": case, "picked": picked, "error": error, "members": members, "on_behalf": on_behalf,
-    }, status=status)
+    return render(
+        request,
+        "proposals/draft_form.html",
+        {
+            "form": form,
+            "case": case,
+            "picked": picked,
+            "error": error,
+            "members": members,
+            "on_behalf": on_behalf,
+        },
+        status=status,
+    )
 
 
 def _fields(form: DraftForm) -> dict:
@@ -64,8 +77,9 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form, cosigners=cosigners, on_behalf=on_behalf, status=400)
     try:
-        case = services.create_draft(request.user, on_behalf_of=int(on_behalf) if on_behalf else None,
-                                     cosigners=cosigners, **_fields(form))
+        case = services.create_draft(
+            request.user, on_behalf_of=int(on_behalf) if on_behalf else None, cosigners=cosigners, **_fields(form)
+        )
     except WorkflowError as error:
         return _render(request, form, cosigners=cosigners, error=error, on_behalf=on_behalf, status=error.http_status)
     messages.success(request, "草稿已保存。" + ("已邀请附议人确认。" if cosigners else ""))
@@ -81,10 +95,17 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect(case_url(case.pk))
     if request.method != "POST":
-        form = DraftForm(initial={
-            "kind": case.kind, "title": case.title, "category": case.category_id, "facts": case.facts,
-            "suggestions": case.suggestions, "is_public": case.is_public, "not_public_reason": case.not_public_reason,
-        })
+        form = DraftForm(
+            initial={
+                "kind": case.kind,
+                "title": case.title,
+                "category": case.category_id,
+                "facts": case.facts,
+                "suggestions": case.suggestions,
+                "is_public": case.is_public,
+                "not_public_reason": case.not_public_reason,
+            }
+        )
         return _render(request, form, case=case, cosigners=current)
     form = DraftForm(request.POST)
     cosigners = _cosigners_picked(request)
@@ -107,6 +128,11 @@ def member_search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     found = []
     if q:
-        found = [m.user for m in Membership.objects.filter(term=Term.current(), active=True, user__name__icontains=q)
-                 .exclude(user=request.user).select_related("user").order_by("user__name")[:15]]
+        found = [
+            m.user
+            for m in Membership.objects.filter(term=Term.current(), active=True, user__name__icontains=q)
+            .exclude(user=request.user)
+            .select_related("user")
+            .order_by("user__name")[:15]
+        ]
     return render(request, "proposals/_member_results.html", {"found": found, "q": q})

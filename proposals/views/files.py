@@ -8,13 +8,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import safe_next
 from proposals import access, uploads
 from proposals.errors import WorkflowError
 from proposals.models import Attachment
 
-from core.http import safe_next
-
 from .common import case_url
+
 
 @login_required
 @require_POST
@@ -45,7 +45,11 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = access.visible_attachments(request.user, case).filter(pk=pk).first()
     if attachment is None:
         raise Http404("未找到该文件，或您无权下载。")
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

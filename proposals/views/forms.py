@@ -29,8 +29,14 @@ FILE_FIELDS = {
 def _choice(field: forms.Field, choices, *, multiple: bool = False, widget=None) -> forms.Field:
     empty = [] if multiple or field.required else [("", "——请选择——")]
     cls = forms.TypedMultipleChoiceField if multiple else forms.TypedChoiceField
-    return cls(label=field.label, required=field.required, help_text=field.help_text, coerce=int,
-               choices=empty + list(choices), **({"widget": widget} if widget else {}))
+    return cls(
+        label=field.label,
+        required=field.required,
+        help_text=field.help_text,
+        coerce=int,
+        choices=empty + list(choices),
+        **({"widget": widget} if widget else {}),
+    )
 
 
 def _unit_choices():
@@ -48,7 +54,11 @@ def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> 
         if name in ("unit", "suggested_unit"):
             fields[name] = _choice(field, _unit_choices())
         elif name == "replace":
-            live = [(a.pk, f"{a.unit.name}（{a.get_role_display()}）") for a in case.assignments.select_related("unit") if a.is_live]
+            live = [
+                (a.pk, f"{a.unit.name}（{a.get_role_display()}）")
+                for a in case.assignments.select_related("unit")
+                if a.is_live
+            ]
             fields[name] = _choice(field, live)
         elif name == "proposer":
             rows = case.proposers.select_related("user")
@@ -56,8 +66,12 @@ def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> 
                 rows = rows.filter(role=Proposer.Role.COSIGNER, confirmation=Proposer.Confirmation.PENDING)
             fields[name] = _choice(field, [(p.user_id, p.user.display_name) for p in rows])
         elif name in FILE_FIELDS:
-            fields[name] = _choice(field, _file_choices(case, FILE_FIELDS[name]), multiple=name == "photos",
-                                   widget=forms.CheckboxSelectMultiple if name == "photos" else None)
+            fields[name] = _choice(
+                field,
+                _file_choices(case, FILE_FIELDS[name]),
+                multiple=name == "photos",
+                widget=forms.CheckboxSelectMultiple if name == "photos" else None,
+            )
         elif name in ("reply_rating", "contact_rating"):
             fields[name] = forms.ChoiceField(label=field.label, choices=field.choices, widget=forms.RadioSelect)
         elif name == "ground":
@@ -66,8 +80,9 @@ def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> 
             fields[name] = _choice(field, Category.objects.filter(active=True).values_list("pk", "name"))
         elif name == "leaders":
             leaders = User.objects.filter(groups__name=Role.LEADER, is_active=True).order_by("name")
-            fields[name] = _choice(field, [(u.pk, u.display_name) for u in leaders], multiple=True,
-                                   widget=forms.CheckboxSelectMultiple)
+            fields[name] = _choice(
+                field, [(u.pk, u.display_name) for u in leaders], multiple=True, widget=forms.CheckboxSelectMultiple
+            )
         elif name == "host":
             fields[name] = forms.IntegerField(label=field.label, required=field.required, widget=forms.HiddenInput)
     return form

@@ -6,15 +6,21 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.pagination import Key, KeysetPage
 from proposals import search
 from proposals.models import Case, Proposer, Reply
 
-from core.pagination import Key, KeysetPage
-
 
 def _published():
-    return Case.objects.filter(published_at__isnull=False).select_related("session", "category").prefetch_related(
-        Prefetch("proposers", queryset=Proposer.objects.select_related("user", "organisation").order_by("order", "id")))
+    return (
+        Case.objects.filter(published_at__isnull=False)
+        .select_related("session", "category")
+        .prefetch_related(
+            Prefetch(
+                "proposers", queryset=Proposer.objects.select_related("user", "organisation").order_by("order", "id")
+            )
+        )
+    )
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
@@ -28,6 +34,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(_published(), pk=pk)
-    replies = (Reply.objects.filter(case=case, state=Reply.State.ACCEPTED).select_related("assignment__unit")
-               .order_by("assignment_id", "round"))
+    replies = (
+        Reply.objects.filter(case=case, state=Reply.State.ACCEPTED)
+        .select_related("assignment__unit")
+        .order_by("assignment_id", "round")
+    )
     return render(request, "public/detail.html", {"case": case, "replies": replies})

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from audit.models import AuditEvent
 from proposals import workflow
 from proposals.access import is_reviewer, is_staff
 from proposals.models import AssignmentRole, Case, ContactRecord, Reply, ReplyClass, Satisfaction
-from audit.models import AuditEvent
 
 EXTRA_LABELS = {"create": "起草", "edit_draft": "修改草稿", "import": "导入", "save_reply_draft": "保存答复草稿"}
 ROLE_LABELS = dict(AssignmentRole.choices)
@@ -47,7 +47,10 @@ def _describe(event: AuditEvent) -> str:
     if a in ("file", "convert_to_suggestion"):
         return f"编号：{d.get('display_number', '')}"
     if a == "assign":
-        return "；".join(f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）" for u in d.get("units", []))
+        return "；".join(
+            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）"
+            for u in d.get("units", [])
+        )
     if a == "reassign":
         replaced = f"由{d['replaced_unit']}改为" if d.get("replaced_unit") else "增派"
         return f"{replaced}{d.get('unit', '')}"
@@ -58,8 +61,10 @@ def _describe(event: AuditEvent) -> str:
         point = f"{POINT_LABELS[d['point']]}环节，" if d.get("point") in POINT_LABELS else ""
         return f"{d.get('unit', '')}：{point}{way}，{d.get('date', '')}{'，面商' if d.get('face_to_face') else ''}"
     if a == "rate":
-        return (f"{d.get('proposer', '')}评价{d.get('unit', '')}：答复{SAT_LABELS.get(d.get('reply_rating'), '')}，"
-                f"沟通联系{SAT_LABELS.get(d.get('contact_rating'), '')}")
+        return (
+            f"{d.get('proposer', '')}评价{d.get('unit', '')}：答复{SAT_LABELS.get(d.get('reply_rating'), '')}，"
+            f"沟通联系{SAT_LABELS.get(d.get('contact_rating'), '')}"
+        )
     if a in ("cosign", "decline_cosign"):
         return d.get("proposer", "")
     if a == "merge":
@@ -90,18 +95,24 @@ def _who(event: AuditEvent) -> str:
 
 
 def _events(case: Case):
-    return (AuditEvent.objects.filter(case=case, outcome=AuditEvent.Outcome.SUCCESS)
-            .select_related("actor", "on_behalf_of").order_by("seq"))
+    return (
+        AuditEvent.objects.filter(case=case, outcome=AuditEvent.Outcome.SUCCESS)
+        .select_related("actor", "on_behalf_of")
+        .order_by("seq")
+    )
 
 
 def proposer_timeline(user, case: Case) -> list[Entry]:
     visible = workflow.proposer_visible_actions()
-    events = _events(case).filter(action__in=visible).exclude(
-        Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
+    events = _events(case).filter(action__in=visible).exclude(Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
     events = list(events)
     reply_ids = [e.data.get("reply") for e in events if e.action == "accept_reply" and e.data.get("reply")]
-    replies = {r.pk: r for r in Reply.objects.filter(pk__in=reply_ids, state=Reply.State.ACCEPTED)
-               .select_related("assignment__unit", "letter_file")}
+    replies = {
+        r.pk: r
+        for r in Reply.objects.filter(pk__in=reply_ids, state=Reply.State.ACCEPTED).select_related(
+            "assignment__unit", "letter_file"
+        )
+    }
     entries = []
     for e in events:
         if e.action == "accept_reply":
@@ -119,8 +130,10 @@ def proposer_timeline(user, case: Case) -> list[Entry]:
 
 def full_history(case: Case) -> list[Entry]:
     visible = workflow.proposer_visible_actions()
-    return [Entry(e.at, action_label(e.action), _describe(e), _who(e), internal=e.action not in visible)
-            for e in _events(case)]
+    return [
+        Entry(e.at, action_label(e.action), _describe(e), _who(e), internal=e.action not in visible)
+        for e in _events(case)
+    ]
 
 
 def timeline_for(user, case: Case) -> tuple[str, list[Entry]]:

@@ -11,24 +11,46 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import (
-    Case as SqlCase, CharField, Count, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When,
+    Case as SqlCase,
+)
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from members.models import Role
-from proposals import access, selectors, workdays, workflow
 from core import clock
 from core.pagination import Key, KeysetPage
+from members.models import Role
+from proposals import access, selectors, workdays, workflow
 from proposals.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    Extension,
+    KeyProposal,
+    Kind,
+    Proposer,
+    Rating,
+    Reply,
+    Status,
     overdue_q,
-    Assignment, AssignmentStatus, Case, Extension, KeyProposal, Kind, Proposer, Rating, Reply, Status,
 )
 
-from .common import role_required, workbenches_of
 from ..filters import CaseFilterSet
+from .common import role_required, workbenches_of
 
 LIST_LIMIT = 10
 # Rows of a workbench's main lists: the most urgent first, the rest one click away (the case list).
@@ -39,7 +61,8 @@ NEAR_DUE_DAYS = 10
 
 def _rows(qs):
     return qs.select_related("session", "category").prefetch_related(
-        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
+        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id"))
+    )
 
 
 def _state_counts(qs) -> list[dict]:
@@ -47,7 +70,9 @@ def _state_counts(qs) -> list[dict]:
 
 
 def _counts_list(counts: dict[str, int]) -> list[dict]:
-    return [{"status": value, "label": label, "n": counts[value]} for value, label in Status.choices if counts.get(value)]
+    return [
+        {"status": value, "label": label, "n": counts[value]} for value, label in Status.choices if counts.get(value)
+    ]
 
 
 @login_required
@@ -66,18 +91,38 @@ def member_workbench(request: HttpRequest) -> HttpResponse:
     own = list(access.own_cases(user).values_list("id", "status"))
     status = request.GET.get("status") or ""
     listed = [pk for pk, state in own if state == status or status not in Status.values]
-    cosign_requests = _rows(access.visible_cases(user).filter(
-        status__in=[Status.DRAFT, Status.RETURNED], proposers__user=user, proposers__role="cosigner",
-        proposers__confirmation="pending"))
+    cosign_requests = _rows(
+        access.visible_cases(user).filter(
+            status__in=[Status.DRAFT, Status.RETURNED],
+            proposers__user=user,
+            proposers__role="cosigner",
+            proposers__confirmation="pending",
+        )
+    )
     rated = Rating.objects.filter(assignment=OuterRef("pk"), round=OuterRef("case__round"), proposer__user=user)
-    to_rate = (Assignment.objects.filter(case__in=[pk for pk, state in own if state == Status.REPLIED], round=F("case__round"),
-                                         status=AssignmentStatus.ACCEPTED, role__in=["lead", "separate"])
-               .exclude(Exists(rated)).select_related("case", "unit")[:LIST_LIMIT])
-    return render(request, "proposals/wb_member.html", {
-        "counts": _counts_list(Counter(state for _, state in own)), "status": status,
-        "page": KeysetPage(_rows(Case.objects.filter(id__in=listed)), request, KEYSETS["new"], page_size=WORKBENCH_PAGE),
-        "cosign_requests": cosign_requests[:LIST_LIMIT], "to_rate": to_rate,
-    })
+    to_rate = (
+        Assignment.objects.filter(
+            case__in=[pk for pk, state in own if state == Status.REPLIED],
+            round=F("case__round"),
+            status=AssignmentStatus.ACCEPTED,
+            role__in=["lead", "separate"],
+        )
+        .exclude(Exists(rated))
+        .select_related("case", "unit")[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "proposals/wb_member.html",
+        {
+            "counts": _counts_list(Counter(state for _, state in own)),
+            "status": status,
+            "page": KeysetPage(
+                _rows(Case.objects.filter(id__in=listed)), request, KEYSETS["new"], page_size=WORKBENCH_PAGE
+            ),
+            "cosign_requests": cosign_requests[:LIST_LIMIT],
+            "to_rate": to_rate,
+        },
+    )
 
 
 def queue_heads(qs, queues: dict[str, tuple[Q, str]], limit: int = LIST_LIMIT) -> dict[str, list]:
@@ -88,8 +133,12 @@ def queue_heads(qs, queues: dict[str, tuple[Q, str]], limit: int = LIST_LIMIT) -
     (Each head is wrapped in ``pk IN (…)`` because SQLite allows no LIMIT in a UNION's branches.)
     """
     model = qs.model
-    heads = [model._base_manager.filter(pk__in=qs.filter(cond).order_by(field, "pk").values("pk")[:limit]).order_by().values("pk")
-             for cond, field in queues.values()]
+    heads = [
+        model._base_manager.filter(pk__in=qs.filter(cond).order_by(field, "pk").values("pk")[:limit])
+        .order_by()
+        .values("pk")
+        for cond, field in queues.values()
+    ]
     label = SqlCase(*(When(cond, then=Value(name)) for name, (cond, _) in queues.items()), output_field=CharField())
     grouped: dict[str, list] = {name: [] for name in queues}
     for row in qs.filter(pk__in=heads[0].union(*heads[1:], all=True)).annotate(queue=label):
@@ -104,86 +153,140 @@ def staff_workbench(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
     # The step queues, one query for all of them; a closed case can be both unpublished and owed a
     # follow-up, so the follow-ups are a second list.
-    lists = queue_heads(cases.select_related("session", "category"), {
-        "to_recommend": (Q(status=Status.SUBMITTED, recommendation=""), "submitted_at"),
-        "to_assign": (Q(status=Status.FILED), "filed_at"),
-        "to_close": (Q(status=Status.REPLIED), "replied_at"),
-        "to_publish": (Q(status=Status.CLOSED, published_at__isnull=True, is_public=True), "closed_at"),
-    })
-    lists["follow_ups"] = list(cases.filter(status=Status.CLOSED, follow_up_done=False).filter(
-        Exists(Reply.objects.filter(case=OuterRef("pk"), **workflow.FOLLOW_UP_OWED))).select_related("session", "category")[:LIST_LIMIT])
-    prefetch_related_objects([c for rows in lists.values() for c in rows],
-                             Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
+    lists = queue_heads(
+        cases.select_related("session", "category"),
+        {
+            "to_recommend": (Q(status=Status.SUBMITTED, recommendation=""), "submitted_at"),
+            "to_assign": (Q(status=Status.FILED), "filed_at"),
+            "to_close": (Q(status=Status.REPLIED), "replied_at"),
+            "to_publish": (Q(status=Status.CLOSED, published_at__isnull=True, is_public=True), "closed_at"),
+        },
+    )
+    lists["follow_ups"] = list(
+        cases.filter(status=Status.CLOSED, follow_up_done=False)
+        .filter(Exists(Reply.objects.filter(case=OuterRef("pk"), **workflow.FOLLOW_UP_OWED)))
+        .select_related("session", "category")[:LIST_LIMIT]
+    )
+    prefetch_related_objects(
+        [c for rows in lists.values() for c in rows],
+        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")),
+    )
     assignments = queue_heads(
-        Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit"), {
+        Assignment.objects.filter(case__in=cases.values("id")).select_related("case", "unit", "return_suggested_unit"),
+        {
             "return_requests": (Q(status=AssignmentStatus.RETURN_REQUESTED), "assigned_at"),
             "replies": (Q(status=AssignmentStatus.REPLIED), "replied_at"),
-        })
-    return render(request, "proposals/wb_staff.html", {
-        **lists, **assignments,
-        "counts": _state_counts(cases),
-        "extensions": Extension.objects.filter(state=Extension.State.PENDING, case__in=cases.values("id"))
-        .select_related("case", "assignment__unit")[:LIST_LIMIT],
-        "keys": KeyProposal.objects.filter(case__in=cases.values("id")).select_related("case")[:LIST_LIMIT],
-        "calendar_warning": workdays.calendar_warning(clock.today()),
-    })
+        },
+    )
+    return render(
+        request,
+        "proposals/wb_staff.html",
+        {
+            **lists,
+            **assignments,
+            "counts": _state_counts(cases),
+            "extensions": Extension.objects.filter(
+                state=Extension.State.PENDING, case__in=cases.values("id")
+            ).select_related("case", "assignment__unit")[:LIST_LIMIT],
+            "keys": KeyProposal.objects.filter(case__in=cases.values("id")).select_related("case")[:LIST_LIMIT],
+            "calendar_warning": workdays.calendar_warning(clock.today()),
+        },
+    )
 
 
 @role_required(Role.REVIEWER)
 def reviewer_workbench(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).exclude(status=Status.DRAFT)
-    queue = cases.filter(status=Status.SUBMITTED).select_related("session", "category", "recommended_by").prefetch_related(
-        Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id")))
-    return render(request, "proposals/wb_reviewer.html", {
-        "counts": _state_counts(cases),
-        "page": KeysetPage(queue, request, [Key("submitted_at", "submitted_at"), Key("id", "id")]),
-        "keys": KeyProposal.objects.filter(state=KeyProposal.State.RECOMMENDED, case__in=cases.values("id"))
-        .select_related("case").prefetch_related("leaders")[:LIST_LIMIT],
-    })
+    queue = (
+        cases.filter(status=Status.SUBMITTED)
+        .select_related("session", "category", "recommended_by")
+        .prefetch_related(
+            Prefetch("proposers", queryset=Proposer.objects.select_related("user").order_by("order", "id"))
+        )
+    )
+    return render(
+        request,
+        "proposals/wb_reviewer.html",
+        {
+            "counts": _state_counts(cases),
+            "page": KeysetPage(queue, request, [Key("submitted_at", "submitted_at"), Key("id", "id")]),
+            "keys": KeyProposal.objects.filter(state=KeyProposal.State.RECOMMENDED, case__in=cases.values("id"))
+            .select_related("case")
+            .prefetch_related("leaders")[:LIST_LIMIT],
+        },
+    )
 
 
 @role_required(Role.UNIT)
 def unit_workbench(request: HttpRequest) -> HttpResponse:
     units = access.unit_ids(request.user)
-    mine = Assignment.objects.filter(unit__in=units).exclude(
-        status=AssignmentStatus.WITHDRAWN_FROM_UNIT).select_related("case__session", "unit")
+    mine = (
+        Assignment.objects.filter(unit__in=units)
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .select_related("case__session", "unit")
+    )
     today = clock.today()
     # The most urgent WORKBENCH_PAGE of each list (one row more tells whether to link to the rest).
-    inbox = list(mine.filter(status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED])
-                 .order_by("return_deadline", "id")[:WORKBENCH_PAGE + 1])
+    inbox = list(
+        mine.filter(status__in=[AssignmentStatus.PENDING, AssignmentStatus.RETURN_REQUESTED]).order_by(
+            "return_deadline", "id"
+        )[: WORKBENCH_PAGE + 1]
+    )
     for a in inbox:
         # Only a window still open needs counting; a past one just says so.
         a.workdays_left = workdays.workdays_between(today, a.return_deadline) if a.return_deadline >= today else -1
-    in_hand = list(mine.filter(status__in=[AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
-                               case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING])
-                   .order_by("due_date", "id")[:WORKBENCH_PAGE + 1])
+    in_hand = list(
+        mine.filter(
+            status__in=[AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
+            case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING],
+        ).order_by("due_date", "id")[: WORKBENCH_PAGE + 1]
+    )
     for a in in_hand:
         a.overdue = a.due_date < today
-    return render(request, "proposals/wb_unit.html", {
-        "unit_names": access.unit_names(request.user),
-        "counts": dict(mine.order_by().values_list("status").annotate(n=Count("id"))),
-        "status_labels": AssignmentStatus.choices,
-        "inbox": inbox[:WORKBENCH_PAGE], "inbox_more": len(inbox) > WORKBENCH_PAGE,
-        "in_hand": in_hand[:WORKBENCH_PAGE], "in_hand_more": len(in_hand) > WORKBENCH_PAGE,
-        # The newest ten picked by id first, so only they are joined to their cases and units.
-        "ratings": Rating.objects.filter(pk__in=Rating.objects.filter(assignment__unit__in=units).exclude(
-            assignment__status=AssignmentStatus.WITHDRAWN_FROM_UNIT).order_by("-rated_at", "-pk").values("pk")[:LIST_LIMIT])
-        .select_related("case", "assignment__unit").order_by("-rated_at", "-pk"),
-        "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False)
-        .filter(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **workflow.FOLLOW_UP_OWED)))[:LIST_LIMIT],
-    })
+    return render(
+        request,
+        "proposals/wb_unit.html",
+        {
+            "unit_names": access.unit_names(request.user),
+            "counts": dict(mine.order_by().values_list("status").annotate(n=Count("id"))),
+            "status_labels": AssignmentStatus.choices,
+            "inbox": inbox[:WORKBENCH_PAGE],
+            "inbox_more": len(inbox) > WORKBENCH_PAGE,
+            "in_hand": in_hand[:WORKBENCH_PAGE],
+            "in_hand_more": len(in_hand) > WORKBENCH_PAGE,
+            # The newest ten picked by id first, so only they are joined to their cases and units.
+            "ratings": Rating.objects.filter(
+                pk__in=Rating.objects.filter(assignment__unit__in=units)
+                .exclude(assignment__status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+                .order_by("-rated_at", "-pk")
+                .values("pk")[:LIST_LIMIT]
+            )
+            .select_related("case", "assignment__unit")
+            .order_by("-rated_at", "-pk"),
+            "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False).filter(
+                Exists(Reply.objects.filter(assignment=OuterRef("pk"), **workflow.FOLLOW_UP_OWED))
+            )[:LIST_LIMIT],
+        },
+    )
 
 
 @role_required(Role.LEADER)
 def leader_workbench(request: HttpRequest) -> HttpResponse:
-    keys = KeyProposal.objects.filter(leaders=request.user).select_related("case__session").annotate(
-        n_activities=Count("activities")).order_by("-id")
+    keys = (
+        KeyProposal.objects.filter(leaders=request.user)
+        .select_related("case__session")
+        .annotate(n_activities=Count("activities"))
+        .order_by("-id")
+    )
     return render(request, "proposals/wb_leader.html", {"keys": keys[:100]})
 
 
 SORTS = {
-    "new": ("-id",), "old": ("id",), "number": ("session__number", "kind", "number", "id"),
-    "submitted": ("-submitted_at", "-id"), "title": ("title", "id"),
+    "new": ("-id",),
+    "old": ("id",),
+    "number": ("session__number", "kind", "number", "id"),
+    "submitted": ("-submitted_at", "-id"),
+    "title": ("title", "id"),
 }
 
 
@@ -193,14 +296,20 @@ def filter_cases(request: HttpRequest, qs):
 
 
 # Keyset orderings of the case list (core.pagination): non-NULL keys, the unique id last.
-_FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_FAR_PAST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 KEYSETS = {
     "new": [Key("id", "id", True)],
     "old": [Key("id", "id")],
-    "number": [Key("k_session", Coalesce("session__number", Value(0), output_field=IntegerField())), Key("kind", "kind"),
-               Key("k_number", Coalesce("number", Value(0), output_field=IntegerField())), Key("id", "id")],
-    "submitted": [Key("k_submitted", Coalesce("submitted_at", Value(_FAR_PAST), output_field=DateTimeField()), True),
-                  Key("id", "id", True)],
+    "number": [
+        Key("k_session", Coalesce("session__number", Value(0), output_field=IntegerField())),
+        Key("kind", "kind"),
+        Key("k_number", Coalesce("number", Value(0), output_field=IntegerField())),
+        Key("id", "id"),
+    ],
+    "submitted": [
+        Key("k_submitted", Coalesce("submitted_at", Value(_FAR_PAST), output_field=DateTimeField()), True),
+        Key("id", "id", True),
+    ],
     "title": [Key("title", "title"), Key("id", "id")],
 }
 
@@ -209,13 +318,24 @@ KEYSETS = {
 def case_list(request: HttpRequest) -> HttpResponse:
     qs = access.visible_cases(request.user)
     keys = KEYSETS.get(request.GET.get("sort") or "new", KEYSETS["new"])
-    return render(request, "proposals/case_list.html", {
-        "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
-        "filters": request.GET,
-        "kinds": Kind.choices, "statuses": Status.choices,
-        **selectors.filter_choices(),
-        "sorts": [("new", "最新"), ("old", "最早"), ("number", "编号"), ("submitted", "提交时间"), ("title", "案由")],
-    })
+    return render(
+        request,
+        "proposals/case_list.html",
+        {
+            "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
+            "filters": request.GET,
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            **selectors.filter_choices(),
+            "sorts": [
+                ("new", "最新"),
+                ("old", "最早"),
+                ("number", "编号"),
+                ("submitted", "提交时间"),
+                ("title", "案由"),
+            ],
+        },
+    )
 
 
 @role_required(Role.STAFF)
@@ -223,9 +343,13 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     horizon = today + dt.timedelta(days=NEAR_DUE_DAYS)
     # Overdue by the one definition (Assignment.objects.overdue), plus the steps due within the horizon.
-    rows = (Assignment.objects.filter(overdue_q(horizon + dt.timedelta(days=1)),
-                                      case__in=access.visible_cases(request.user).values("id"))
-            .select_related("unit", "case__session").order_by("unit__name", "due_date")[:500])
+    rows = (
+        Assignment.objects.filter(
+            overdue_q(horizon + dt.timedelta(days=1)), case__in=access.visible_cases(request.user).values("id")
+        )
+        .select_related("unit", "case__session")
+        .order_by("unit__name", "due_date")[:500]
+    )
     by_unit: dict[str, list] = {}
     for a in rows:
         a.days = (a.step_due - today).days

@@ -25,15 +25,21 @@ def test_the_initiator_uploads_a_pdf_and_downloads_it(draft, as_):
 
 
 def test_a_disguised_file_is_refused_by_its_content(draft, as_):
-    response = as_("member").post(f"/api/cases/{draft.case.pk}/attachments/",
-                                  {"file": SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf")}, format="multipart")
+    response = as_("member").post(
+        f"/api/cases/{draft.case.pk}/attachments/",
+        {"file": SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf")},
+        format="multipart",
+    )
     assert response.status_code == 400 and response.json()["code"] == "file_type_not_allowed"
 
 
 def test_an_oversized_file_is_refused(draft, as_, settings):
     settings.UPLOAD_MAX_BYTES = 10
-    response = as_("member").post(f"/api/cases/{draft.case.pk}/attachments/",
-                                  {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\n0123456789")}, format="multipart")
+    response = as_("member").post(
+        f"/api/cases/{draft.case.pk}/attachments/",
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\n0123456789")},
+        format="multipart",
+    )
     assert response.status_code == 400 and response.json()["code"] == "file_too_large"
 
 
@@ -42,9 +48,15 @@ def test_others_cannot_see_upload_or_download(draft, world, as_):
     base = f"/api/cases/{draft.case.pk}/attachments/"
     for role in ("unit", "staff", "outsider"):
         assert as_(role).get(f"{base}{attachment.pk}/download/").status_code == 404
-        assert as_(role).post(base, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1")}, format="multipart").status_code == 404
+        assert (
+            as_(role).post(base, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1")}, format="multipart").status_code
+            == 404
+        )
     # The invited co-signer sees the draft but may not attach files to it.
-    assert as_("member2").post(base, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1")}, format="multipart").status_code == 403
+    assert (
+        as_("member2").post(base, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1")}, format="multipart").status_code
+        == 403
+    )
 
 
 def test_a_reply_letter_reaches_proposers_only_once_accepted(world, as_):

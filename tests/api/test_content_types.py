@@ -28,11 +28,17 @@ def authed(user) -> APIClient:
     return client
 
 
-@pytest.mark.parametrize("content_type, body", [
-    ("application/x-www-form-urlencoded", "username=m1&password=x"),
-    ("multipart/form-data; boundary=BoUnDaRy", "--BoUnDaRy\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nm1\r\n--BoUnDaRy--\r\n"),
-    ("text/plain", "m1"),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded", "username=m1&password=x"),
+        (
+            "multipart/form-data; boundary=BoUnDaRy",
+            '--BoUnDaRy\r\nContent-Disposition: form-data; name="username"\r\n\r\nm1\r\n--BoUnDaRy--\r\n',
+        ),
+        ("text/plain", "m1"),
+    ],
+)
 def test_the_token_endpoint_answers_another_content_type_with_415_in_chinese(world, content_type, body):
     response = APIClient().generic("POST", "/api/auth/token/", body, content_type=content_type)
     assert response.status_code == 415
@@ -65,7 +71,9 @@ def test_creating_and_editing_a_draft_accept_json_only(world):
     created = member.post("/api/cases/", body, format="json")
     assert created.status_code == 201, created.json()
     case_id = created.json()["id"]
-    patch = member.generic("PATCH", f"/api/cases/{case_id}/", "title=改", content_type="application/x-www-form-urlencoded")
+    patch = member.generic(
+        "PATCH", f"/api/cases/{case_id}/", "title=改", content_type="application/x-www-form-urlencoded"
+    )
     assert patch.status_code == 415 and patch.json()["code"] == "unsupported_media_type"
     assert Case.objects.get(pk=case_id).title == "关于城区供暖设施的提案"
 
@@ -140,6 +148,7 @@ def test_operation_ids_and_component_names_are_readable_and_generated_without_wa
     assert tags == {"auth", "cases", "actions", "attachments", "reference", "stats"}
     # drf-spectacular's own check: no warning or error while generating (fails the command otherwise).
     out, err = io.StringIO(), io.StringIO()
-    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"),
-                 stdout=out, stderr=err)
+    call_command(
+        "spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"), stdout=out, stderr=err
+    )
     assert "Warning" not in err.getvalue() and "Error" not in err.getvalue(), err.getvalue()

@@ -31,8 +31,8 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
 
-from core import clock
 from audit.models import AuditEvent
+from core import clock
 from proposals.models import Case
 from tests.auth_helpers import device_for, totp_now
 from tests.conftest import skip_or_fail
@@ -88,9 +88,23 @@ def generate_python_client(schema: dict, where: Path):
     (where / "schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
     (where / "config.yaml").write_text(GENERATOR_CONFIG, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "openapi_python_client", "generate", "--path", "schema.json",
-         "--config", "config.yaml", "--meta", "none"],
-        cwd=where, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            "schema.json",
+            "--config",
+            "config.yaml",
+            "--meta",
+            "none",
+        ],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     # The generator reports what it could not turn into code as warnings; there must be none.
@@ -98,8 +112,7 @@ def generate_python_client(schema: dict, where: Path):
     sys.path.insert(0, str(where))
     try:
         package = importlib.import_module(PACKAGE)
-        modules = [importlib.import_module(m.name)
-                   for m in pkgutil.walk_packages(package.__path__, f"{PACKAGE}.")]
+        modules = [importlib.import_module(m.name) for m in pkgutil.walk_packages(package.__path__, f"{PACKAGE}.")]
     finally:
         sys.path.remove(str(where))
     return package, modules
@@ -130,8 +143,7 @@ class Api:
         return module
 
     def anonymous(self):
-        return self.Client(base_url=BASE_URL, httpx_args={"transport": self.transport},
-                           raise_on_unexpected_status=True)
+        return self.Client(base_url=BASE_URL, httpx_args={"transport": self.transport}, raise_on_unexpected_status=True)
 
     def login(self, user):
         from members.twofactor import requires_2fa
@@ -143,14 +155,19 @@ class Api:
             device.save(update_fields=["last_t"])
             body["otp"] = totp_now(user)
         response = self.op("auth", "auth_token_create").sync_detailed(
-            client=self.anonymous(), body=self.m.LoginRequest(**body))
+            client=self.anonymous(), body=self.m.LoginRequest(**body)
+        )
         assert response.status_code == 200, response.content
         token = response.parsed
         assert isinstance(token, self.m.Token) and len(token.token) > 20
         assert isinstance(token.expiry, dt.datetime)
-        return self.AuthenticatedClient(base_url=BASE_URL, token=token.token, prefix="Token",
-                                        httpx_args={"transport": self.transport},
-                                        raise_on_unexpected_status=True)
+        return self.AuthenticatedClient(
+            base_url=BASE_URL,
+            token=token.token,
+            prefix="Token",
+            httpx_args={"transport": self.transport},
+            raise_on_unexpected_status=True,
+        )
 
     def call(self, tag, operation_id, *args, expect=200, **kwargs):
         response = self.op(tag, operation_id).sync_detailed(*args, **kwargs)
@@ -175,22 +192,48 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
 
     with clock.frozen(dt.date(2026, 3, 2)):
         member, cosigner, staff, reviewer, unit = (
-            api.login(world.member), api.login(world.member2), api.login(world.staff), api.login(world.reviewer),
-            api.login(world.unit_user))
+            api.login(world.member),
+            api.login(world.member2),
+            api.login(world.staff),
+            api.login(world.reviewer),
+            api.login(world.unit_user),
+        )
 
         # Draft (委员), with a supporting document uploaded as multipart/form-data.
-        draft = api.call("cases", "cases_create", expect=201, client=member, body=m.CaseCreateRequest(
-            title="关于加快车站棚户区改造的提案", facts="车站片区房屋老旧，基础设施薄弱。",
-            suggestions="一是统筹资金；二是分期实施。", category=world.category.pk, cosigners=[world.member2.pk]))
+        draft = api.call(
+            "cases",
+            "cases_create",
+            expect=201,
+            client=member,
+            body=m.CaseCreateRequest(
+                title="关于加快车站棚户区改造的提案",
+                facts="车站片区房屋老旧，基础设施薄弱。",
+                suggestions="一是统筹资金；二是分期实施。",
+                category=world.category.pk,
+                cosigners=[world.member2.pk],
+            ),
+        )
         assert isinstance(draft, m.CaseDetail)
         assert draft.status == m.CaseStatusEnum.DRAFT and draft.kind == m.CaseKindEnum.PROPOSAL
-        assert [(p.name, p.role) for p in draft.proposers] == [("张委员", m.ProposerDocRoleEnum.INITIATOR),
-                                                               ("李委员", m.ProposerDocRoleEnum.COSIGNER)]
+        assert [(p.name, p.role) for p in draft.proposers] == [
+            ("张委员", m.ProposerDocRoleEnum.INITIATOR),
+            ("李委员", m.ProposerDocRoleEnum.COSIGNER),
+        ]
         case_id = draft.id
-        doc = api.call("attachments", "cases_attachments_create", case_id, expect=201, client=member,
-                       body=m.AttachmentUploadRequest(file=api.types.File(
-                           payload=io.BytesIO("%PDF-1.7\n调研报告".encode()), file_name="调研报告.pdf",
-                           mime_type="application/pdf")))
+        doc = api.call(
+            "attachments",
+            "cases_attachments_create",
+            case_id,
+            expect=201,
+            client=member,
+            body=m.AttachmentUploadRequest(
+                file=api.types.File(
+                    payload=io.BytesIO("%PDF-1.7\n调研报告".encode()),
+                    file_name="调研报告.pdf",
+                    mime_type="application/pdf",
+                )
+            ),
+        )
         assert isinstance(doc, m.Attachment) and doc.original_name == "调研报告.pdf"
 
         # Co-sign (附议人), submit (委员).
@@ -205,14 +248,22 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
         assert refused.code == "actor_not_allowed" and refused.detail
 
         # Staff recommend, the reviewer files: numbered.
-        api.action("recommend", case_id, staff, m.RecommendActionRequest(
-            outcome=m.RecommendActionOutcomeEnum.FILE, reason="符合立案标准"))
+        api.action(
+            "recommend",
+            case_id,
+            staff,
+            m.RecommendActionRequest(outcome=m.RecommendActionOutcomeEnum.FILE, reason="符合立案标准"),
+        )
         filed = api.action("file", case_id, reviewer)
         assert filed.status == m.CaseStatusEnum.FILED and filed.number == 1 and filed.display_number
 
         # Assign (提案委) to one unit; the unit signs.
-        assigned = api.action("assign", case_id, staff, m.AssignActionRequest(
-            units=[m.AssignUnitRequest(unit=world.unit.pk, role=m.AssignmentRoleEnum.LEAD)]))
+        assigned = api.action(
+            "assign",
+            case_id,
+            staff,
+            m.AssignActionRequest(units=[m.AssignUnitRequest(unit=world.unit.pk, role=m.AssignmentRoleEnum.LEAD)]),
+        )
         assert assigned.status == m.CaseStatusEnum.ASSIGNED and isinstance(assigned.due_date, dt.date)
         rows = api.call("cases", "cases_assignments_list", case_id, client=unit)
         assert [(r.unit_name, r.status) for r in rows] == [("区住建局", m.AssignmentStatusEnum.PENDING)]
@@ -221,22 +272,53 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
         assert signed.status == m.CaseStatusEnum.HANDLING
 
         # Contact (面商), logged by the unit.
-        api.action("log_contact", case_id, unit, m.LogContactActionRequest(
-            assignment=assignment, way=m.WayEnum.VISIT, point=m.PointEnum.INTAKE, date=clock.today(), people="张委员、钱科长",
-            summary="上门面商，听取意见。", face_to_face=True))
+        api.action(
+            "log_contact",
+            case_id,
+            unit,
+            m.LogContactActionRequest(
+                assignment=assignment,
+                way=m.WayEnum.VISIT,
+                point=m.PointEnum.INTAKE,
+                date=clock.today(),
+                people="张委员、钱科长",
+                summary="上门面商，听取意见。",
+                face_to_face=True,
+            ),
+        )
         contacts = api.call("cases", "cases_contacts_list", case_id, client=member)
         assert [(c.way, c.face_to_face) for c in contacts] == [(m.WayEnum.VISIT, True)]
         assert isinstance(contacts[0].date, dt.date)
 
         # Reply with the stamped letter (uploaded first), accepted by staff.
-        letter = api.call("attachments", "cases_attachments_create", case_id, expect=201, client=unit,
-                          body=m.AttachmentUploadRequest(
-                              file=api.types.File(payload=io.BytesIO("%PDF-1.7\n答复函".encode()), file_name="答复函.pdf",
-                                                  mime_type="application/pdf"),
-                              purpose=m.PurposeEnum.REPLY_LETTER, assignment=assignment))
-        api.action("reply", case_id, unit, m.ReplyActionRequest(
-            assignment=assignment, reply_class=m.ActionReplyClassEnum.B, letter="已列入2026年改造计划。",
-            signer="赵局长", contact_person="钱科长", contact_phone="0917-6212345", letter_file=letter.id))
+        letter = api.call(
+            "attachments",
+            "cases_attachments_create",
+            case_id,
+            expect=201,
+            client=unit,
+            body=m.AttachmentUploadRequest(
+                file=api.types.File(
+                    payload=io.BytesIO("%PDF-1.7\n答复函".encode()), file_name="答复函.pdf", mime_type="application/pdf"
+                ),
+                purpose=m.PurposeEnum.REPLY_LETTER,
+                assignment=assignment,
+            ),
+        )
+        api.action(
+            "reply",
+            case_id,
+            unit,
+            m.ReplyActionRequest(
+                assignment=assignment,
+                reply_class=m.ActionReplyClassEnum.B,
+                letter="已列入2026年改造计划。",
+                signer="赵局长",
+                contact_person="钱科长",
+                contact_phone="0917-6212345",
+                letter_file=letter.id,
+            ),
+        )
         assert api.call("cases", "cases_replies_list", case_id, client=member) == []  # not yet accepted
         accepted = api.action("accept_reply", case_id, staff, m.AcceptReplyActionRequest(assignment=assignment))
         assert accepted.status == m.CaseStatusEnum.REPLIED
@@ -246,8 +328,14 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
 
         # Both proposers rate; staff close.
         for who, rating in ((member, m.SatisfactionEnum.SATISFIED), (cosigner, m.SatisfactionEnum.BASIC)):
-            api.action("rate", case_id, who, m.RateActionRequest(
-                assignment=assignment, reply_rating=rating, contact_rating=m.SatisfactionEnum.SATISFIED))
+            api.action(
+                "rate",
+                case_id,
+                who,
+                m.RateActionRequest(
+                    assignment=assignment, reply_rating=rating, contact_rating=m.SatisfactionEnum.SATISFIED
+                ),
+            )
         ratings = api.call("cases", "cases_ratings_list", case_id, client=staff)
         assert sorted(r.reply_rating.value for r in ratings) == ["basic", "satisfied"]
         closed = api.action("close", case_id, staff)
@@ -260,8 +348,18 @@ def test_a_python_client_generated_from_the_live_schema_plays_a_whole_case(world
         assert isinstance(page, m.PaginatedCaseListList)
         assert [(c.id, c.status) for c in page.results] == [(case_id, m.CaseStatusEnum.CLOSED)]
         timeline = [e.action for e in api.call("cases", "cases_events_list", case_id, client=member)]
-        for step in ("create", "cosign", "submit", "file", "assign", "sign", "log_contact", "accept_reply",
-                     "rate", "close"):
+        for step in (
+            "create",
+            "cosign",
+            "submit",
+            "file",
+            "assign",
+            "sign",
+            "log_contact",
+            "accept_reply",
+            "rate",
+            "close",
+        ):
             assert step in timeline, (step, timeline)
         units = api.call("reference", "units_list", client=staff)
         assert "区住建局" in [u.name for u in units] and all(isinstance(u, m.Unit) for u in units)
@@ -285,8 +383,9 @@ def _npm_tools() -> Path:
         npm = shutil.which("npm")
         if npm is None:
             skip_or_fail("npm 未安装：TypeScript 客户端检查需要 Node.js 20 与 npm")
-        run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TS_DIR, capture_output=True, text=True,
-                             timeout=300)
+        run = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=TS_DIR, capture_output=True, text=True, timeout=300
+        )
         if run.returncode != 0:
             skip_or_fail(f"npm ci 失败（无法从 npm 注册表安装 openapi-typescript）：{run.stderr[-500:]}")
     return bin_dir
@@ -299,11 +398,18 @@ def test_a_typescript_client_generated_from_the_live_schema_type_checks(world, t
     generated = TS_DIR / "generated"
     generated.mkdir(exist_ok=True)
     env = {**os.environ, "NO_COLOR": "1"}
-    run = subprocess.run([str(bin_dir / "openapi-typescript"), str(schema_file), "-o", str(generated / "api.d.ts")],
-                         cwd=TS_DIR, capture_output=True, text=True, timeout=120, env=env)
+    run = subprocess.run(
+        [str(bin_dir / "openapi-typescript"), str(schema_file), "-o", str(generated / "api.d.ts")],
+        cwd=TS_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     types = (generated / "api.d.ts").read_text(encoding="utf-8")
     assert '"/api/cases/{id}/actions/file/"' in types and "cases_action_file" in types
-    check = subprocess.run([str(bin_dir / "tsc"), "-p", "tsconfig.json"], cwd=TS_DIR, capture_output=True,
-                           text=True, timeout=180, env=env)
+    check = subprocess.run(
+        [str(bin_dir / "tsc"), "-p", "tsconfig.json"], cwd=TS_DIR, capture_output=True, text=True, timeout=180, env=env
+    )
     assert check.returncode == 0, check.stdout + check.stderr

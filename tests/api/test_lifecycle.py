@@ -29,10 +29,17 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     member, cosigner, staff, reviewer = as_("member"), as_("member2"), as_("staff"), as_("reviewer")
     lead, co = as_("unit"), as_("unit2")
 
-    created = member.post("/api/cases/", {
-        "title": "关于加快车站棚户区改造的提案", "facts": "车站片区房屋老旧。", "suggestions": "统筹资金，分期实施。",
-        "category": world.category.pk, "cosigners": [world.member2.pk],
-    }, format="json")
+    created = member.post(
+        "/api/cases/",
+        {
+            "title": "关于加快车站棚户区改造的提案",
+            "facts": "车站片区房屋老旧。",
+            "suggestions": "统筹资金，分期实施。",
+            "category": world.category.pk,
+            "cosigners": [world.member2.pk],
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     case_id = created.json()["id"]
     assert created.json()["status"] == "draft"
@@ -43,15 +50,38 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     act(staff, case_id, "recommend", {"outcome": "file", "reason": "符合立案标准"})
     filed = act(reviewer, case_id, "file")
     assert filed["status"] == "filed" and filed["number"] == 1
-    act(staff, case_id, "assign", {"units": [{"unit": world.unit.pk, "role": "lead"}, {"unit": world.unit2.pk, "role": "co"}]})
+    act(
+        staff,
+        case_id,
+        "assign",
+        {"units": [{"unit": world.unit.pk, "role": "lead"}, {"unit": world.unit2.pk, "role": "co"}]},
+    )
     lead_id, co_id = assignment_of(staff, case_id, "区住建局"), assignment_of(staff, case_id, "区教育局")
     act(lead, case_id, "sign", {"assignment": lead_id})
     assert act(co, case_id, "sign", {"assignment": co_id})["status"] == "handling"
     act(co, case_id, "send_views", {"assignment": co_id, "text": "我局同意分期实施。"})
-    act(lead, case_id, "log_contact", {"assignment": lead_id, "way": "visit", "point": "intake", "date": "2026-03-02",
-                                       "people": "张委员、钱科长", "summary": "上门面商", "face_to_face": True})
-    reply = {"assignment": lead_id, "reply_class": "B", "letter": "已列入计划。", "signer": "赵局长",
-             "contact_person": "钱科长", "contact_phone": "0917-6212345"}
+    act(
+        lead,
+        case_id,
+        "log_contact",
+        {
+            "assignment": lead_id,
+            "way": "visit",
+            "point": "intake",
+            "date": "2026-03-02",
+            "people": "张委员、钱科长",
+            "summary": "上门面商",
+            "face_to_face": True,
+        },
+    )
+    reply = {
+        "assignment": lead_id,
+        "reply_class": "B",
+        "letter": "已列入计划。",
+        "signer": "赵局长",
+        "contact_person": "钱科长",
+        "contact_phone": "0917-6212345",
+    }
     act(lead, case_id, "reply", reply)
     assert member.get(f"/api/cases/{case_id}/replies/").json() == []  # not yet accepted
     assert act(staff, case_id, "accept_reply", {"assignment": lead_id})["status"] == "replied"
@@ -63,7 +93,9 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     act(lead, case_id, "reply", {**reply, "letter": "已落实首期资金。", "reply_class": "A"})
     assert act(staff, case_id, "accept_reply", {"assignment": lead_id})["status"] == "replied"
     for client in (member, cosigner):
-        act(client, case_id, "rate", {"assignment": lead_id, "reply_rating": "satisfied", "contact_rating": "satisfied"})
+        act(
+            client, case_id, "rate", {"assignment": lead_id, "reply_rating": "satisfied", "contact_rating": "satisfied"}
+        )
     assert act(staff, case_id, "close")["status"] == "closed"
     assert act(staff, case_id, "publish")["published_at"]
 
@@ -71,8 +103,20 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     assert (case.status, case.round) == ("closed", 2)
 
     timeline = [e["action"] for e in member.get(f"/api/cases/{case_id}/events/").json()]
-    for step in ("create", "cosign", "submit", "file", "assign", "sign", "log_contact", "accept_reply", "rate",
-                 "rehandle", "close", "publish"):
+    for step in (
+        "create",
+        "cosign",
+        "submit",
+        "file",
+        "assign",
+        "sign",
+        "log_contact",
+        "accept_reply",
+        "rate",
+        "rehandle",
+        "close",
+        "publish",
+    ):
         assert step in timeline, step
     for internal in ("recommend", "send_views", "reply"):
         assert internal not in timeline, internal

@@ -17,8 +17,15 @@ def _count(client, path):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("path", ["/api/cases/?page_size=200", "/api/cases/?page_size=200&count=1&ordering=-due_date",
-                                  "/api/members/", "/api/units/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/cases/?page_size=200",
+        "/api/cases/?page_size=200&count=1&ordering=-due_date",
+        "/api/members/",
+        "/api/units/",
+    ],
+)
 def test_list_queries_do_not_grow_with_rows(world, as_, path, django_assert_max_num_queries):
     client = as_("staff")
     with clock.frozen(dt.date(2026, 3, 2)):

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from core import clock
 from audit.models import AuditEvent
+from core import clock
 from proposals.models import Case
 from tests.factories import CaseBuilder
 
@@ -18,18 +18,26 @@ def submitted(world):
 
 def snapshot(case_id):
     case = Case.objects.get(pk=case_id)
-    return (case.status, case.number, case.updated_at, AuditEvent.objects.filter(case_id=case_id, outcome="success").count())
+    return (
+        case.status,
+        case.number,
+        case.updated_at,
+        AuditEvent.objects.filter(case_id=case_id, outcome="success").count(),
+    )
 
 
-@pytest.mark.parametrize("role, action, body, status, code", [
-    ("unit", "file", {}, 404, "not_found"),                      # not visible to this unit
-    ("staff", "no_such_action", {}, 404, "action_not_found"),
-    ("member", "file", {}, 403, "actor_not_allowed"),             # wrong actor
-    ("reviewer", "assign", {"units": []}, 403, "actor_not_allowed"),
-    ("staff", "assign", {"units": []}, 409, "wrong_state"),       # wrong state
-    ("reviewer", "reject", {"ground": "x"}, 400, "invalid_data"),  # bad data
-    ("staff", "return_for_revision", {}, 400, "invalid_data"),
-])
+@pytest.mark.parametrize(
+    "role, action, body, status, code",
+    [
+        ("unit", "file", {}, 404, "not_found"),  # not visible to this unit
+        ("staff", "no_such_action", {}, 404, "action_not_found"),
+        ("member", "file", {}, 403, "actor_not_allowed"),  # wrong actor
+        ("reviewer", "assign", {"units": []}, 403, "actor_not_allowed"),
+        ("staff", "assign", {"units": []}, 409, "wrong_state"),  # wrong state
+        ("reviewer", "reject", {"ground": "x"}, 400, "invalid_data"),  # bad data
+        ("staff", "return_for_revision", {}, 400, "invalid_data"),
+    ],
+)
 def test_a_refusal_answers_its_status_and_body_and_changes_nothing(submitted, as_, role, action, body, status, code):
     case_id = submitted.case.pk
     before = snapshot(case_id)
@@ -47,9 +55,14 @@ def test_checks_run_in_order_wrong_actor_before_wrong_state_before_bad_data(worl
     with clock.frozen(dt.date(2026, 3, 2)):
         case_id = CaseBuilder(world).filed().case.pk
     # The member is neither reviewer nor in the right state, and sends bad data: 403 wins.
-    assert as_("member").post(f"/api/cases/{case_id}/actions/reject/", {"ground": "bad"}, format="json").status_code == 403
+    assert (
+        as_("member").post(f"/api/cases/{case_id}/actions/reject/", {"ground": "bad"}, format="json").status_code == 403
+    )
     # The reviewer is allowed to reject, but the case is filed: 409 before the bad ground.
-    assert as_("reviewer").post(f"/api/cases/{case_id}/actions/reject/", {"ground": "bad"}, format="json").status_code == 409
+    assert (
+        as_("reviewer").post(f"/api/cases/{case_id}/actions/reject/", {"ground": "bad"}, format="json").status_code
+        == 409
+    )
 
 
 def test_an_assignment_action_without_its_assignment_is_404(world, as_):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.wsgi import get_wsgi_application
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection, transaction
 
 from core import clock
@@ -19,10 +19,11 @@ from tests.api.conftest import token_for
 from tests.factories import CaseBuilder
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, Phase, given, settings as hsettings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.core.failures import Failure, FailureGroup  # noqa: E402
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance  # noqa: E402
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hsettings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 MAX_EXAMPLES = 10
 ROLES = ["member", "staff", "reviewer", "unit", "leader"]
@@ -32,16 +33,23 @@ def _run_operation(operation, headers: dict, failures: list) -> int:
     examples = 0
 
     @given(case=operation.as_strategy())
-    @hsettings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @hsettings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     def run(case):
         nonlocal examples
         examples += 1
         savepoint = transaction.savepoint()
         try:
             response = case.call(headers=headers)
-            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
-                                                      status_code_conformance])
+            case.validate_response(
+                response, checks=[not_a_server_error, response_schema_conformance, status_code_conformance]
+            )
         except (Failure, FailureGroup) as error:
             failures.append(f"{operation.label}: {str(error)[:1500]}")
         finally:
@@ -78,7 +86,9 @@ def _run_all_roles(world):
         headers = {"Authorization": f"Token {token_for(world.users()[role].username)}"}
         failures: list[str] = []
         examples = sum(_run_operation(op, headers, failures) for op in operations)
-        report.append(f"schemathesis role={role}: operations={len(operations)} examples={examples} failures={len(failures)}")
+        report.append(
+            f"schemathesis role={role}: operations={len(operations)} examples={examples} failures={len(failures)}"
+        )
         all_failures += [f"[{role}] {f}" for f in failures]
     print("\n" + "\n".join(report))
     assert not all_failures, "\n".join(all_failures[:30])

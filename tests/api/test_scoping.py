@@ -56,7 +56,9 @@ def test_reference_data_is_readable_by_every_role(world, as_, role):
         assert as_(role).get(f"/api/{endpoint}").status_code == 200
 
 
-@pytest.mark.parametrize("role, sees_contacts", [("staff", True), ("member", False), ("unit", False), ("reviewer", False)])
+@pytest.mark.parametrize(
+    "role, sees_contacts", [("staff", True), ("member", False), ("unit", False), ("reviewer", False)]
+)
 def test_member_contact_fields_only_for_staff(world, as_, role, sees_contacts):
     rows = as_(role).get("/api/members/").json()
     assert rows and all(("phone" in r) == sees_contacts for r in rows)

@@ -11,8 +11,10 @@ def test_the_summary_equals_counts_computed_independently(world, as_):
         closed = CaseBuilder(world).closed("A")
         CaseBuilder(world, title="关于城镇生活污水处理的提案").handling()
         converted = CaseBuilder(world, title="关于电信网络诈骗治理的建议").submitted()
-        converted.act("convert_to_suggestion", world.reviewer, {"reason": "更适合作为建议", "consent": "3月1日电话同意"})
-        CaseBuilder(world, title="草稿").case  # drafts count nowhere
+        converted.act(
+            "convert_to_suggestion", world.reviewer, {"reason": "更适合作为建议", "consent": "3月1日电话同意"}
+        )
+        _ = CaseBuilder(world, title="草稿").case  # drafts count nowhere
         host = CaseBuilder(world, title="关于公交一体化的提案").filed()
         merged = CaseBuilder(world, title="关于公交一体化运营的提案").filed()
         merged.act("merge", world.reviewer, {"host": host.case.pk})

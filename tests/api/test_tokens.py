@@ -33,8 +33,10 @@ def test_it_refuses_wrong_credentials_with_a_chinese_message(world):
 
 def test_it_throttles_repeated_login_attempts(world):
     client = APIClient()
-    codes = [client.post("/api/auth/token/", {"username": "m1", "password": "wrong"}, format="json").status_code
-             for _ in range(12)]
+    codes = [
+        client.post("/api/auth/token/", {"username": "m1", "password": "wrong"}, format="json").status_code
+        for _ in range(12)
+    ]
     assert codes[0] == 400 and codes[-1] == 429
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.auth_helpers import browser_login
 from tests.browser.test_whole_case import PASSWORD, SHOTS, browser  # noqa: F401  (fixture)
 from tests.stats.conftest import build_mix
-from tests.auth_helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 
 
 def _open_dashboard(browser, base: str, username: str, width: int, height: int):  # noqa: F811

@@ -20,12 +20,31 @@ from tests.conftest import skip_or_fail
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "Chencang@2026"
 
-PROPOSER_STEPS = ["起草", "附议确认", "提交", "立案", "交办", "签收", "沟通记录", "答复", "评价", "重新办理", "办结", "公开"]
+PROPOSER_STEPS = [
+    "起草",
+    "附议确认",
+    "提交",
+    "立案",
+    "交办",
+    "签收",
+    "沟通记录",
+    "答复",
+    "评价",
+    "重新办理",
+    "办结",
+    "公开",
+]
 INTERNAL_STEPS = ["初审意见", "会办意见", "审核通过答复", "退回答复", "申请退回", "内部"]
 
 
@@ -47,7 +66,6 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield instance
         instance.close()
-
 
 
 class People:
@@ -91,7 +109,12 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
     base = live_server.url
     people = People(browser, base)
     member, member2 = world.member.username, world.member2.username
-    staff, reviewer, lead, co = world.staff.username, world.reviewer.username, world.unit_user.username, world.unit2_user.username
+    staff, reviewer, lead, co = (
+        world.staff.username,
+        world.reviewer.username,
+        world.unit_user.username,
+        world.unit2_user.username,
+    )
     today = clock.today().isoformat()
 
     # The member drafts a joint proposal and invites a co-signer found by name.
@@ -114,8 +137,16 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
     act(page2, base, case_id, "cosign")
 
     act(page, base, case_id, "submit")
-    act(people.as_(staff), base, case_id, "recommend", fill=lambda f: (
-        f.locator("select[name=outcome]").select_option("file"), f.locator("textarea[name=reason]").fill("内容具体，建议立案。")))
+    act(
+        people.as_(staff),
+        base,
+        case_id,
+        "recommend",
+        fill=lambda f: (
+            f.locator("select[name=outcome]").select_option("file"),
+            f.locator("textarea[name=reason]").fill("内容具体，建议立案。"),
+        ),
+    )
     act(people.as_(reviewer), base, case_id, "file")
 
     def assign(f):
@@ -123,12 +154,18 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
         f.locator("select[name=role_pick]").nth(0).select_option("lead")
         f.locator("select[name=unit_pick]").nth(1).select_option(str(world.unit2.pk))
         f.locator("select[name=role_pick]").nth(1).select_option("co")
+
     act(people.as_(staff), base, case_id, "assign", fill=assign)
 
     act(people.as_(lead), base, case_id, "sign")
     act(people.as_(co), base, case_id, "sign")
-    act(people.as_(co), base, case_id, "send_views",
-        fill=lambda f: f.locator("textarea[name=text]").fill("我局将配合做好安置房源筹集。"))
+    act(
+        people.as_(co),
+        base,
+        case_id,
+        "send_views",
+        fill=lambda f: f.locator("textarea[name=text]").fill("我局将配合做好安置房源筹集。"),
+    )
 
     def contact(f):
         f.locator("select[name=way]").select_option("visit")
@@ -137,6 +174,7 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
         f.locator("input[name=people]").fill("赵局长、张委员")
         f.locator("textarea[name=summary]").fill("上门与提案人面对面协商改造方案。")
         f.locator("input[name=face_to_face]").check()
+
     act(people.as_(lead), base, case_id, "log_contact", fill=contact)
 
     def reply(letter):
@@ -146,7 +184,9 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
             f.locator("input[name=signer]").fill("赵局长")
             f.locator("input[name=contact_person]").fill("钱科长")
             f.locator("input[name=contact_phone]").fill("0917-6212345")
+
         return fill
+
     act(people.as_(lead), base, case_id, "reply", fill=reply("车站片区改造已列入明年计划，分两期实施。"))
     act(people.as_(staff), base, case_id, "accept_reply", unit_name=world.unit.name)
 
@@ -155,11 +195,18 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
             f.locator(f"input[name=reply_rating][value={value}]").check()
             f.locator(f"input[name=contact_rating][value={value}]").check()
             f.locator("textarea[name=comment]").fill("意见：" + value)
+
         return fill
+
     act(page, base, case_id, "rate", fill=rate("satisfied"))
     act(page2, base, case_id, "rate", fill=rate("unsatisfied"))
-    act(people.as_(staff), base, case_id, "rehandle",
-        fill=lambda f: f.locator("textarea[name=reason]").fill("附议人不满意，请重新办理。"))
+    act(
+        people.as_(staff),
+        base,
+        case_id,
+        "rehandle",
+        fill=lambda f: f.locator("textarea[name=reason]").fill("附议人不满意，请重新办理。"),
+    )
     act(people.as_(lead), base, case_id, "reply", fill=reply("经再次研究，一期工程今年开工，二期明年实施。"))
     act(people.as_(staff), base, case_id, "accept_reply", unit_name=world.unit.name)
     act(page, base, case_id, "rate", fill=rate("satisfied"))
@@ -192,7 +239,13 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
 
     # Screenshots of each role's workbench, desktop and phone.
     SHOTS.mkdir(parents=True, exist_ok=True)
-    benches = [(member, "member"), (staff, "staff"), (reviewer, "reviewer"), (lead, "unit"), (world.leader.username, "leader")]
+    benches = [
+        (member, "member"),
+        (staff, "staff"),
+        (reviewer, "reviewer"),
+        (lead, "unit"),
+        (world.leader.username, "leader"),
+    ]
     for username, role in benches:
         p = people.as_(username)
         for width, height in ((1280, 900), (375, 812)):

@@ -4,14 +4,14 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import load_workbook
 from django.test import RequestFactory
+from openpyxl import load_workbook
 
-from reporting import exports
+from audit.models import AuditEvent
 from proposals.access import visible_cases
 from proposals.filters import filter_cases
-from audit.models import AuditEvent
 from proposals.models import Case
+from reporting import exports
 from tests.factories import CaseBuilder
 
 
@@ -97,8 +97,10 @@ def test_filters_from_the_query_string_narrow_the_list(world, three_cases):
 
 
 def test_unit_league_export_takes_its_rows_from_the_caller(world):
-    rows = [{"unit": "区住建局", "assigned": 10, "replied": 9, "a_share": 0.6, "satisfaction_rate": 1.0},
-            {"unit": "区教育局", "assigned": 4, "replied": 4, "a_share": 0.5}]
+    rows = [
+        {"unit": "区住建局", "assigned": 10, "replied": 9, "a_share": 0.6, "satisfaction_rate": 1.0},
+        {"unit": "区教育局", "assigned": 4, "replied": 4, "a_share": 0.5},
+    ]
     content = read(exports.export_unit_league(world.staff, rows))
     assert content[0][:3] == ["承办单位", "交办件数", "按时签收"]
     assert content[1][0:4] == ["区住建局", 10, None, 9]
@@ -108,8 +110,9 @@ def test_unit_league_export_takes_its_rows_from_the_caller(world):
 
 def test_the_header_row_is_frozen(world, three_cases, tmp_path):
     path = tmp_path / "x.xlsx"
-    exports.write_sheet(str(path), "提案目录", exports.CATALOGUE_COLUMNS,
-                        exports.iter_cases(Case.objects.filter(number__isnull=False)))
+    exports.write_sheet(
+        str(path), "提案目录", exports.CATALOGUE_COLUMNS, exports.iter_cases(Case.objects.filter(number__isnull=False))
+    )
     sheet = load_workbook(path).worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width > 40

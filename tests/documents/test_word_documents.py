@@ -3,13 +3,13 @@
 import io
 
 import pytest
+from django.http import Http404
 from docx import Document
 from docx.shared import Mm, Pt
-from django.http import Http404
 
-from reporting import documents
 from proposals import settings_registry
 from proposals.models import KeyProposal
+from reporting import documents
 from tests.factories import CaseBuilder
 
 
@@ -31,7 +31,10 @@ def test_documents_use_the_gbt_9704_page_and_fonts(world):
     assert abs(section.page_width - Mm(210)) < Mm(1)
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)
-    assert normal.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋_GB2312"
+    assert (
+        normal.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "仿宋_GB2312"
+    )
     title_run = document.paragraphs[0].runs[0]
     assert title_run.font.size == Pt(22)
     assert "方正小标宋简体" in title_run._element.xml
@@ -70,8 +73,16 @@ def test_the_assignment_notice_needs_an_assignment(world):
 def test_the_reply_letter_has_unit_text_signer_contact_and_class(world):
     case = CaseBuilder(world).replied("A").refresh()
     text = text_of(documents.reply_letter(case))
-    for expected in (case.display_number, case.title, "区住建局", "经研究，答复如下", "赵局长", "钱科长", "0917-6212345",
-                     "A类（已解决或采纳）"):
+    for expected in (
+        case.display_number,
+        case.title,
+        "区住建局",
+        "经研究，答复如下",
+        "赵局长",
+        "钱科长",
+        "0917-6212345",
+        "A类（已解决或采纳）",
+    ):
         assert expected in text
 
 

@@ -6,17 +6,37 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from members.models import MemberGroup, Membership, Organisation, Session, Unit, User
-from imports.catalogue import ImportFileError, import_file
 from audit.models import AuditEvent
+from imports.catalogue import ImportFileError, import_file
+from members.models import MemberGroup, Membership, Organisation, Session, Unit, User
 from proposals.models import Case, NumberSequence, Proposer
 from tests.factories import CaseBuilder
 
 HEADER = ["序号", "编号", "标题", "领衔人", "主办单位", "会办单位", "类别", "答复类别", "办理状态"]
 GOOD_ROWS = [
-    [1, "第〔27〕号", "关于加快车站棚户区改造的提案", "张委员（联名人：李委员）", "区住建局", "区教育局", "城乡建设", "A类", "已办结"],
+    [
+        1,
+        "第〔27〕号",
+        "关于加快车站棚户区改造的提案",
+        "张委员（联名人：李委员）",
+        "区住建局",
+        "区教育局",
+        "城乡建设",
+        "A类",
+        "已办结",
+    ],
     [2, "第28号", "关于职业技术教育人才培养的提案", "民进陈仓区委会", "区教育局", "", "教育", "B", "已答复"],
-    [3, "〔2024〕29号", "关于城镇生活污水处理的提案", "十里铺学联组", "区住建局", "区交通运输局、区教育局", "", "", "办理中"],
+    [
+        3,
+        "〔2024〕29号",
+        "关于城镇生活污水处理的提案",
+        "十里铺学联组",
+        "区住建局",
+        "区交通运输局、区教育局",
+        "",
+        "",
+        "办理中",
+    ],
     [4, "30", "关于电信网络诈骗治理的提案", "王委员、张委员", "", "", "社会", "", "已立案"],
 ]
 
@@ -59,22 +79,36 @@ def test_a_good_xlsx_imports_every_case_in_its_final_state(world, collectives):
     assert sorted(cases) == [27, 28, 29, 30]
 
     closed = cases[27]
-    assert (closed.status, closed.kind, closed.title, closed.category.name) == ("closed", "proposal", "关于加快车站棚户区改造的提案", "城乡建设")
+    assert (closed.status, closed.kind, closed.title, closed.category.name) == (
+        "closed",
+        "proposal",
+        "关于加快车站棚户区改造的提案",
+        "城乡建设",
+    )
     assert [(p.user.name, p.role) for p in closed.proposers.all()] == [("张委员", "initiator"), ("李委员", "cosigner")]
     assert closed.proposers.get(user=world.member).sector_id is not None
     assert {(a.unit.name, a.role, a.status) for a in closed.assignments.all()} == {
-        ("区住建局", "lead", "accepted"), ("区教育局", "co", "views_sent")}
+        ("区住建局", "lead", "accepted"),
+        ("区教育局", "co", "views_sent"),
+    }
     assert closed.replies.get().reply_class == "A"
 
     party = cases[28].proposers.get()
-    assert (party.collective, party.organisation.name, party.display_name) == ("organisation", "民进陈仓区委会", "民进陈仓区委会")
+    assert (party.collective, party.organisation.name, party.display_name) == (
+        "organisation",
+        "民进陈仓区委会",
+        "民进陈仓区委会",
+    )
     assert cases[28].status == "replied" and cases[28].replies.get().reply_class == "B"
 
     group_case = cases[29]
     assert group_case.proposers.get().display_name == "十里铺学联组"
     assert group_case.status == "handling"
     assert {(a.unit.name, a.role, a.status) for a in group_case.assignments.all()} == {
-        ("区住建局", "lead", "signed"), ("区交通运输局", "co", "signed"), ("区教育局", "co", "signed")}
+        ("区住建局", "lead", "signed"),
+        ("区交通运输局", "co", "signed"),
+        ("区教育局", "co", "signed"),
+    }
 
     filed = cases[30]
     assert filed.status == "filed" and not filed.assignments.exists()
@@ -101,13 +135,17 @@ def test_a_lower_import_never_moves_the_sequence_back(world, collectives):
 
 def test_a_gb18030_csv_with_columns_in_another_order_imports(world, collectives):
     header = ["案由", "案号", "提案人", "会办单位", "主办单位"]
-    rows = [["关于城区供暖设施的提案", "第〔5〕号", "李委员", "", "区住建局"],
-            ["关于专精特新企业培育的提案", "6", "张委员、王委员", "区教育局", "区交通运输局"]]
+    rows = [
+        ["关于城区供暖设施的提案", "第〔5〕号", "李委员", "", "区住建局"],
+        ["关于专精特新企业培育的提案", "6", "张委员、王委员", "区教育局", "区交通运输局"],
+    ]
     report = run(csv_bytes(rows, header), world, filename="目录.csv", kind="suggestion")
     assert report.ok, report.lines()
     cases = Case.objects.filter(kind="suggestion").order_by("number")
     assert [(c.number, c.title, c.status) for c in cases] == [
-        (5, "关于城区供暖设施的提案", "assigned"), (6, "关于专精特新企业培育的提案", "assigned")]
+        (5, "关于城区供暖设施的提案", "assigned"),
+        (6, "关于专精特新企业培育的提案", "assigned"),
+    ]
     assert cases[1].assignments.get(role="co").unit.name == "区教育局"
 
 

@@ -84,17 +84,26 @@ class Fake:
         if parts.get("Credential") != ALIYUN_KEY_ID:
             return "unknown AccessKeyId"
         signed = parts.get("SignedHeaders", "").split(";")
-        required = {"host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"}
+        required = {
+            "host",
+            "x-acs-action",
+            "x-acs-version",
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-content-sha256",
+        }
         if not required <= set(signed) or signed != sorted(signed):
             return f"signed headers {signed}"
         if headers.get("x-acs-content-sha256") != _sha256(body):
             return "x-acs-content-sha256 does not match the body"
-        stamp = dt.datetime.strptime(headers["x-acs-date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
-        if abs((dt.datetime.now(dt.timezone.utc) - stamp).total_seconds()) > 900:
+        stamp = dt.datetime.strptime(headers["x-acs-date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        if abs((dt.datetime.now(dt.UTC) - stamp).total_seconds()) > 900:
             return "x-acs-date too far from now"
         canonical_query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query))
         canonical_headers = "".join(f"{name}:{headers.get(name, '').strip()}\n" for name in signed)
-        canonical = "\n".join([method, path or "/", canonical_query, canonical_headers, ";".join(signed), _sha256(body)])
+        canonical = "\n".join(
+            [method, path or "/", canonical_query, canonical_headers, ";".join(signed), _sha256(body)]
+        )
         to_sign = "ACS3-HMAC-SHA256\n" + _sha256(canonical.encode())
         expected = hmac.new(self.secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
         return "" if hmac.compare_digest(expected, parts.get("Signature", "")) else "signature mismatch"
@@ -111,7 +120,7 @@ class Fake:
         timestamp = int(headers.get("x-tc-timestamp", "0"))
         if abs(time.time() - timestamp) > 300:
             return "X-TC-Timestamp too far from now"
-        if date != dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%Y-%m-%d"):
+        if date != dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d"):
             return "credential date is not the timestamp's UTC date"
         if (headers.get("x-tc-action"), headers.get("x-tc-version")) != ("SendSms", "2021-01-11"):
             return "action/version"
@@ -131,30 +140,50 @@ class Fake:
     def answer_aliyun(self, received: Received) -> tuple[int, dict]:
         request_id = str(uuid.uuid4()).upper()
         if not received.signature_ok:
-            return 400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched with our calculation.",
-                         "RequestId": request_id}
+            return 400, {
+                "Code": "SignatureDoesNotMatch",
+                "Message": "Specified signature is not matched with our calculation.",
+                "RequestId": request_id,
+            }
         code = self.next_code() or "OK"
         if code.startswith("Throttling"):
             return 400, {"Code": code, "Message": "Request was denied due to flow control.", "RequestId": request_id}
-        return 200, {"Code": code, "Message": "OK" if code == "OK" else f"fake {code}", "RequestId": request_id,
-                     **({"BizId": f"{int(time.time())}^0"} if code == "OK" else {})}
+        return 200, {
+            "Code": code,
+            "Message": "OK" if code == "OK" else f"fake {code}",
+            "RequestId": request_id,
+            **({"BizId": f"{int(time.time())}^0"} if code == "OK" else {}),
+        }
 
     def answer_tencent(self, received: Received) -> tuple[int, dict]:
         request_id = str(uuid.uuid4())
         if not received.signature_ok:
-            return 200, {"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "签名验证失败"},
-                                      "RequestId": request_id}}
+            return 200, {
+                "Response": {
+                    "Error": {"Code": "AuthFailure.SignatureFailure", "Message": "签名验证失败"},
+                    "RequestId": request_id,
+                }
+            }
         code = self.next_code() or "Ok"
         # Per-number results come in SendStatusSet; request-level errors in Response.Error.
-        per_number = code == "Ok" or code.startswith(("LimitExceeded.PhoneNumber", "InvalidParameterValue.IncorrectPhoneNumber",
-                                                      "FailedOperation.PhoneNumber"))
+        per_number = code == "Ok" or code.startswith(
+            ("LimitExceeded.PhoneNumber", "InvalidParameterValue.IncorrectPhoneNumber", "FailedOperation.PhoneNumber")
+        )
         if not per_number:
             return 200, {"Response": {"Error": {"Code": code, "Message": f"fake {code}"}, "RequestId": request_id}}
         body = received.json
-        statuses = [{"SerialNo": uuid.uuid4().hex, "PhoneNumber": number, "Fee": 1 if code == "Ok" else 0,
-                     "SessionContext": body.get("SessionContext", ""), "Code": code,
-                     "Message": "send success" if code == "Ok" else f"fake {code}", "IsoCode": "CN"}
-                    for number in body.get("PhoneNumberSet", [])]
+        statuses = [
+            {
+                "SerialNo": uuid.uuid4().hex,
+                "PhoneNumber": number,
+                "Fee": 1 if code == "Ok" else 0,
+                "SessionContext": body.get("SessionContext", ""),
+                "Code": code,
+                "Message": "send success" if code == "Ok" else f"fake {code}",
+                "IsoCode": "CN",
+            }
+            for number in body.get("PhoneNumberSet", [])
+        ]
         return 200, {"Response": {"SendStatusSet": statuses, "RequestId": request_id}}
 
 
@@ -180,7 +209,9 @@ def _handler(fake: Fake):
             data = json.dumps(answer, ensure_ascii=False).encode()
             self.send_response(status)
             # As each provider answers (the Tencent SDK reads Response.Error only under exactly "application/json").
-            self.send_header("Content-Type", "application/json;charset=utf-8" if fake.kind == "aliyun" else "application/json")
+            self.send_header(
+                "Content-Type", "application/json;charset=utf-8" if fake.kind == "aliyun" else "application/json"
+            )
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from core import clock
 from notifications import outbox
-from proposals.errors import WorkflowError
 from notifications.models import Notification, OutboxMessage
+from proposals.errors import WorkflowError
 from tests.factories import CaseBuilder
 
 FAILING = "tests.notifications.test_delivery.FailingEmailBackend"
@@ -46,8 +46,10 @@ def test_smtp_failure_leaves_the_action_done_and_a_later_run_sends(w, settings, 
     mail.outbox.clear()
     settings.OUTBOX_DELIVER_ON_COMMIT = True
     settings.EMAIL_BACKEND = FAILING
-    with clock.frozen(dt.datetime(2026, 3, 2, 10, 0, tzinfo=clock.LOCAL)), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        clock.frozen(dt.datetime(2026, 3, 2, 10, 0, tzinfo=clock.LOCAL)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         b.act("file", w.reviewer)  # the after-commit delivery fails; the action must not
     assert b.refresh().status == "filed"
     queued = OutboxMessage.objects.filter(subject__contains="已立案", channel="email")

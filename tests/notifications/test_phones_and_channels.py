@@ -18,8 +18,9 @@ def test_mainland_mobiles_pass(number):
     validate_mobile(number)
 
 
-@pytest.mark.parametrize("number", ["12345678901", "0917-6212345", "1391700000", "139170000012", "+8613917000001",
-                                    "1391700000a", "62123456"])
+@pytest.mark.parametrize(
+    "number", ["12345678901", "0917-6212345", "1391700000", "139170000012", "+8613917000001", "1391700000a", "62123456"]
+)
 def test_other_numbers_are_refused_with_a_chinese_message(number):
     with pytest.raises(ValidationError) as error:
         validate_mobile(number)
@@ -40,8 +41,17 @@ def _admin_post(client, user, phone):
     sysadmin = UserFactory(username="sysadmin", is_staff=True)
     sysadmin.groups.add(role_group(AdminRole.SYSADMIN))
     login(client, sysadmin)
-    data = {"username": user.username, "name": user.name, "phone": phone, "email": user.email or "",
-            "first_name": "", "last_name": "", "address": "", "work_unit": "", "is_active": "on"}
+    data = {
+        "username": user.username,
+        "name": user.name,
+        "phone": phone,
+        "email": user.email or "",
+        "first_name": "",
+        "last_name": "",
+        "address": "",
+        "work_unit": "",
+        "is_active": "on",
+    }
     return client.post(reverse("admin:members_user_change", args=[user.pk]), data)
 
 

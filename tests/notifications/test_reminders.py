@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from core import clock
 from notifications import reminders
-from proposals.models import Assignment
 from notifications.models import Notification, OutboxMessage, Reminder
+from proposals.models import Assignment
 from tests.factories import CaseBuilder
 
 DUE = dt.date(2025, 10, 9)  # the first working day after 国庆节 2025 (10月1日–8日 off)
@@ -35,11 +35,14 @@ def reminded(w) -> set[int]:
     return set(Notification.objects.filter(event="reminder").values_list("user_id", flat=True))
 
 
-@pytest.mark.parametrize("today, near", [
-    (dt.date(2025, 9, 26), False),  # Fri: 9/28 (调休 Sun), 9/29, 9/30, 10/9 = 4 working days away
-    (dt.date(2025, 9, 29), True),   # Mon: 9/30, 10/9 = 2 working days, though 10 calendar days
-    (dt.date(2025, 10, 3), True),   # in the holiday: 1 working day away
-])
+@pytest.mark.parametrize(
+    "today, near",
+    [
+        (dt.date(2025, 9, 26), False),  # Fri: 9/28 (调休 Sun), 9/29, 9/30, 10/9 = 4 working days away
+        (dt.date(2025, 9, 29), True),  # Mon: 9/30, 10/9 = 2 working days, though 10 calendar days
+        (dt.date(2025, 10, 3), True),  # in the holiday: 1 working day away
+    ],
+)
 def test_reminder_windows_count_working_days_across_the_national_day_holiday(w, today, near):
     reply_due_on(w, DUE)
     assert (reminders.phase(today, DUE, 3) == reminders.NEAR) is near
@@ -75,7 +78,9 @@ def test_an_extended_due_date_is_reminded_again(w):
 
 def test_rating_window_reminds_only_proposers_who_have_not_rated(w):
     b = CaseBuilder(w).replied()
-    b.act("rate", w.member, {"reply_rating": "satisfied", "contact_rating": "satisfied"}, assignment=b.assignment(w.unit))
+    b.act(
+        "rate", w.member, {"reply_rating": "satisfied", "contact_rating": "satisfied"}, assignment=b.assignment(w.unit)
+    )
     deadline = b.refresh().rating_deadline
     run(deadline)
     assert reminded(w) == {w.member2.pk}

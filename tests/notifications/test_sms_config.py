@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from notifications.rules import EVENT_KINDS
 from notifications.checks import sms_configuration
+from notifications.rules import EVENT_KINDS
 from notifications.sms_templates import PARAM_MAX, TEMPLATES, signed
 
 ALIYUN = "notifications.sms_aliyun.AliyunSMSBackend"
@@ -45,8 +45,13 @@ def test_a_lower_limit_refuses_the_templates_that_could_exceed_it(settings):
     assert too_long and {p.msg.split("”")[0].split("“")[1] for p in sms_configuration()} == too_long
 
 
-@pytest.mark.parametrize("backend, env", [(ALIYUN, ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET")),
-                                          (TENCENT, ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"))])
+@pytest.mark.parametrize(
+    "backend, env",
+    [
+        (ALIYUN, ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET")),
+        (TENCENT, ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")),
+    ],
+)
 def test_a_gateway_needs_its_credentials_sign_and_codes(settings, monkeypatch, backend, env):
     settings.SMS_BACKEND = backend
     settings.SMS_TENCENT_APP_ID = "1400787878"

@@ -67,12 +67,13 @@ def test_an_assignment_goes_out_as_the_registered_template_signed_as_the_provide
     b.act("assign", w.staff, {"units": [{"unit": w.unit.pk, "role": "lead"}, {"unit": w.unit2.pk, "role": "co"}]})
     report = outbox.deliver()
     queued = OutboxMessage.objects.filter(channel="sms")
-    assert {m.template for m in queued} == {"assigned"} and len(report.sent) == queued.count() + \
-        OutboxMessage.objects.filter(channel="email").count()
+    assert {m.template for m in queued} == {"assigned"} and len(
+        report.sent
+    ) == queued.count() + OutboxMessage.objects.filter(channel="email").count()
     assert len(gateway.requests) == 2  # one per unit contact, nothing else by SMS
     assert all(r.signature_ok for r in gateway.requests), [r.problem for r in gateway.requests]
     got = {sent_template(gateway, r)[0]: sent_template(gateway, r) for r in gateway.requests}
-    phone, sign, code, params = got[w.unit_user.phone]
+    _phone, sign, code, params = got[w.unit_user.phone]
     assert (sign, code) == ("陈仓区政协", CODES["assigned"])
     title = "关于加快车站棚户区改造推进老城区更新的…"  # 20 characters at most
     assert len(title) == 20
@@ -138,13 +139,17 @@ def test_errors_no_retry_can_mend_fail_at_once(w, gateway, codes):
 def test_a_wrong_secret_is_refused_by_the_gateway_and_never_written_down(w, gateway, monkeypatch):
     message = _one_sms(w)
     wrong = "this-is-not-the-secret-9f8e7d"
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET" if gateway.kind == "aliyun" else "TENCENTCLOUD_SECRET_KEY", wrong)
+    monkeypatch.setenv(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET" if gateway.kind == "aliyun" else "TENCENTCLOUD_SECRET_KEY", wrong
+    )
     outbox.deliver()
     message.refresh_from_db()
     (received,) = gateway.requests
     assert not received.signature_ok and received.problem == "signature mismatch"
     assert message.state == "failed"  # a configuration error: staff see it on the outbox page
-    assert ("SignatureDoesNotMatch" if gateway.kind == "aliyun" else "AuthFailure.SignatureFailure") in message.last_error
+    assert (
+        "SignatureDoesNotMatch" if gateway.kind == "aliyun" else "AuthFailure.SignatureFailure"
+    ) in message.last_error
     for row in OutboxMessage.objects.values_list("body", "last_error", "params"):
         assert wrong not in str(row) and fg.ALIYUN_SECRET not in str(row) and fg.TENCENT_KEY not in str(row)
 
@@ -177,19 +182,29 @@ def test_a_kind_without_a_template_code_queues_no_sms(w, gateway, settings):
     assert OutboxMessage.objects.filter(channel="email", recipient=w.unit_user).exists()
 
 
-@pytest.mark.parametrize("module, code, give_up", [
-    (sms_aliyun, "isv.BUSINESS_LIMIT_CONTROL", False), (sms_aliyun, "isv.DAY_LIMIT_CONTROL", False),
-    (sms_aliyun, "isv.AMOUNT_NOT_ENOUGH", False), (sms_aliyun, "isp.SYSTEM_ERROR", False),
-    (sms_aliyun, "isv.MOBILE_NUMBER_ILLEGAL", True), (sms_aliyun, "isv.SMS_TEMPLATE_ILLEGAL", True),
-    (sms_aliyun, "isv.SMS_SIGNATURE_ILLEGAL", True), (sms_aliyun, "InvalidAccessKeyId.NotFound", True),
-    (sms_aliyun, "isv.SOMETHING_NEW", False),
-    (sms_tencent, "LimitExceeded.PhoneNumberDailyLimit", False), (sms_tencent, "RequestLimitExceeded", False),
-    (sms_tencent, "FailedOperation.InsufficientBalanceInSmsPackage", False), (sms_tencent, "ClientNetworkError", False),
-    (sms_tencent, "InvalidParameterValue.IncorrectPhoneNumber", True),
-    (sms_tencent, "FailedOperation.TemplateIncorrectOrUnapproved", True),
-    (sms_tencent, "FailedOperation.SignatureIncorrectOrUnapproved", True),
-    (sms_tencent, "InvalidParameterValue.SomethingNew", True), (sms_tencent, "InternalError.Unknown", False),
-])
+@pytest.mark.parametrize(
+    "module, code, give_up",
+    [
+        (sms_aliyun, "isv.BUSINESS_LIMIT_CONTROL", False),
+        (sms_aliyun, "isv.DAY_LIMIT_CONTROL", False),
+        (sms_aliyun, "isv.AMOUNT_NOT_ENOUGH", False),
+        (sms_aliyun, "isp.SYSTEM_ERROR", False),
+        (sms_aliyun, "isv.MOBILE_NUMBER_ILLEGAL", True),
+        (sms_aliyun, "isv.SMS_TEMPLATE_ILLEGAL", True),
+        (sms_aliyun, "isv.SMS_SIGNATURE_ILLEGAL", True),
+        (sms_aliyun, "InvalidAccessKeyId.NotFound", True),
+        (sms_aliyun, "isv.SOMETHING_NEW", False),
+        (sms_tencent, "LimitExceeded.PhoneNumberDailyLimit", False),
+        (sms_tencent, "RequestLimitExceeded", False),
+        (sms_tencent, "FailedOperation.InsufficientBalanceInSmsPackage", False),
+        (sms_tencent, "ClientNetworkError", False),
+        (sms_tencent, "InvalidParameterValue.IncorrectPhoneNumber", True),
+        (sms_tencent, "FailedOperation.TemplateIncorrectOrUnapproved", True),
+        (sms_tencent, "FailedOperation.SignatureIncorrectOrUnapproved", True),
+        (sms_tencent, "InvalidParameterValue.SomethingNew", True),
+        (sms_tencent, "InternalError.Unknown", False),
+    ],
+)
 def test_provider_codes_map_to_retry_or_give_up(module, code, give_up):
     from notifications.sms import SMSError, SMSGiveUp
 

@@ -8,11 +8,11 @@ import socket
 
 import pytest
 
-from notifications import rules as notifications, outbox
+from notifications import outbox
+from notifications import rules as notifications
 from notifications.models import OutboxMessage
-from tests.factories import CaseBuilder
-
 from tests.conftest import skip_or_fail
+from tests.factories import CaseBuilder
 
 try:
     from aiosmtpd import controller as aiosmtpd_controller
@@ -62,9 +62,17 @@ def test_a_notice_of_each_kind_arrives_and_reads_back(w, smtp):
         titles[kind] = f"测试通知（{event.label}）：“{case.title}”"
         # email on for every kind (some default to in-app and SMS only)
         notifications.NotificationPreference.objects.update_or_create(
-            user=w.member, event=kind, defaults={"email": True, "sms": False})
-        notifications.write([w.member], kind=kind, case=case, title=titles[kind], body=f"{event.label}的正文。",
-                            link=notifications.case_link(case.pk), key=f"smtp-test:{kind}")
+            user=w.member, event=kind, defaults={"email": True, "sms": False}
+        )
+        notifications.write(
+            [w.member],
+            kind=kind,
+            case=case,
+            title=titles[kind],
+            body=f"{event.label}的正文。",
+            link=notifications.case_link(case.pk),
+            key=f"smtp-test:{kind}",
+        )
     report = outbox.deliver()
     assert not report.failed and not report.retrying
     mine = [read(e) for e in smtp.envelopes if e.rcpt_tos == [w.member.email]]

@@ -26,8 +26,21 @@ DUMP = ROOT / "tests" / "fixtures" / "schema_2026-12-01_pg.sql"
 def _psql(*args: str, database: str = "postgres") -> subprocess.CompletedProcess:
     s = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": s.get("PASSWORD") or ""}
-    cmd = ["psql", "-h", s.get("HOST") or "127.0.0.1", "-p", str(s.get("PORT") or 5432), "-U", s.get("USER") or "postgres",
-           "-d", database, "-v", "ON_ERROR_STOP=1", "-q", *args]
+    cmd = [
+        "psql",
+        "-h",
+        s.get("HOST") or "127.0.0.1",
+        "-p",
+        str(s.get("PORT") or 5432),
+        "-U",
+        s.get("USER") or "postgres",
+        "-d",
+        database,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+        *args,
+    ]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
 
 
@@ -47,15 +60,20 @@ def old_database(postgres_only):
     try:
         _psql("-f", str(DUMP), database=name)
         s = connection.settings_dict
-        yield name, f"postgres://{s.get('USER') or 'postgres'}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{name}"
+        yield (
+            name,
+            f"postgres://{s.get('USER') or 'postgres'}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{name}",
+        )
     finally:
         _psql("-c", f"DROP DATABASE IF EXISTS {name}")
 
 
 def test_a_database_of_the_old_layout_migrates_and_keeps_its_rows_and_audit_chain(old_database):
     name, url = old_database
-    before = {table: _scalar(name, f"SELECT count(*) FROM {table}") for table in
-              ("proposals_case", "proposals_auditevent", "proposals_outboxmessage", "proposals_notification")}
+    before = {
+        table: _scalar(name, f"SELECT count(*) FROM {table}")
+        for table in ("proposals_case", "proposals_auditevent", "proposals_outboxmessage", "proposals_notification")
+    }
     assert before["proposals_case"] == "7" and before["proposals_auditevent"] == "37"
 
     migrated = _manage(url, "migrate", "--noinput")
@@ -66,16 +84,41 @@ def test_a_database_of_the_old_layout_migrates_and_keeps_its_rows_and_audit_chai
     verified = _manage(url, "verify_audit")
     assert verified.returncode == 0 and "共校验 37 条" in verified.stdout, verified.stdout + verified.stderr
     assert _scalar(name, "SELECT app_label FROM django_content_type WHERE model = 'auditevent'") == "audit"
-    assert _scalar(name, "SELECT count(*) FROM django_content_type WHERE app_label = 'proposals' "
-                         "AND model IN ('auditevent', 'outboxmessage', 'notification', 'reminder')") == "0"
+    assert (
+        _scalar(
+            name,
+            "SELECT count(*) FROM django_content_type WHERE app_label = 'proposals' "
+            "AND model IN ('auditevent', 'outboxmessage', 'notification', 'reminder')",
+        )
+        == "0"
+    )
     # The auditor's group still reads the audit trail (its permission moved with the content type).
-    assert _scalar(name, "SELECT count(*) FROM auth_group g JOIN auth_group_permissions gp ON gp.group_id = g.id "
-                         "JOIN auth_permission p ON p.id = gp.permission_id JOIN django_content_type ct "
-                         "ON ct.id = p.content_type_id WHERE g.name = 'auditor' AND ct.app_label = 'audit' "
-                         "AND p.codename = 'view_auditevent'") == "1"
+    assert (
+        _scalar(
+            name,
+            "SELECT count(*) FROM auth_group g JOIN auth_group_permissions gp ON gp.group_id = g.id "
+            "JOIN auth_permission p ON p.id = gp.permission_id JOIN django_content_type ct "
+            "ON ct.id = p.content_type_id WHERE g.name = 'auditor' AND ct.app_label = 'audit' "
+            "AND p.codename = 'view_auditevent'",
+        )
+        == "1"
+    )
     # The append-only triggers still guard the table under its old name.
-    refused = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-c",
-                              "UPDATE proposals_auditevent SET action = 'forged'"], capture_output=True, text=True)
+    refused = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            name,
+            "-c",
+            "UPDATE proposals_auditevent SET action = 'forged'",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode != 0 and "append-only" in refused.stderr
     # And the migration is reversible to the old state of proposals.
     back = _manage(url, "migrate", "proposals", "0007", "--noinput")

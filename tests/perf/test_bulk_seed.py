@@ -6,22 +6,36 @@ import datetime as dt
 
 import pytest
 
-from members.models import Session
 from audit import trail as audit
-from demo.bulk import Actors, BulkSeeder, Copy, Replayer, capture, drive
-from proposals.models import Assignment, Case, ContactRecord, Proposer, Rating, Reply
 from audit.models import AuditEvent
+from demo.bulk import Actors, BulkSeeder, Copy, Replayer, capture, drive
+from members.models import Session
+from proposals.models import Assignment, Case, ContactRecord, Proposer, Rating, Reply
 
 SHAPES = ["closed", "closed_suggestion", "rehandling", "handling", "rejected", "withdrawn", "draft"]
 START = dt.date(2024, 3, 4)
 # Ids differ by construction; the number is the next one of the sequence, and the vector contains it.
-SKIP = {"id", "case_id", "assignment_id", "proposer_id", "seq", "hash", "prev_hash", "number", "search_vector", "object_id"}
+SKIP = {
+    "id",
+    "case_id",
+    "assignment_id",
+    "proposer_id",
+    "seq",
+    "hash",
+    "prev_hash",
+    "number",
+    "search_vector",
+    "object_id",
+}
 ID_KEYS = {"assignment", "reply", "rating", "contact", "number", "display_number"}
 
 
 def texts(n: int) -> dict:
-    return {"title": f"关于改善城区供暖和养老服务的提案{n}", "facts": f"冬季供暖不稳定，养老机构床位紧张（{n}）。",
-            "suggestions": "一是加快管网改造；二是扩大医疗和教育资源供给。"}
+    return {
+        "title": f"关于改善城区供暖和养老服务的提案{n}",
+        "facts": f"冬季供暖不稳定，养老机构床位紧张（{n}）。",
+        "suggestions": "一是加快管网改造；二是扩大医疗和教育资源供给。",
+    }
 
 
 def rows_of(case_id: int) -> dict[str, list[dict]]:

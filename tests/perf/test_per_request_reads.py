@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from members.models import Role, User, role_group
-from proposals import access
 from core import clock
+from members.models import Role, User, role_group
 from notifications import rules as notifications
+from proposals import access
 from proposals.models import Case, Status
 from tests.auth_helpers import login
 from tests.factories import CaseBuilder
@@ -35,7 +35,7 @@ def test_a_revoked_role_takes_effect_on_the_next_request(client, world):
 def _bell(client) -> str:
     page = client.get(reverse("proposals:member_workbench")).content.decode()
     start = page.index('id="notification-bell"')
-    return page[start:page.index("</a>", start)]
+    return page[start : page.index("</a>", start)]
 
 
 def test_the_bell_on_every_page_follows_new_and_read_notices(client, world, django_capture_on_commit_callbacks):
@@ -51,7 +51,7 @@ def test_the_bell_on_every_page_follows_new_and_read_notices(client, world, djan
 
 def test_own_cases_are_the_members_proposals_and_within_what_they_may_see(world):
     with clock.frozen(dt.date(2026, 3, 2)):
-        mine = CaseBuilder(world).submitted().refresh()              # member initiates, member2 co-signs
+        mine = CaseBuilder(world).submitted().refresh()  # member initiates, member2 co-signs
         cosigned_only = CaseBuilder(world, cosign=False).submitted().refresh()
     own = set(access.own_cases(world.member).values_list("id", flat=True))
     assert mine.pk in own and cosigned_only.pk in own

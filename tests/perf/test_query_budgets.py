@@ -17,8 +17,10 @@ from tests.factories import CaseBuilder
 try:
     from tests.auth_helpers import login
 except ImportError:  # before security part B: a plain session login
+
     def login(client, user):
         client.force_login(user)
+
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -39,19 +41,40 @@ def make_cases(world, n):
 
 
 LISTS = [
-    ("staff", "proposals:case_list", ""), ("staff", "proposals:case_list", "q=供暖"), ("staff", "proposals:case_list", "status=handling&sort=submitted"),
-    ("reviewer", "proposals:case_list", ""), ("unit", "proposals:case_list", ""), ("member", "proposals:case_list", ""),
-    ("member", "proposals:member_workbench", ""), ("staff", "proposals:staff_workbench", ""), ("reviewer", "proposals:reviewer_workbench", ""),
-    ("unit", "proposals:unit_workbench", ""), ("leader", "proposals:leader_workbench", ""), ("staff", "proposals:overdue_board", ""),
-    (None, "proposals:public_list", ""), (None, "proposals:public_list", "q=供暖"),
-    ("staff", "api:cases", ""), ("staff", "api:cases", "q=供暖"), ("unit", "api:cases", ""), ("member", "api:cases", ""),
-    ("staff", "api:members", ""), ("staff", "api:units", ""),
+    ("staff", "proposals:case_list", ""),
+    ("staff", "proposals:case_list", "q=供暖"),
+    ("staff", "proposals:case_list", "status=handling&sort=submitted"),
+    ("reviewer", "proposals:case_list", ""),
+    ("unit", "proposals:case_list", ""),
+    ("member", "proposals:case_list", ""),
+    ("member", "proposals:member_workbench", ""),
+    ("staff", "proposals:staff_workbench", ""),
+    ("reviewer", "proposals:reviewer_workbench", ""),
+    ("unit", "proposals:unit_workbench", ""),
+    ("leader", "proposals:leader_workbench", ""),
+    ("staff", "proposals:overdue_board", ""),
+    (None, "proposals:public_list", ""),
+    (None, "proposals:public_list", "q=供暖"),
+    ("staff", "api:cases", ""),
+    ("staff", "api:cases", "q=供暖"),
+    ("unit", "api:cases", ""),
+    ("member", "api:cases", ""),
+    ("staff", "api:members", ""),
+    ("staff", "api:units", ""),
 ]
 DETAILS = [
-    ("staff", "proposals:case_detail"), ("member", "proposals:case_detail"), ("unit", "proposals:case_detail"), ("reviewer", "proposals:case_detail"),
-    ("staff", "api:case"), ("member", "api:case"), ("unit", "api:case"),
-    ("staff", "api:case-events"), ("staff", "api:case-assignments"), ("staff", "api:case-replies"),
-    ("staff", "api:case-ratings"), ("staff", "api:case-contacts"),
+    ("staff", "proposals:case_detail"),
+    ("member", "proposals:case_detail"),
+    ("unit", "proposals:case_detail"),
+    ("reviewer", "proposals:case_detail"),
+    ("staff", "api:case"),
+    ("member", "api:case"),
+    ("unit", "api:case"),
+    ("staff", "api:case-events"),
+    ("staff", "api:case-assignments"),
+    ("staff", "api:case-replies"),
+    ("staff", "api:case-ratings"),
+    ("staff", "api:case-contacts"),
 ]
 
 

@@ -24,7 +24,9 @@ T0 = dt.date(2026, 3, 2)
 @pytest.fixture
 def varied(world):
     """Cases in several kinds, states, categories, units and proposers' committees; one overdue."""
-    other_category = Category.objects.exclude(pk=world.category.pk).order_by("id").first() or Category.objects.create(name="社会建设")
+    other_category = Category.objects.exclude(pk=world.category.pk).order_by("id").first() or Category.objects.create(
+        name="社会建设"
+    )
     with clock.frozen(T0):
         closed = CaseBuilder(world, title="关于加快车站棚户区改造的提案").closed("A")
         handling = CaseBuilder(world, title="关于完善城区供暖设施的提案", cosign=False).handling(co=False)
@@ -34,7 +36,12 @@ def varied(world):
         submitted = CaseBuilder(world, title="关于推进职业技术教育人才培养的提案", cosign=False).submitted()
         # A withdrawn assignment must not count for its unit: unit3 is asked, then the return approved.
         moved = CaseBuilder(world, title="关于城镇生活污水处理的提案", cosign=False).return_requested(co=False)
-        moved.act("approve_return", world.staff, {"reason": "同意退回。"}, assignment=moved.case.assignments.get(unit=world.unit))
+        moved.act(
+            "approve_return",
+            world.staff,
+            {"reason": "同意退回。"},
+            assignment=moved.case.assignments.get(unit=world.unit),
+        )
     Case.objects.filter(pk=filed.case.pk).update(category=other_category, is_key=True)
     # One case is overdue: its only unit's reply was due yesterday.
     Assignment.objects.filter(case=handling.case).update(due_date=dt.date.today() - dt.timedelta(days=1))
@@ -61,14 +68,33 @@ def _export_ids(client: Client, query: dict, by_title: dict[str, int]) -> set[in
 
 
 def queries(world) -> list[dict]:
-    committee = Membership.objects.filter(user=world.member, committee__isnull=False).values_list("committee_id", flat=True).first()
-    sector = Membership.objects.filter(user=world.member, sector__isnull=False).values_list("sector_id", flat=True).first()
+    committee = (
+        Membership.objects.filter(user=world.member, committee__isnull=False)
+        .values_list("committee_id", flat=True)
+        .first()
+    )
+    sector = (
+        Membership.objects.filter(user=world.member, sector__isnull=False).values_list("sector_id", flat=True).first()
+    )
     session = Case.objects.exclude(session=None).values_list("session_id", flat=True).first()
     return [
-        {}, {"kind": "suggestion"}, {"kind": "proposal"}, {"status": "closed"}, {"status": "handling"},
-        {"category": world.category.pk}, {"unit": world.unit.pk}, {"unit": world.unit2.pk}, {"unit": world.unit3.pk},
-        {"key": "true"}, {"overdue": "true"}, {"q": "供暖"}, {"q": "棚户区"}, {"term": world.term.pk},
-        {"session": session}, {"committee": committee}, {"sector": sector},
+        {},
+        {"kind": "suggestion"},
+        {"kind": "proposal"},
+        {"status": "closed"},
+        {"status": "handling"},
+        {"category": world.category.pk},
+        {"unit": world.unit.pk},
+        {"unit": world.unit2.pk},
+        {"unit": world.unit3.pk},
+        {"key": "true"},
+        {"overdue": "true"},
+        {"q": "供暖"},
+        {"q": "棚户区"},
+        {"term": world.term.pk},
+        {"session": session},
+        {"committee": committee},
+        {"sector": sector},
         {"kind": "proposal", "status": "handling", "unit": world.unit.pk},
     ]
 

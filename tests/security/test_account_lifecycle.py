@@ -33,8 +33,13 @@ def test_disable_inactive_accounts_disables_unused_ones_and_says_so(world, setti
 def test_end_term_deactivates_members_who_are_not_reappointed(world):
     new_term = make_term(number=5, current=False, start=dt.date(2027, 1, 5))
     kept = world.member2
-    Membership.objects.create(user=kept, term=new_term, sector=kept.memberships.first().sector,
-                              committee=kept.memberships.first().committee, affiliation="cpc")
+    Membership.objects.create(
+        user=kept,
+        term=new_term,
+        sector=kept.memberships.first().sector,
+        committee=kept.memberships.first().committee,
+        affiliation="cpc",
+    )
     world.outsider.groups.add(role_group(Role.STAFF))  # also works for the committee office
     gone = services.end_term(world.term, new_term)
     assert [u.username for u in gone] == ["m1"]

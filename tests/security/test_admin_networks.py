@@ -27,7 +27,9 @@ def test_the_admin_site_is_a_404_from_anywhere_else(client, world):
     client.force_login(world.staff)
     for url in ("/admin/", "/admin/login/", "/admin/members/user/"):
         assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 404, url
-    assert client.post("/admin/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="203.0.113.9").status_code == 404
+    assert (
+        client.post("/admin/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="203.0.113.9").status_code == 404
+    )
 
 
 @override_settings(ADMIN_ALLOWED_NETWORKS=["10.20.0.0/16"], TRUST_X_FORWARDED_FOR=True)

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from members.models import AdminRole, Unit, role_group
 from audit.models import AuditEvent
+from members.models import AdminRole, Unit, role_group
 from tests.auth_helpers import login
 from tests.factories import UserFactory
 
@@ -31,8 +31,13 @@ def as_(client, admins, role):
 
 # Each admin URL → the one role that may open it (GET).
 OWN_PAGES = {
-    "sysadmin": ["admin:members_unit_changelist", "admin:members_unit_add", "admin:proposals_workflowsetting_changelist",
-                 "admin:proposals_calendarday_changelist", "admin:members_term_changelist"],
+    "sysadmin": [
+        "admin:members_unit_changelist",
+        "admin:members_unit_add",
+        "admin:proposals_workflowsetting_changelist",
+        "admin:proposals_calendarday_changelist",
+        "admin:members_term_changelist",
+    ],
     "secadmin": ["admin:auth_group_changelist", "admin:otp_totp_totpdevice_changelist"],
     "auditor": ["admin:audit_auditevent_changelist", "admin:axes_accesslog_changelist"],
 }
@@ -74,8 +79,16 @@ def test_the_sysadmin_cannot_change_roles_and_the_secadmin_cannot_change_profile
 def test_the_secadmin_clears_a_lockout_that_the_auditor_only_reads(client, admins):
     from axes.models import AccessAttempt
 
-    attempt = AccessAttempt.objects.create(username="m1", ip_address="10.0.0.1", user_agent="x", failures_since_start=5,
-                                           get_data="", post_data="", http_accept="", path_info="/login/")
+    attempt = AccessAttempt.objects.create(
+        username="m1",
+        ip_address="10.0.0.1",
+        user_agent="x",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
+    )
     url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
     as_(client, admins, "auditor")
     assert client.post(url, {"post": "yes"}).status_code == 403

@@ -52,8 +52,12 @@ def fresh_target(tmp_path):
     import psycopg2
 
     params = connection.settings_dict
-    server = dict(host=params["HOST"] or "127.0.0.1", port=params["PORT"] or 5432, user=params["USER"],
-                  password=params["PASSWORD"] or None)
+    server = dict(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+    )
 
     def admin(sql: str):
         conn = psycopg2.connect(dbname="postgres", **server)
@@ -80,8 +84,14 @@ def fresh_target(tmp_path):
 
 def restore(archive: Path, database_url: str, media: Path, *extra: str, key: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, DATABASE_URL=database_url, MEDIA_ROOT=str(media), BACKUP_KEY=key)
-    return subprocess.run([sys.executable, "manage.py", "restore", str(archive), *extra], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(archive), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def backup(tmp_path: Path, *extra: str) -> Path:
@@ -118,7 +128,9 @@ def test_a_restore_into_a_fresh_database_has_the_same_rows_and_audit_chain(fille
     assert after["row_counts"] == before["row_counts"]
     assert after["audit_head"] == before["audit_head"]
     assert after["migrations"] == before["migrations"]
-    originals = {p.relative_to(settings.MEDIA_ROOT): p.read_bytes() for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+    originals = {
+        p.relative_to(settings.MEDIA_ROOT): p.read_bytes() for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()
+    }
     copies = {p.relative_to(media): p.read_bytes() for p in media.rglob("*") if p.is_file()}
     assert copies == originals and originals
 

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from audit.models import AuditEvent
 from core import clock
 from proposals import services
 from proposals.models import Attachment, Case, ContactRecord, Proposer, Reply
-from audit.models import AuditEvent
 from tests.auth_helpers import login
 from tests.factories import CaseBuilder
 
@@ -50,11 +50,18 @@ def api_post(client, url, body):
 
 
 def draft_form(world, **fields) -> dict:
-    return {"kind": "proposal", "title": "关于加快车站棚户区改造的提案", "category": world.category.pk,
-            "facts": "房屋老旧。", "suggestions": "分期实施。", "is_public": "on"} | fields
+    return {
+        "kind": "proposal",
+        "title": "关于加快车站棚户区改造的提案",
+        "category": world.category.pk,
+        "facts": "房屋老旧。",
+        "suggestions": "分期实施。",
+        "is_public": "on",
+    } | fields
 
 
 # --- 100,000-character bodies ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("field", ["facts", "suggestions"])
 def test_a_100000_character_body_is_refused_on_the_draft_page(world, field):
@@ -71,8 +78,9 @@ def test_a_100000_character_body_is_refused_on_the_draft_page(world, field):
 def test_a_100000_character_body_is_refused_by_the_api(world, field):
     member = client_for(world.member)
     before = rows()
-    response = api_post(member, "/api/cases/",
-                        {"title": "关于加快车站棚户区改造的提案", "category": world.category.pk, field: HUGE})
+    response = api_post(
+        member, "/api/cases/", {"title": "关于加快车站棚户区改造的提案", "category": world.category.pk, field: HUGE}
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "text_too_long" and CHINESE.search(body["detail"])
@@ -101,7 +109,14 @@ def test_a_100000_character_contact_summary_is_refused_and_records_nothing(world
     lead = b.assignment(world.unit)
     unit = client_for(world.unit_user)
     before = rows()
-    body = {"assignment": lead.pk, "way": "phone", "point": "handling", "date": clock.today().isoformat(), "people": "钱科长", "summary": HUGE}
+    body = {
+        "assignment": lead.pk,
+        "way": "phone",
+        "point": "handling",
+        "date": clock.today().isoformat(),
+        "people": "钱科长",
+        "summary": HUGE,
+    }
     api = api_post(unit, f"/api/cases/{b.case.pk}/actions/log_contact/", body)
     page = unit.post(f"/cases/{b.case.pk}/act/log_contact/", body)
     assert api.status_code == 400 and CHINESE.search(api.json()["errors"]["summary"][0])
@@ -151,11 +166,23 @@ def test_hostile_text_in_action_fields_is_shown_escaped_on_the_case_page_and_the
     b.handling(co=False)
     lead = b.assignment(world.unit)
     unit = client_for(world.unit_user)
-    contact = {"assignment": lead.pk, "way": "visit", "point": "handling", "date": clock.today().isoformat(), "people": SCRIPT,
-               "summary": f"面商{SCRIPT}{SQL}"}
+    contact = {
+        "assignment": lead.pk,
+        "way": "visit",
+        "point": "handling",
+        "date": clock.today().isoformat(),
+        "people": SCRIPT,
+        "summary": f"面商{SCRIPT}{SQL}",
+    }
     assert unit.post(f"/cases/{b.case.pk}/act/log_contact/", contact).status_code == 302
-    reply = {"assignment": lead.pk, "reply_class": "A", "letter": f"答复{SCRIPT}{SQL}", "signer": "赵局长",
-             "contact_person": "钱科长", "contact_phone": "0917-6212345"}
+    reply = {
+        "assignment": lead.pk,
+        "reply_class": "A",
+        "letter": f"答复{SCRIPT}{SQL}",
+        "signer": "赵局长",
+        "contact_person": "钱科长",
+        "contact_phone": "0917-6212345",
+    }
     assert api_post(unit, f"/api/cases/{b.case.pk}/actions/reply/", reply).status_code == 200
     assert ContactRecord.objects.get(case=b.case).summary == contact["summary"]
     assert Reply.objects.get(case=b.case).letter == reply["letter"]
@@ -172,10 +199,13 @@ def test_hostile_text_in_action_fields_is_shown_escaped_on_the_case_page_and_the
 
 # --- Rare CJK characters and emoji ------------------------------------------------------------------
 
+
 def test_rare_cjk_and_emoji_round_trip_through_page_api_and_database(world):
     member = client_for(world.member)
     title = f"关于{RARE}字的提案{EMOJI}"
-    created = api_post(member, "/api/cases/", {"title": title, "facts": f"生僻字{RARE}{EMOJI}", "category": world.category.pk})
+    created = api_post(
+        member, "/api/cases/", {"title": title, "facts": f"生僻字{RARE}{EMOJI}", "category": world.category.pk}
+    )
     assert created.status_code == 201
     pk = created.json()["id"]
     case = Case.objects.get(pk=pk)
@@ -191,19 +221,22 @@ def test_rare_cjk_and_emoji_round_trip_through_page_api_and_database(world):
 
 # --- Uploads ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def draft(world):
     return CaseBuilder(world, cosign=False).case
 
 
 def _page_upload(client, case, name, content):
-    return client.post(f"/cases/{case.pk}/files/", {"file": SimpleUploadedFile(name, content),
-                                                               "purpose": "attachment"}, follow=True)
+    return client.post(
+        f"/cases/{case.pk}/files/", {"file": SimpleUploadedFile(name, content), "purpose": "attachment"}, follow=True
+    )
 
 
 def _api_upload(client, case, name, content):
-    return client.post(f"/api/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile(name, content),
-                                                                         "purpose": "attachment"})
+    return client.post(
+        f"/api/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile(name, content), "purpose": "attachment"}
+    )
 
 
 def _page_error(response) -> str:

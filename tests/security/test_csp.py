@@ -73,7 +73,11 @@ def test_every_page_a_role_reaches_has_the_policy_and_no_inline_code(client, wor
 
 
 def test_public_and_login_pages_have_no_inline_code(client, world, cases):  # noqa: F811
-    for url in [reverse("proposals:public_list"), reverse("members:login"), *links(client.get(reverse("proposals:public_list")).content.decode(), "/public/")]:
+    for url in [
+        reverse("proposals:public_list"),
+        reverse("members:login"),
+        *links(client.get(reverse("proposals:public_list")).content.decode(), "/public/"),
+    ]:
         response = client.get(url, follow=True)
         assert "Content-Security-Policy" in response, url
         assert inline_code_in(response.content.decode()) == [], url

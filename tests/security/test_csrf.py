@@ -46,11 +46,14 @@ def test_the_same_post_with_the_token_gets_through(world):
     login(client, world.member)
     client.get("/cases/new/")
     token = client.cookies["csrftoken"].value
-    response = client.post("/cases/new/", {"csrfmiddlewaretoken": token, "kind": "proposal", "title": "关于城区供暖设施的提案"})
+    response = client.post(
+        "/cases/new/", {"csrfmiddlewaretoken": token, "kind": "proposal", "title": "关于城区供暖设施的提案"}
+    )
     assert response.status_code == 302
 
 
 def test_the_token_endpoint_needs_no_csrf_token(world):
-    response = Client(enforce_csrf_checks=True).post("/api/auth/token/", {"username": "m1", "password": "wrong"},
-                                                    content_type="application/json")
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/auth/token/", {"username": "m1", "password": "wrong"}, content_type="application/json"
+    )
     assert response.status_code in (400, 429)

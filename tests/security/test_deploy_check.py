@@ -15,16 +15,29 @@ PRODUCTION_KEY = "k7#Qp2@xV9!mZ4$wL8^tR1&yN6*bH3(cJ5)fD0-gS2+eA7=uW4_iO9"
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(DEBUG="0", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="cppcc.example.gov.cn",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}", **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"TESTING", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="cppcc.example.gov.cn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        **extra,
+    )
     return env
 
 
 def run_deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -42,9 +55,14 @@ def test_the_deploy_check_fails_when_https_redirect_is_turned_off(tmp_path):
 def test_production_settings_trust_the_proxy_protocol_header_only_when_told(tmp_path):
     code = "from django.conf import settings; print(repr((settings.SECURE_PROXY_SSL_HEADER, settings.SECURE_HSTS_SECONDS)))"
     for flag, expected in (("0", "(None, 31536000)"), ("1", "(('HTTP_X_FORWARDED_PROTO', 'https'), 31536000)")):
-        result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT,
-                                capture_output=True, text=True, timeout=120,
-                                env=production_env(tmp_path, TRUST_X_FORWARDED_PROTO=flag))
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=production_env(tmp_path, TRUST_X_FORWARDED_PROTO=flag),
+        )
         assert result.stdout.strip().splitlines()[-1] == expected, result.stdout + result.stderr
 
 

@@ -22,8 +22,11 @@ from tests.security.world import build, walk
 OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "proposals:case_detail": [("GET", "/cases/{case}/")],
     "proposals:draft_edit": [("GET", "/cases/{case}/edit/"), ("POST", "/cases/{case}/edit/")],
-    "proposals:case_action": [(m, f"/cases/{{case}}/act/{name}/") for name in ("withdraw", "submit", "log_contact", "rate")
-                    for m in ("GET", "POST")],
+    "proposals:case_action": [
+        (m, f"/cases/{{case}}/act/{name}/")
+        for name in ("withdraw", "submit", "log_contact", "rate")
+        for m in ("GET", "POST")
+    ],
     "proposals:reply_draft": [("POST", "/cases/{case}/reply-draft/{assignment}/")],
     "proposals:host_search": [("GET", "/cases/{case}/hosts/?host_q=提案")],
     "proposals:upload": [("POST", "/cases/{case}/files/")],
@@ -34,11 +37,16 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "notifications:mark_read": [("POST", "/notifications/{notification}/read/")],
     "api:case": [("GET", "/api/cases/{case}/"), ("PATCH", "/api/cases/{case}/")],
     "api:case-actions": [("GET", "/api/cases/{case}/actions/")],
-    **{f"api:case-action-{name}": [("POST", f"/api/cases/{{case}}/actions/{name}/")]
-       for name, action in ACTIONS.items() if action.actors != {SYSTEM}},
+    **{
+        f"api:case-action-{name}": [("POST", f"/api/cases/{{case}}/actions/{name}/")]
+        for name, action in ACTIONS.items()
+        if action.actors != {SYSTEM}
+    },
     "api:case-action-unknown": [("POST", "/api/cases/{case}/actions/no_such_action/")],
-    **{f"api:case-{part}": [("GET", f"/api/cases/{{case}}/{part}/")]
-       for part in ("events", "assignments", "replies", "ratings", "contacts")},
+    **{
+        f"api:case-{part}": [("GET", f"/api/cases/{{case}}/{part}/")]
+        for part in ("events", "assignments", "replies", "ratings", "contacts")
+    },
     "api:case-attachments": [("GET", "/api/cases/{case}/attachments/"), ("POST", "/api/cases/{case}/attachments/")],
     "api:case-attachment-download": [("GET", "/api/cases/{case}/attachments/{attachment}/download/")],
 }
@@ -68,17 +76,29 @@ def test_every_object_route_is_probed():
 
 # (intruder role, target): a user of the same role as someone who may see the target.
 INTRUDERS = [
-    ("other_member", "case"), ("other_unit", "case"), ("other_leader", "case"),
-    ("staff", "draft"), ("reviewer", "draft"), ("other_member", "draft"),
+    ("other_member", "case"),
+    ("other_unit", "case"),
+    ("other_leader", "case"),
+    ("staff", "draft"),
+    ("reviewer", "draft"),
+    ("other_member", "draft"),
 ]
 
 
 def _ids(sw, target):
     if target == "draft":
-        return {"case": sw.ids["draft"], "attachment": sw.ids["draft_attachment"], "assignment": sw.ids["lead"],
-                "notification": sw.ids["notification"]}
-    return {"case": sw.ids["case"], "attachment": sw.ids["attachment"], "assignment": sw.ids["lead"],
-            "notification": sw.ids["notification"]}
+        return {
+            "case": sw.ids["draft"],
+            "attachment": sw.ids["draft_attachment"],
+            "assignment": sw.ids["lead"],
+            "notification": sw.ids["notification"],
+        }
+    return {
+        "case": sw.ids["case"],
+        "attachment": sw.ids["attachment"],
+        "assignment": sw.ids["lead"],
+        "notification": sw.ids["notification"],
+    }
 
 
 @pytest.mark.parametrize("intruder,target", INTRUDERS)
@@ -95,8 +115,9 @@ def test_an_object_someone_may_not_see_is_a_404(sw, db, intruder, target):
                 if key.startswith("api:"):
                     response = client.generic(method, url, json.dumps(body), content_type="application/json")
                 else:
-                    response = client.generic(method, url, "assignment=%d" % ids["assignment"],
-                                              content_type="application/x-www-form-urlencoded")
+                    response = client.generic(
+                        method, url, f"assignment={ids['assignment']}", content_type="application/x-www-form-urlencoded"
+                    )
                 transaction.set_rollback(True)
             if response.status_code != 404:
                 leaks.append(f"{method} {url} as {intruder}: {response.status_code}")
@@ -107,6 +128,11 @@ def test_the_owner_does_see_them(sw, db):
     """The control: the same URLs answer the member who owns the case (so the 404s above mean something)."""
     client = Client()
     login(client, sw.users["member"])
-    for url in (f"/cases/{sw.ids['case']}/", f"/files/{sw.ids['attachment']}/", f"/api/cases/{sw.ids['case']}/",
-                f"/cases/{sw.ids['draft']}/", f"/api/cases/{sw.ids['case']}/attachments/{sw.ids['attachment']}/download/"):
+    for url in (
+        f"/cases/{sw.ids['case']}/",
+        f"/files/{sw.ids['attachment']}/",
+        f"/api/cases/{sw.ids['case']}/",
+        f"/cases/{sw.ids['draft']}/",
+        f"/api/cases/{sw.ids['case']}/attachments/{sw.ids['attachment']}/download/",
+    ):
         assert client.get(url).status_code == 200, url

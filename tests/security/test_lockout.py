@@ -30,17 +30,20 @@ def page_login(client, password, ip="10.1.1.1"):
 
 
 def api_login(password, ip="10.1.1.1", username="m1"):
-    return APIClient().post("/api/auth/token/", {"username": username, "password": password}, format="json",
-                            REMOTE_ADDR=ip)
+    return APIClient().post(
+        "/api/auth/token/", {"username": username, "password": password}, format="json", REMOTE_ADDR=ip
+    )
 
 
 @contextlib.contextmanager
 def later(minutes):
     moment = timezone.now() + dt.timedelta(minutes=minutes)
     # axes imported `now` by name in two modules: patch it there as well.
-    with mock.patch("django.utils.timezone.now", return_value=moment), \
-            mock.patch("axes.attempts.now", return_value=moment), \
-            mock.patch("axes.handlers.proxy.now", return_value=moment):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        mock.patch("axes.attempts.now", return_value=moment),
+        mock.patch("axes.handlers.proxy.now", return_value=moment),
+    ):
         yield
 
 

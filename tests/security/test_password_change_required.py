@@ -39,8 +39,9 @@ def test_changing_the_password_lifts_the_requirement(client, world):
     world.member.must_change_password = True
     world.member.save()
     login(client, world.member)
-    response = client.post(reverse("members:password_change"),
-                           {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reverse("members:password_change"), {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    )
     assert response.status_code == 302
     world.member.refresh_from_db()
     assert not world.member.must_change_password and world.member.check_password(NEW)
@@ -49,8 +50,10 @@ def test_changing_the_password_lifts_the_requirement(client, world):
 
 def test_the_change_page_shows_policy_errors_in_chinese(client, world):
     login(client, world.member)
-    response = client.post(reverse("members:password_change"),
-                           {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD})
+    response = client.post(
+        reverse("members:password_change"),
+        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
     assert response.status_code == 200 and "最近 5 次" in response.content.decode()
 
 
@@ -71,8 +74,8 @@ def test_a_password_younger_than_ninety_days_is_fine(client, world):
 
 
 def test_a_password_set_in_the_admin_is_administrator_issued(client, world):
-    from tests.factories import UserFactory
     from members.models import AdminRole, role_group
+    from tests.factories import UserFactory
 
     sysadmin = UserFactory(username="sys1", is_staff=True)
     sysadmin.groups.add(role_group(AdminRole.SYSADMIN))

@@ -18,13 +18,16 @@ def errors_for(password, user=None) -> str:
     return ""
 
 
-@pytest.mark.parametrize("password,expected", [
-    ("Ab1!xyz", "至少需要 8 个字符"),
-    ("Aa1!" * 16 + "x", "最多 64 个字符"),
-    ("abcdefghij", "至少包含"),
-    ("abcdefgh12", "至少包含"),
-    ("Password1", "过于常见"),
-])
+@pytest.mark.parametrize(
+    "password,expected",
+    [
+        ("Ab1!xyz", "至少需要 8 个字符"),
+        ("Aa1!" * 16 + "x", "最多 64 个字符"),
+        ("abcdefghij", "至少包含"),
+        ("abcdefgh12", "至少包含"),
+        ("Password1", "过于常见"),
+    ],
+)
 def test_it_refuses_weak_passwords_in_chinese(password, expected):
     assert expected in errors_for(password)
 

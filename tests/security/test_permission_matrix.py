@@ -47,8 +47,9 @@ def api(ok=SIGNED_IN, refused=403) -> dict:
 
 def case_page(ok=SEES_CASE, *, seen_but_refused=403) -> dict:
     """An object page of the world's case: who cannot see the case gets 404, never 403."""
-    return {r: LOGIN if r == "anonymous" else OK if r in ok else seen_but_refused if r in SEES_CASE else 404
-            for r in ROLES}
+    return {
+        r: LOGIN if r == "anonymous" else OK if r in ok else seen_but_refused if r in SEES_CASE else 404 for r in ROLES
+    }
 
 
 def case_api(ok=SEES_CASE) -> dict:
@@ -79,28 +80,50 @@ def POST(expect, **kw) -> Probe:
 
 
 CASE = {"pk": "case"}
-DRAFT_BODY = {"kind": "proposal", "title": "关于城镇生活污水处理的提案", "facts": "管网老化。", "suggestions": "分期改造。"}
+DRAFT_BODY = {
+    "kind": "proposal",
+    "title": "关于城镇生活污水处理的提案",
+    "facts": "管网老化。",
+    "suggestions": "分期改造。",
+}
 
 # Who may take each action on the world's case (handling; lead unit replied, co unit signed; a key
 # proposal): the actor check passes, so the answer is not 403/404 (a wrong state is a 409).
 ACTION_ACTORS: dict[str, frozenset[str]] = {
-    "cosign": frozenset({"staff"}), "decline_cosign": frozenset({"staff"}),
-    "submit": frozenset({"member"}), "withdraw": frozenset({"member"}),
-    "recommend": frozenset({"staff"}), "edit_for_review": frozenset({"staff", "reviewer"}),
-    "return_for_revision": frozenset({"staff", "reviewer"}), "file": frozenset({"reviewer"}),
-    "convert_to_suggestion": frozenset({"reviewer"}), "reject": frozenset({"reviewer"}),
-    "merge": frozenset({"reviewer"}), "assign": frozenset({"staff"}), "reassign": frozenset({"staff"}),
-    "sign": frozenset({"unit"}), "request_return": frozenset({"unit"}),
-    "approve_return": frozenset({"staff"}), "refuse_return": frozenset({"staff"}),
+    "cosign": frozenset({"staff"}),
+    "decline_cosign": frozenset({"staff"}),
+    "submit": frozenset({"member"}),
+    "withdraw": frozenset({"member"}),
+    "recommend": frozenset({"staff"}),
+    "edit_for_review": frozenset({"staff", "reviewer"}),
+    "return_for_revision": frozenset({"staff", "reviewer"}),
+    "file": frozenset({"reviewer"}),
+    "convert_to_suggestion": frozenset({"reviewer"}),
+    "reject": frozenset({"reviewer"}),
+    "merge": frozenset({"reviewer"}),
+    "assign": frozenset({"staff"}),
+    "reassign": frozenset({"staff"}),
+    "sign": frozenset({"unit"}),
+    "request_return": frozenset({"unit"}),
+    "approve_return": frozenset({"staff"}),
+    "refuse_return": frozenset({"staff"}),
     "log_contact": frozenset({"unit"}),
     "send_views": frozenset(),  # co-handlers only; the lead unit's contact is refused on the lead assignment
-    "request_extension": frozenset({"unit"}), "approve_extension": frozenset({"staff"}),
-    "refuse_extension": frozenset({"staff"}), "reply": frozenset({"unit"}),
-    "return_reply": frozenset({"staff"}), "accept_reply": frozenset({"staff"}),
-    "rate": frozenset({"member", "staff"}), "rehandle": frozenset({"staff"}), "close": frozenset({"staff"}),
-    "follow_up": frozenset({"staff", "unit"}), "recommend_key": frozenset({"staff"}),
-    "designate_key": frozenset({"reviewer"}), "log_supervision": frozenset({"staff", "leader"}),
-    "set_public": frozenset({"member", "staff"}), "publish": frozenset({"staff"}),
+    "request_extension": frozenset({"unit"}),
+    "approve_extension": frozenset({"staff"}),
+    "refuse_extension": frozenset({"staff"}),
+    "reply": frozenset({"unit"}),
+    "return_reply": frozenset({"staff"}),
+    "accept_reply": frozenset({"staff"}),
+    "rate": frozenset({"member", "staff"}),
+    "rehandle": frozenset({"staff"}),
+    "close": frozenset({"staff"}),
+    "follow_up": frozenset({"staff", "unit"}),
+    "recommend_key": frozenset({"staff"}),
+    "designate_key": frozenset({"reviewer"}),
+    "log_supervision": frozenset({"staff", "leader"}),
+    "set_public": frozenset({"member", "staff"}),
+    "publish": frozenset({"staff"}),
 }
 # The web action page for a few representative actions (GET shows the form or the refusal).
 WEB_ACTIONS = ("withdraw", "log_contact", "accept_reply", "log_supervision", "file")
@@ -116,15 +139,42 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
     "auth.group": {"secadmin": MANAGE},
     "knox.authtoken": NOBODY,
     "members.user": {"sysadmin": frozenset({"view", "add", "change"}), "secadmin": frozenset({"view", "change"})},
-    **{f"members.{m}": SYS_DATA for m in ("term", "session", "membership", "unit", "sector", "specialcommittee",
-                                          "membergroup", "partybranch", "organisation")},
+    **{
+        f"members.{m}": SYS_DATA
+        for m in (
+            "term",
+            "session",
+            "membership",
+            "unit",
+            "sector",
+            "specialcommittee",
+            "membergroup",
+            "partybranch",
+            "organisation",
+        )
+    },
     "proposals.calendarday": SYS_DATA,
     # Referenced by cases, so never deleted (deactivated instead).
-    **{f"proposals.{m}": {"sysadmin": frozenset({"view", "add", "change"})}
-       for m in ("category", "rejectionground", "workflowsetting")},
-    **{f"proposals.{m}": NOBODY for m in ("case", "assignment", "reply", "rating", "contactrecord", "cohandlerview",
-                                          "extension", "followup", "keyproposal", "supervisionactivity",
-                                          "attachment")},
+    **{
+        f"proposals.{m}": {"sysadmin": frozenset({"view", "add", "change"})}
+        for m in ("category", "rejectionground", "workflowsetting")
+    },
+    **{
+        f"proposals.{m}": NOBODY
+        for m in (
+            "case",
+            "assignment",
+            "reply",
+            "rating",
+            "contactrecord",
+            "cohandlerview",
+            "extension",
+            "followup",
+            "keyproposal",
+            "supervisionactivity",
+            "attachment",
+        )
+    },
     "notifications.outboxmessage": NOBODY,
     "audit.auditevent": {"auditor": V},
     "otp_totp.totpdevice": {"secadmin": VD},
@@ -155,10 +205,14 @@ def _admin_rows() -> dict[str, list[Probe]]:
         rows[f"{prefix}_add"] = [GET(admin_site(_may(model, "add"))), POST(admin_site(_may(model, "add")))]
         # The history of an object that does not exist redirects before any permission check.
         rows[f"{prefix}_history"] = [GET(admin_site(), kwargs={"object_id": "999999"})]
-        rows[f"{prefix}_change"] = [GET(admin_site(_may(model, "view")), kwargs=one),
-                                    POST(admin_site(_may(model, "change")), kwargs=one)]
-        rows[f"{prefix}_delete"] = [GET(admin_site(_may(model, "delete")), kwargs=one),
-                                    POST(admin_site(_may(model, "delete")), kwargs=one)]
+        rows[f"{prefix}_change"] = [
+            GET(admin_site(_may(model, "view")), kwargs=one),
+            POST(admin_site(_may(model, "change")), kwargs=one),
+        ]
+        rows[f"{prefix}_delete"] = [
+            GET(admin_site(_may(model, "delete")), kwargs=one),
+            POST(admin_site(_may(model, "delete")), kwargs=one),
+        ]
         rows[f"admin/{app}/{name}/<path:object_id>/"] = [GET(admin_site(), kwargs=one)]  # redirects to change
     return rows
 
@@ -181,10 +235,14 @@ MATRIX: dict[str, list[Probe]] = {
     "admin:jsi18n": [GET(admin_site())],
     "admin:view_on_site": [GET(admin_site(ok=(), refused=404), kwargs={"content_type_id": "1", "object_id": "1"})],
     # Passwords are the system administrator's; the security administrator only sets roles.
-    "admin:auth_user_password_change": [GET(admin_site({"sysadmin"}), kwargs={"id": "member_user"}),
-                                        POST(admin_site({"sysadmin"}), kwargs={"id": "member_user"})],
-    "admin:app_list": [GET(admin_site({"sysadmin"}, refused=404), path="/admin/proposals/"),
-                       GET(admin_site({"auditor"}, refused=404), path="/admin/audit/")],
+    "admin:auth_user_password_change": [
+        GET(admin_site({"sysadmin"}), kwargs={"id": "member_user"}),
+        POST(admin_site({"sysadmin"}), kwargs={"id": "member_user"}),
+    ],
+    "admin:app_list": [
+        GET(admin_site({"sysadmin"}, refused=404), path="/admin/proposals/"),
+        GET(admin_site({"auditor"}, refused=404), path="/admin/audit/"),
+    ],
     "admin/(?P<url>.*)$": [GET(admin_site(ok=()) | {r: 404 for r in ADMIN_GROUPS}, path="/admin/no-such-page/")],
     **_admin_rows(),
     # --- API --------------------------------------------------------------------------------------
@@ -193,11 +251,20 @@ MATRIX: dict[str, list[Probe]] = {
     "api:cases": [GET(api()), POST(api(ok={"member", "other_member", "staff"}), body={})],
     "api:case": [GET(case_api(), kwargs=CASE), Probe("PATCH", case_api(ok={"member"}), kwargs=CASE, body={})],
     "api:case-actions": [GET(case_api(), kwargs=CASE)],
-    **{f"api:case-action-{name}": [POST(case_api(ok=ACTION_ACTORS[name]), kwargs=CASE,
-                                        body={"assignment": "@lead"} if ACTIONS[name].on_assignment else {})]
-       for name in ACTIONS if ACTIONS[name].actors != {SYSTEM}},
-    "api:case-action-unknown": [POST(case_api(ok=()) | {r: 404 for r in SEES_CASE},
-                                     kwargs={**CASE, "action": "no_such_action"}, body={})],
+    **{
+        f"api:case-action-{name}": [
+            POST(
+                case_api(ok=ACTION_ACTORS[name]),
+                kwargs=CASE,
+                body={"assignment": "@lead"} if ACTIONS[name].on_assignment else {},
+            )
+        ]
+        for name in ACTIONS
+        if ACTIONS[name].actors != {SYSTEM}
+    },
+    "api:case-action-unknown": [
+        POST(case_api(ok=()) | {r: 404 for r in SEES_CASE}, kwargs={**CASE, "action": "no_such_action"}, body={})
+    ],
     "api:case-events": [GET(case_api(), kwargs=CASE)],
     "api:case-assignments": [GET(case_api(), kwargs=CASE)],
     "api:case-replies": [GET(case_api(), kwargs=CASE)],
@@ -227,8 +294,10 @@ MATRIX: dict[str, list[Probe]] = {
     "notifications:preferences": [GET(page()), POST(page(), body={})],
     "notifications:outbox": [GET(page(ok={"staff"}))],
     # --- Documents and exports --------------------------------------------------------------------
-    "reporting:case_document": [GET(case_page(), kwargs={**CASE, "kind": "proposal_form"}),
-                      GET(case_page(), kwargs={**CASE, "kind": "assignment_notice"})],
+    "reporting:case_document": [
+        GET(case_page(), kwargs={**CASE, "kind": "proposal_form"}),
+        GET(case_page(), kwargs={**CASE, "kind": "assignment_notice"}),
+    ],
     "reporting:case_print": [GET(case_page(), kwargs=CASE)],
     "reporting:export_catalogue": [GET(page(ok=STATS))],
     "reporting:export_cases": [GET(page(ok=STATS))],
@@ -250,29 +319,58 @@ MATRIX: dict[str, list[Probe]] = {
     "proposals:overdue_board": [GET(page(ok={"staff"}))],
     "proposals:bulk_assign": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     # Only members draft; staff enter paper proposals on a member's behalf (on_behalf_of).
-    "proposals:draft_new": [GET(page()), POST(page(ok={"member", "other_member"}), body=DRAFT_BODY | {"category": "@category"})],
+    "proposals:draft_new": [
+        GET(page()),
+        POST(page(ok={"member", "other_member"}), body=DRAFT_BODY | {"category": "@category"}),
+    ],
     # The case is past drafting: whoever sees it is sent back to it with a message.
-    "proposals:draft_edit": [GET(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE),
-                   POST(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE, body=DRAFT_BODY)],
-    **{f"proposals:case_action[{name}]": [
-        GET(case_page(ok=ACTION_ACTORS[name]), kwargs={**CASE, "name": name},
-            query="assignment=@lead" if ACTIONS[name].on_assignment else ""),
-        POST(case_page(ok=ACTION_ACTORS[name]), kwargs={**CASE, "name": name},
-             body={"assignment": "@lead"} if ACTIONS[name].on_assignment else {}),
-    ] for name in WEB_ACTIONS},
-    "proposals:case_action[no_such_action]": [GET(case_page(ok=(), seen_but_refused=404), kwargs={**CASE, "name": "no_such_action"})],
+    "proposals:draft_edit": [
+        GET(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE),
+        POST(case_page(ok=(), seen_but_refused=MSG), kwargs=CASE, body=DRAFT_BODY),
+    ],
+    **{
+        f"proposals:case_action[{name}]": [
+            GET(
+                case_page(ok=ACTION_ACTORS[name]),
+                kwargs={**CASE, "name": name},
+                query="assignment=@lead" if ACTIONS[name].on_assignment else "",
+            ),
+            POST(
+                case_page(ok=ACTION_ACTORS[name]),
+                kwargs={**CASE, "name": name},
+                body={"assignment": "@lead"} if ACTIONS[name].on_assignment else {},
+            ),
+        ]
+        for name in WEB_ACTIONS
+    },
+    "proposals:case_action[no_such_action]": [
+        GET(case_page(ok=(), seen_but_refused=404), kwargs={**CASE, "name": "no_such_action"})
+    ],
     # The lead unit's reply is already sent (409, shown as a message); others are refused by message too.
-    "proposals:reply_draft": [POST(case_page(ok={"unit"}, seen_but_refused=MSG) | {"unit": MSG},
-                         kwargs={**CASE, "assignment_id": "lead"}, body={"letter": "草稿"})],
-    "proposals:case_detail": [GET(case_page(), kwargs=CASE), GET(case_page(ok={"member"}, seen_but_refused=404), kwargs={"pk": "draft"})],
+    "proposals:reply_draft": [
+        POST(
+            case_page(ok={"unit"}, seen_but_refused=MSG) | {"unit": MSG},
+            kwargs={**CASE, "assignment_id": "lead"},
+            body={"letter": "草稿"},
+        )
+    ],
+    "proposals:case_detail": [
+        GET(case_page(), kwargs=CASE),
+        GET(case_page(ok={"member"}, seen_but_refused=404), kwargs={"pk": "draft"}),
+    ],
     "proposals:host_search": [GET(case_page(), kwargs=CASE, query="host_q=提案")],
     # Uploading on the page: staff any file; the initiator only before submission, a unit only its
     # reply letter, a leader only evidence (told by a message); no upload right at all: 404.
-    "proposals:upload": [POST(case_page(ok={"staff"}, seen_but_refused=404) | {"unit": MSG, "leader": MSG}, kwargs=CASE, body=None)],
+    "proposals:upload": [
+        POST(case_page(ok={"staff"}, seen_but_refused=404) | {"unit": MSG, "leader": MSG}, kwargs=CASE, body=None)
+    ],
     "proposals:download": [GET(case_page(), kwargs={"pk": "attachment"})],
     "proposals:member_search": [GET(page(), query="q=委员")],
     "proposals:public_list": [GET(public())],
-    "proposals:public_detail": [GET(public(), kwargs={"pk": "published"}), GET(public() | {r: 404 for r in ROLES}, kwargs=CASE)],
+    "proposals:public_detail": [
+        GET(public(), kwargs={"pk": "published"}),
+        GET(public() | {r: 404 for r in ROLES}, kwargs=CASE),
+    ],
 }
 
 
@@ -320,8 +418,12 @@ def send(client: Client, probe: Probe, url: str, ids: dict, api: bool):
     body = {k: _fill(v, ids) for k, v in probe.body.items()}
     if api:
         return client.generic(probe.method, url, data=__import__("json").dumps(body), content_type="application/json")
-    return client.generic(probe.method, url, data=__import__("urllib.parse").parse.urlencode(body, doseq=True),
-                          content_type="application/x-www-form-urlencoded")
+    return client.generic(
+        probe.method,
+        url,
+        data=__import__("urllib.parse").parse.urlencode(body, doseq=True),
+        content_type="application/x-www-form-urlencoded",
+    )
 
 
 def outcome(response):

@@ -115,8 +115,12 @@ def test_a_password_change_ends_the_other_sessions_and_the_tokens(client, world)
     login(other, world.member)
     token_for("m1")
     new = "Xinmima#2026ok"
-    assert client.post(reverse("members:password_change"),
-                       {"old_password": PASSWORD, "new_password1": new, "new_password2": new}).status_code == 302
+    assert (
+        client.post(
+            reverse("members:password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        ).status_code
+        == 302
+    )
     assert client.get(reverse("proposals:member_workbench")).status_code == 200  # this session stays
     assert other.get(reverse("proposals:member_workbench")).status_code == 302  # the other one ended
     assert not AuthToken.objects.filter(user=world.member).exists()

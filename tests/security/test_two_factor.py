@@ -7,8 +7,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from members.models import AdminRole, role_group
 from audit.models import AuditEvent
+from members.models import AdminRole, role_group
 from tests.auth_helpers import device_for, totp_now
 from tests.factories import PASSWORD, UserFactory
 
@@ -63,7 +63,10 @@ def test_the_right_code_lets_the_user_in_and_a_wrong_one_is_audited(client, worl
     wrong = client.post(reverse("members:otp_verify"), {"otp": "000000"})
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     assert AuditEvent.objects.filter(action="otp_failed", actor=world.staff).exists()
-    assert client.post(reverse("members:otp_verify"), {"otp": code_of(device), "next": "/workbench/staff/"}).url == "/workbench/staff/"
+    assert (
+        client.post(reverse("members:otp_verify"), {"otp": code_of(device), "next": "/workbench/staff/"}).url
+        == "/workbench/staff/"
+    )
     assert client.get(reverse("proposals:staff_workbench")).status_code == 200
 
 
@@ -94,7 +97,9 @@ def test_the_api_token_needs_the_code_for_staff(world, no_throttle):
     body = {"username": "s1", "password": PASSWORD}
     missing = api.post("/api/auth/token/", body, format="json")
     assert missing.status_code == 400 and missing.json()["code"] == "otp_required"
-    wrong = api.post("/api/auth/token/", {**body, "otp": "123456" if totp_now(world.staff) != "123456" else "654321"}, format="json")
+    wrong = api.post(
+        "/api/auth/token/", {**body, "otp": "123456" if totp_now(world.staff) != "123456" else "654321"}, format="json"
+    )
     assert wrong.status_code == 400 and wrong.json()["code"] == "otp_invalid"
     code = totp_now(world.staff)
     assert api.post("/api/auth/token/", {**body, "otp": code}, format="json").status_code == 200

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from members.models import Role
 from core import clock
+from members.models import Role
 from notifications.models import Notification
 from tests.factories import CaseBuilder, UserFactory, World, upload
 
 ADMIN_GROUPS = ("sysadmin", "secadmin", "auditor")
-ROLES = ("anonymous", "member", "other_member", "staff", "reviewer", "unit", "other_unit", "leader",
-         *ADMIN_GROUPS)
+ROLES = ("anonymous", "member", "other_member", "staff", "reviewer", "unit", "other_unit", "leader", *ADMIN_GROUPS)
 
 
 @dataclass
@@ -34,8 +33,10 @@ class SecurityWorld:
 def administrator(group_name: str):
     """While part B (三员分立) is in progress the administrators are plain users in their groups."""
     group, _ = Group.objects.get_or_create(name=group_name)
-    user = UserFactory(username=group_name, name={"sysadmin": "系统管理员", "secadmin": "安全管理员",
-                                                  "auditor": "审计管理员"}[group_name])
+    user = UserFactory(
+        username=group_name,
+        name={"sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计管理员"}[group_name],
+    )
     user.groups.add(group)
     return user
 
@@ -44,27 +45,60 @@ def build() -> SecurityWorld:
     w = World()
     other_leader = UserFactory(username="l2", name="另一位督办领导", roles=[Role.LEADER])
     users = {
-        "anonymous": None, "member": w.member, "other_member": w.outsider, "staff": w.staff,
-        "reviewer": w.reviewer, "unit": w.unit_user, "other_unit": w.unit3_user, "leader": w.leader,
+        "anonymous": None,
+        "member": w.member,
+        "other_member": w.outsider,
+        "staff": w.staff,
+        "reviewer": w.reviewer,
+        "unit": w.unit_user,
+        "other_unit": w.unit3_user,
+        "leader": w.leader,
         **{name: administrator(name) for name in ADMIN_GROUPS},
     }
     b = CaseBuilder(w).handling()
     lead, co = b.assignment(w.unit), b.assignment(w.unit2)
     b.act("recommend_key", w.staff, {"leaders": [w.leader.pk], "plan": "带案视察一次，上门协商督办一次。"})
     b.act("designate_key", w.reviewer)
-    b.act("log_contact", w.unit_user, {"way": "phone", "point": "handling", "date": clock.today().isoformat(), "people": "钱科长",
-                                        "summary": "电话沟通办理思路。"}, assignment=lead)
-    b.act("reply", w.unit_user, {"reply_class": "B", "letter": "经研究，答复如下……", "signer": "赵局长",
-                                  "contact_person": "钱科长", "contact_phone": "0917-6212345"}, assignment=lead)
+    b.act(
+        "log_contact",
+        w.unit_user,
+        {
+            "way": "phone",
+            "point": "handling",
+            "date": clock.today().isoformat(),
+            "people": "钱科长",
+            "summary": "电话沟通办理思路。",
+        },
+        assignment=lead,
+    )
+    b.act(
+        "reply",
+        w.unit_user,
+        {
+            "reply_class": "B",
+            "letter": "经研究，答复如下……",
+            "signer": "赵局长",
+            "contact_person": "钱科长",
+            "contact_phone": "0917-6212345",
+        },
+        assignment=lead,
+    )
     attachment = upload(b.case, w.member)
     draft = CaseBuilder(w, cosign=False, title="关于城区供暖设施改造的提案").case
     published = CaseBuilder(w, title="关于职业技术教育人才培养的提案").closed()
     published.act("publish", w.staff)
-    notice = Notification.objects.create(user=w.member, case=b.case, event="test", title="测试通知",
-                                         link=f"/cases/{b.case.pk}/", created_at=clock.now())
+    notice = Notification.objects.create(
+        user=w.member, case=b.case, event="test", title="测试通知", link=f"/cases/{b.case.pk}/", created_at=clock.now()
+    )
     ids = {
-        "case": b.case.pk, "lead": lead.pk, "co": co.pk, "attachment": attachment.pk, "draft": draft.pk,
-        "published": published.case.pk, "notification": notice.pk, "other_leader": other_leader.pk,
+        "case": b.case.pk,
+        "lead": lead.pk,
+        "co": co.pk,
+        "attachment": attachment.pk,
+        "draft": draft.pk,
+        "published": published.case.pk,
+        "notification": notice.pk,
+        "other_leader": other_leader.pk,
         "member_user": w.member.pk,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
@@ -83,5 +117,3 @@ def walk(patterns=None, prefix: str = "", namespace: str | None = None):
             route = prefix + str(p.pattern)
             name = f"{namespace}:{p.name}" if namespace and p.name else p.name
             yield (name or route), route, p
-
-

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from members.models import Organisation, Sector, SpecialCommittee
 from core import clock
+from members.models import Organisation, Sector, SpecialCommittee
 from proposals import services
 from proposals.models import Kind
 from tests.factories import PASSWORD, CaseBuilder, make_member
@@ -26,9 +26,19 @@ def _builder(world, case) -> CaseBuilder:
 
 def _contact(builder: CaseBuilder, *, face: bool) -> CaseBuilder:
     w = builder.w
-    return builder.act("log_contact", w.unit_user, {
-        "way": "meeting" if face else "phone", "point": "intake" if face else "handling", "date": T0, "people": "钱科长", "summary": "沟通办理思路。",
-        "face_to_face": face}, assignment=builder.assignment(w.unit))
+    return builder.act(
+        "log_contact",
+        w.unit_user,
+        {
+            "way": "meeting" if face else "phone",
+            "point": "intake" if face else "handling",
+            "date": T0,
+            "people": "钱科长",
+            "summary": "沟通办理思路。",
+            "face_to_face": face,
+        },
+        assignment=builder.assignment(w.unit),
+    )
 
 
 def build_mix(world) -> dict[str, CaseBuilder]:
@@ -51,30 +61,54 @@ def build_mix(world) -> dict[str, CaseBuilder]:
             "draft": CaseBuilder(w),
         }
         b = built["replied_b"]
-        b.act("rate", w.member, {"reply_rating": "basic", "contact_rating": "satisfied"}, assignment=b.assignment(w.unit))
+        b.act(
+            "rate", w.member, {"reply_rating": "basic", "contact_rating": "satisfied"}, assignment=b.assignment(w.unit)
+        )
         host = built["filed"].case
         built["merged"] = CaseBuilder(w).merged_into(host)
         lead = built["closed_a"]
         b = built["handling"]
         b.act("recommend_key", w.staff, {"leaders": [w.leader.pk], "plan": "带案视察一次。"})
         b.act("designate_key", w.reviewer)
-        b.act("log_supervision", w.leader, {"kind": "inspection", "date": T0, "people": "督办领导",
-                                            "minutes": "现场查看。"})
+        b.act(
+            "log_supervision",
+            w.leader,
+            {"kind": "inspection", "date": T0, "people": "督办领导", "minutes": "现场查看。"},
+        )
         # A separate unit (分办) on a second case, and a member of another sector and committee.
         other = make_member(w.term, username="m9", name="赵委员")
         membership = other.memberships.get()
         membership.sector = Sector.objects.create(name="教育界")
         membership.committee = SpecialCommittee.objects.create(name="文史委员会")
         membership.save()
-        sep = _builder(w, services.create_draft(w.member, title="关于城区供暖设施改造的提案", facts="情况。",
-                                                suggestions="建议。", category=w.category.pk, cosigners=[other.pk]))
-        sep.act("cosign", other).submitted().act("file", w.reviewer).act("assign", w.staff, {"units": [
-            {"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]})
+        sep = _builder(
+            w,
+            services.create_draft(
+                w.member,
+                title="关于城区供暖设施改造的提案",
+                facts="情况。",
+                suggestions="建议。",
+                category=w.category.pk,
+                cosigners=[other.pk],
+            ),
+        )
+        sep.act("cosign", other).submitted().act("file", w.reviewer).act(
+            "assign",
+            w.staff,
+            {"units": [{"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]},
+        )
         built["separate"] = sep
         # A party's proposal (集体提案).
         party = Organisation.objects.create(name="民进陈仓区委会", kind=Organisation.Kind.PARTY)
-        case = services.create_draft(w.member, title="关于专精特新企业培育的提案", facts="情况。", suggestions="建议。",
-                                     category=w.category.pk, collective="organisation", organisation=party.pk)
+        case = services.create_draft(
+            w.member,
+            title="关于专精特新企业培育的提案",
+            facts="情况。",
+            suggestions="建议。",
+            category=w.category.pk,
+            collective="organisation",
+            organisation=party.pk,
+        )
         built["party"] = _builder(w, case).submitted().act("file", w.reviewer)
     assert built["converted"].refresh().kind == Kind.SUGGESTION
     assert lead.refresh().status == "closed"

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from members.models import Sector, SpecialCommittee
 from core import clock
+from members.models import Sector, SpecialCommittee
 from proposals import services
-from reporting import stats
 from proposals.models import ContactRecord, Extension
+from reporting import stats
 from tests.factories import CaseBuilder, make_member
 from tests.stats.conftest import _builder
 
 T0 = dt.date(2026, 3, 2)
 LATER = dt.date(2026, 12, 1)
-LETTER = {"letter": "经研究，答复如下……", "signer": "赵局长", "contact_person": "钱科长", "contact_phone": "0917-6212345"}
+LETTER = {
+    "letter": "经研究，答复如下……",
+    "signer": "赵局长",
+    "contact_person": "钱科长",
+    "contact_phone": "0917-6212345",
+}
 
 
 def reply(b: CaseBuilder, unit, user, reply_class: str = "A") -> CaseBuilder:
@@ -25,8 +30,12 @@ def reply(b: CaseBuilder, unit, user, reply_class: str = "A") -> CaseBuilder:
 
 def rate(b: CaseBuilder, unit, **by_user) -> CaseBuilder:
     for user, value in by_user.items():
-        b.act("rate", getattr(b.w, user), {"reply_rating": value, "contact_rating": "satisfied"},
-              assignment=b.assignment(unit))
+        b.act(
+            "rate",
+            getattr(b.w, user),
+            {"reply_rating": value, "contact_rating": "satisfied"},
+            assignment=b.assignment(unit),
+        )
     return b
 
 
@@ -40,8 +49,15 @@ def test_satisfaction_uses_each_replying_assignments_latest_round(world):
     """
     w = world
     with clock.frozen(T0):
-        b = CaseBuilder(w).filed().act("assign", w.staff, {"units": [
-            {"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]})
+        b = (
+            CaseBuilder(w)
+            .filed()
+            .act(
+                "assign",
+                w.staff,
+                {"units": [{"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]},
+            )
+        )
         b.act("sign", w.unit_user, assignment=b.assignment(w.unit))
         b.act("sign", w.unit3_user, assignment=b.assignment(w.unit3))
         reply(b, w.unit, w.unit_user)
@@ -71,8 +87,15 @@ def test_unrated_after_the_window_counts_each_assignments_latest_round(world):
     round 1 (its latest) owes 李's -> 3. (Counting the case's latest round only would give 2.)"""
     w = world
     with clock.frozen(T0):
-        b = CaseBuilder(w).filed().act("assign", w.staff, {"units": [
-            {"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]})
+        b = (
+            CaseBuilder(w)
+            .filed()
+            .act(
+                "assign",
+                w.staff,
+                {"units": [{"unit": w.unit.pk, "role": "separate"}, {"unit": w.unit3.pk, "role": "separate"}]},
+            )
+        )
         b.act("sign", w.unit_user, assignment=b.assignment(w.unit))
         b.act("sign", w.unit3_user, assignment=b.assignment(w.unit3))
         reply(b, w.unit, w.unit_user)
@@ -96,8 +119,12 @@ def test_on_time_uses_the_due_date_staff_approved_not_the_one_requested(world):
         for title in ("关于城区供暖设施改造的提案", "关于城镇生活污水处理的提案"):
             b = CaseBuilder(w, cosign=False, title=title).handling(co=False)
             a = b.assignment(w.unit)
-            b.act("request_extension", w.unit_user, {"reason": "涉及资金筹措，需协调市级部门。", "due": "2026-08-03"},
-                  assignment=a)
+            b.act(
+                "request_extension",
+                w.unit_user,
+                {"reason": "涉及资金筹措，需协调市级部门。", "due": "2026-08-03"},
+                assignment=a,
+            )
             b.act("approve_extension", w.staff, {"due": "2026-07-01", "reason": "同意延至7月1日。"}, assignment=a)
             built.append(b)
     ext = Extension.objects.filter(case=built[0].case).get()
@@ -122,8 +149,14 @@ def test_filing_rate_counts_each_received_proposal_once_and_leaves_review_apart(
     w = world
     with clock.frozen(T0):
         a = CaseBuilder(w).filed()
-        b = CaseBuilder(w).returned().act("submit", w.member).act("return_for_revision", w.reviewer, {
-            "reason": "再补充。"}).act("submit", w.member).act("file", w.reviewer)
+        b = (
+            CaseBuilder(w)
+            .returned()
+            .act("submit", w.member)
+            .act("return_for_revision", w.reviewer, {"reason": "再补充。"})
+            .act("submit", w.member)
+            .act("file", w.reviewer)
+        )
         CaseBuilder(w).filed().act("merge", w.reviewer, {"host": a.case.pk, "reason": "内容相近。"})
         CaseBuilder(w).converted()
         CaseBuilder(w).merged_into(a.case)
@@ -167,16 +200,25 @@ def test_counts_by_sector_and_committee_split_by_kind_with_rates_beside(world):
     assigned (rates None); none for 教育界 or 文史委员会.
     """
     w = world
-    econ, edu = Sector.objects.get(name="经济界"), Sector.objects.create(name="教育界")
-    prop_c, wenshi = SpecialCommittee.objects.get(name="提案委员会"), SpecialCommittee.objects.create(name="文史委员会")
+    edu = Sector.objects.create(name="教育界")
+    wenshi = SpecialCommittee.objects.create(name="文史委员会")
     zhao = _member(w, "m8", "赵委员", edu, wenshi)
     sun = _member(w, "m9", "孙委员", edu, wenshi)
     plenary = dt.date(2026, 1, 9)
 
     def draft(user, cosigners=(), **kw):
-        return _builder(w, services.create_draft(user, title="关于职业技术教育人才培养的提案", facts="情况。",
-                                                 suggestions="建议。", category=w.category.pk,
-                                                 cosigners=list(cosigners), **kw))
+        return _builder(
+            w,
+            services.create_draft(
+                user,
+                title="关于职业技术教育人才培养的提案",
+                facts="情况。",
+                suggestions="建议。",
+                category=w.category.pk,
+                cosigners=list(cosigners),
+                **kw,
+            ),
+        )
 
     with clock.frozen(plenary):
         p1 = draft(w.member, [zhao.pk]).act("cosign", zhao).act("submit", w.member).act("file", w.reviewer)
@@ -189,16 +231,34 @@ def test_counts_by_sector_and_committee_split_by_kind_with_rates_beside(world):
             b.act("assign", w.staff, {"units": [{"unit": w.unit.pk, "role": "lead"}]})
             b.act("sign", w.unit_user, assignment=b.assignment(w.unit))
         reply(p1, w.unit, w.unit_user, "A")
-        p1.act("rate", w.member, {"reply_rating": "satisfied", "contact_rating": "satisfied"},
-               assignment=p1.assignment(w.unit))
-        p1.act("rate", zhao, {"reply_rating": "unsatisfied", "contact_rating": "basic"},
-               assignment=p1.assignment(w.unit))
+        p1.act(
+            "rate",
+            w.member,
+            {"reply_rating": "satisfied", "contact_rating": "satisfied"},
+            assignment=p1.assignment(w.unit),
+        )
+        p1.act(
+            "rate", zhao, {"reply_rating": "unsatisfied", "contact_rating": "basic"}, assignment=p1.assignment(w.unit)
+        )
     assert s1.refresh().kind == "suggestion"
 
     def pick(rows):
-        return {r["name"]: (r["count"], r["replying"], r["replied"], r["reply_rate"], r["replies_due"],
-                            r["replied_on_time"], r["on_time_rate"], r["A"], r["a_share"], r["ratings_given"],
-                            r["satisfaction_rate"]) for r in rows}
+        return {
+            r["name"]: (
+                r["count"],
+                r["replying"],
+                r["replied"],
+                r["reply_rate"],
+                r["replies_due"],
+                r["replied_on_time"],
+                r["on_time_rate"],
+                r["A"],
+                r["a_share"],
+                r["ratings_given"],
+                r["satisfaction_rate"],
+            )
+            for r in rows
+        }
 
     busy = (2, 2, 1, 0.5, 2, 1, 0.5, 1, 1.0, 2, 0.5)
     single = (1, 1, 1.0, 1, 1, 1.0, 1, 1.0, 2, 0.5)
@@ -224,8 +284,12 @@ def test_share_of_replied_cases_with_contact_at_each_point(world):
         cases = [CaseBuilder(w, cosign=False).handling(co=False) for _ in range(4)]
 
         def contact(b, point):
-            b.act("log_contact", w.unit_user, {"way": "phone", "point": point, "date": T0, "people": "钱科长",
-                                                "summary": "沟通。"}, assignment=b.assignment(w.unit))
+            b.act(
+                "log_contact",
+                w.unit_user,
+                {"way": "phone", "point": point, "date": T0, "people": "钱科长", "summary": "沟通。"},
+                assignment=b.assignment(w.unit),
+            )
 
         x, y, z, open_case = cases
         contact(x, "intake")
@@ -245,8 +309,19 @@ def test_the_dashboard_and_the_api_show_the_sector_tables_and_contact_points(wor
     w = world
     with clock.frozen(T0):
         b = CaseBuilder(w, cosign=False).handling(co=False)
-        b.act("log_contact", w.unit_user, {"way": "visit", "point": "reply", "date": T0, "people": "钱科长",
-                                            "summary": "面对面答复。", "face_to_face": True}, assignment=b.assignment(w.unit))
+        b.act(
+            "log_contact",
+            w.unit_user,
+            {
+                "way": "visit",
+                "point": "reply",
+                "date": T0,
+                "people": "钱科长",
+                "summary": "面对面答复。",
+                "face_to_face": True,
+            },
+            assignment=b.assignment(w.unit),
+        )
         reply(b, w.unit, w.unit_user, "A")
     html = login(w.staff).get("/stats/").content.decode()
     assert "按界别、专委会：提案与建议分列" in html and "答复环节有沟通记录" in html

@@ -7,10 +7,18 @@ import json
 from django.db.models import Q
 
 from members.models import Sector, SpecialCommittee
-from reporting import stats
 from proposals.models import (
-    Assignment, Case, Category, KeyProposal, Kind, Proposer, Rating, Reply, Status,
+    Assignment,
+    Case,
+    Category,
+    KeyProposal,
+    Kind,
+    Proposer,
+    Rating,
+    Reply,
+    Status,
 )
+from reporting import stats
 from tests.stats.conftest import LATER
 
 REPLYING = ("lead", "separate")
@@ -45,8 +53,10 @@ def test_dashboard_groups_agree_with_plain_orm_counts(seeded, world):
         assert row["proposal"] == Case.objects.filter(status=row["status"], kind="proposal").count()
         assert row["suggestion"] == Case.objects.filter(status=row["status"], kind="suggestion").count()
     assert {r["name"]: r["count"] for r in d["by_category"]} == {
-        c.name: numbered(world).filter(category=c).count() for c in Category.objects.all()
-        if numbered(world).filter(category=c).exists()}
+        c.name: numbered(world).filter(category=c).count()
+        for c in Category.objects.all()
+        if numbered(world).filter(category=c).exists()
+    }
     for field, model, key in (("sector", Sector, "by_sector"), ("committee", SpecialCommittee, "by_committee")):
         expected = {}
         for item in model.objects.all():
@@ -63,7 +73,9 @@ def test_dashboard_groups_agree_with_plain_orm_counts(seeded, world):
 
     types = {r["type"]: r["count"] for r in d["by_proposer_type"]}
     initiators = Proposer.objects.filter(case__in=numbered(world), role="initiator")
-    with_cosigner = set(Proposer.objects.filter(role="cosigner", confirmation="confirmed").values_list("case_id", flat=True))
+    with_cosigner = set(
+        Proposer.objects.filter(role="cosigner", confirmation="confirmed").values_list("case_id", flat=True)
+    )
     individual_ids = set(initiators.filter(collective="").values_list("case_id", flat=True))
     assert types["joint"] == len(individual_ids & with_cosigner)
     assert types["individual"] == len(individual_ids - with_cosigner)
@@ -73,8 +85,11 @@ def test_dashboard_groups_agree_with_plain_orm_counts(seeded, world):
     h = d["headline"]
     assert h["face_to_face_rate"] == round(1 / 3, 4)
     # Received: decided proposals (the submitted and the returned one are still under review, apart).
-    received = Case.objects.filter(submitted_at__isnull=False).filter(
-        Q(kind="proposal") | ~Q(conversion_consent="")).exclude(status__in=["submitted", "returned"])
+    received = (
+        Case.objects.filter(submitted_at__isnull=False)
+        .filter(Q(kind="proposal") | ~Q(conversion_consent=""))
+        .exclude(status__in=["submitted", "returned"])
+    )
     assert h["filing_rate"] == round(numbered(world).filter(kind="proposal").count() / received.count(), 4)
     assert (h["received"], h["under_review"]) == (received.count(), 2)
 
@@ -94,19 +109,27 @@ def test_unit_league_agrees_with_plain_orm_counts(seeded, world):
         row = rows[unit.name]
         assert row["assigned"] == live.count()
         assert row["replied"] == live.filter(role__in=REPLYING, first_accepted_at__isnull=False).count()
-        assert row["overdue"] == live.filter(role__in=REPLYING, status__in=["pending", "signed"],
-                                             due_date__lt=LATER).count()
+        assert (
+            row["overdue"]
+            == live.filter(role__in=REPLYING, status__in=["pending", "signed"], due_date__lt=LATER).count()
+        )
         accepted = Reply.objects.filter(assignment__unit=unit, state="accepted")
         for cls, share in (("A", "a_share"), ("B", "b_share"), ("C", "c_share")):
             total = accepted.exclude(reply_class="").count()
             assert row[share] == (round(accepted.filter(reply_class=cls).count() / total, 4) if total else None)
-        latest = [r for r in Rating.objects.filter(assignment__unit=unit).select_related("case") if r.round == r.case.round]
+        latest = [
+            r for r in Rating.objects.filter(assignment__unit=unit).select_related("case") if r.round == r.case.round
+        ]
         assert row["ratings_given"] == len(latest)
     # Totals are the sums, and match the term's summary.
     s = stats.summary(world.term, LATER)
     t = league["totals"]
     assert t["assigned"] == Assignment.objects.exclude(status="withdrawn_from_unit").count()
-    assert (t["replied"], t["replied_on_time"], t["replies_due"]) == (s["replied"], s["replies_on_time"], s["replies_due"])
+    assert (t["replied"], t["replied_on_time"], t["replies_due"]) == (
+        s["replied"],
+        s["replies_on_time"],
+        s["replies_due"],
+    )
     assert {c: t[c] for c in "ABC"} == s["reply_classes"] == {"A": 1, "B": 2, "C": 0}
     assert t["satisfaction_rate"] == s["satisfaction_rate"]
     assert rows[world.unit.name]["satisfied"] == 2 and rows[world.unit.name]["basic"] == 1
@@ -116,8 +139,19 @@ def test_a_session_holding_every_numbered_case_gives_the_term_headline(seeded, w
     session = Case.objects.filter(number__isnull=False).first().session
     term_view = stats.dashboard(world.term, today=LATER)["headline"]
     session_view = stats.dashboard(world.term, session, today=LATER)["headline"]
-    for key in ("proposals_filed", "suggestions", "key_proposals", "replied", "replies_on_time", "replies_due",
-                "on_time_reply_rate", "satisfaction_rate", "cases_replied", "cases_face_to_face", "reply_classes"):
+    for key in (
+        "proposals_filed",
+        "suggestions",
+        "key_proposals",
+        "replied",
+        "replies_on_time",
+        "replies_due",
+        "on_time_reply_rate",
+        "satisfaction_rate",
+        "cases_replied",
+        "cases_face_to_face",
+        "reply_classes",
+    ):
         assert session_view[key] == term_view[key], key
 
 
@@ -132,8 +166,9 @@ def test_the_page_shows_the_same_numbers_and_hands_them_to_the_charts(seeded, wo
     assert response.status_code == 200
     html = response.content.decode()
     start = html.index('<script id="dashboard-data" type="application/json">') + len(
-        '<script id="dashboard-data" type="application/json">')
-    data = json.loads(html[start:html.index("</script>", start)])
+        '<script id="dashboard-data" type="application/json">'
+    )
+    data = json.loads(html[start : html.index("</script>", start)])
     expected = stats.dashboard(world.term)
     assert data["headline"] == expected["headline"]
     assert data["league"]["rows"] == expected["league"]["rows"]

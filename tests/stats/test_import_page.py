@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from members.models import Session
 from audit.models import AuditEvent
+from members.models import Session
 from proposals.models import Case
 from tests.imports.test_import_catalogue import xlsx
 
@@ -22,7 +22,9 @@ def _upload(rows) -> SimpleUploadedFile:
 def test_a_dry_run_shows_every_rejected_row_and_imports_nothing(world, login):
     bad = ROWS + [[3, "第号", "无号的提案", "不存在的人", "不存在的局", "", "", "", "已立案"]]
     session = Session.objects.get(name="四届三次会议")
-    response = login(world.staff).post("/stats/import/", {"step": "dry_run", "file": _upload(bad), "session": session.pk})
+    response = login(world.staff).post(
+        "/stats/import/", {"step": "dry_run", "file": _upload(bad), "session": session.pk}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "第5行" in html and "不存在的人" in html and 'value="import"' not in html
@@ -46,6 +48,7 @@ def test_a_clean_dry_run_then_confirm_imports_in_one_go_and_audits_each_case(wor
 
 
 def test_a_file_that_is_not_a_catalogue_is_refused_with_a_reason(world, login):
-    response = login(world.staff).post("/stats/import/", {
-        "step": "dry_run", "file": SimpleUploadedFile("目录.xls", b"old binary")})
+    response = login(world.staff).post(
+        "/stats/import/", {"step": "dry_run", "file": SimpleUploadedFile("目录.xls", b"old binary")}
+    )
     assert "只能导入 .xlsx 或 .csv" in response.content.decode()

@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from reporting import stats
 from audit.models import AuditEvent
+from reporting import stats
 from tests.stats.conftest import LATER
 
 
@@ -36,7 +36,7 @@ def test_an_unknown_sort_falls_back_to_assigned(seeded, world):
 def test_the_page_orders_rows_by_the_requested_column_and_its_header_flips_the_order(seeded, world, login):
     client = login(world.staff)
     html = client.get("/stats/?sort=unit&order=asc").content.decode()
-    table = html[html.index('class="stats-table league"'):]
+    table = html[html.index('class="stats-table league"') :]
     positions = [table.index(name) for name in ("区交通运输局", "区住建局", "区教育局")]
     names_in_order = [n for _, n in sorted(zip(positions, ("区交通运输局", "区住建局", "区教育局")))]
     assert names_in_order == sorted(names_in_order)
@@ -44,7 +44,7 @@ def test_the_page_orders_rows_by_the_requested_column_and_its_header_flips_the_o
     assert f"?term={world.term.pk}&amp;sort=unit&amp;order=desc#league" in table
     assert f"?term={world.term.pk}&amp;sort=replied&amp;order=desc#league" in table
     desc = client.get("/stats/?sort=overdue").content.decode()
-    table = desc[desc.index('class="stats-table league"'):]
+    table = desc[desc.index('class="stats-table league"') :]
     assert table.index("区住建局") < table.index("区交通运输局") < table.index("区教育局")
 
 

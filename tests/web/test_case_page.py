@@ -37,7 +37,9 @@ def test_every_role_can_open_a_case_in_handling(client, world):
 def test_an_action_form_opens_in_place_for_htmx(client, world):
     with clock.frozen(DAY):
         b = CaseBuilder(world).filed()
-        response = page(client, world.staff, reverse("proposals:case_action", args=[b.case.pk, "assign"]), HTTP_HX_REQUEST="true")
+        response = page(
+            client, world.staff, reverse("proposals:case_action", args=[b.case.pk, "assign"]), HTTP_HX_REQUEST="true"
+        )
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert 'name="unit_pick"' in response.content.decode()
@@ -47,8 +49,10 @@ def test_a_refused_action_keeps_what_was_typed_and_says_why_in_chinese(client, w
     with clock.frozen(DAY):
         b = CaseBuilder(world).submitted()
         client.force_login(world.staff)
-        response = client.post(reverse("proposals:case_action", args=[b.case.pk, "recommend"]),
-                               {"outcome": "nonsense", "reason": "建议立案，内容具体可行"})
+        response = client.post(
+            reverse("proposals:case_action", args=[b.case.pk, "recommend"]),
+            {"outcome": "nonsense", "reason": "建议立案，内容具体可行"},
+        )
     assert response.status_code == 400
     html = response.content.decode()
     assert "建议立案，内容具体可行" in html
@@ -77,8 +81,11 @@ def test_a_successful_action_redirects_back_with_a_message(client, world):
     with clock.frozen(DAY):
         b = CaseBuilder(world).filed()
         client.force_login(world.staff)
-        response = client.post(reverse("proposals:case_action", args=[b.case.pk, "assign"]),
-                               {"unit_pick": [world.unit.pk, world.unit2.pk], "role_pick": ["lead", "co"]}, follow=True)
+        response = client.post(
+            reverse("proposals:case_action", args=[b.case.pk, "assign"]),
+            {"unit_pick": [world.unit.pk, world.unit2.pk], "role_pick": ["lead", "co"]},
+            follow=True,
+        )
     assert response.status_code == 200
     assert "已完成“交办”" in response.content.decode()
     assert Case.objects.get(pk=b.case.pk).status == "assigned"

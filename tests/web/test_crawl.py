@@ -36,7 +36,9 @@ def cases(world):
         upload(closed.case, world.staff)
         CaseBuilder(world, title="关于专精特新企业培育的提案").replied()
         CaseBuilder(world, title="关于电信网络诈骗治理的提案").assigned()
-        CaseBuilder(world, title="关于双减的提案").submitted().act("recommend", world.staff, {"outcome": "file", "reason": "可行"})
+        CaseBuilder(world, title="关于双减的提案").submitted().act(
+            "recommend", world.staff, {"outcome": "file", "reason": "可行"}
+        )
         CaseBuilder(world, title="关于公交一体化的提案")
         key = CaseBuilder(world, title="关于车站棚户区改造的提案").handling()
         key.act("recommend_key", world.staff, {"leaders": [world.leader.pk], "plan": "带案视察"})

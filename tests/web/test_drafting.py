@@ -7,8 +7,15 @@ pytestmark = pytest.mark.django_db
 
 
 def draft_data(world, **extra):
-    return {"kind": "proposal", "title": "关于城区供暖设施改造的提案", "category": world.category.pk,
-            "facts": "老旧小区供暖管网老化。", "suggestions": "分批改造管网。", "is_public": "on", **extra}
+    return {
+        "kind": "proposal",
+        "title": "关于城区供暖设施改造的提案",
+        "category": world.category.pk,
+        "facts": "老旧小区供暖管网老化。",
+        "suggestions": "分批改造管网。",
+        "is_public": "on",
+        **extra,
+    }
 
 
 def test_a_member_drafts_a_joint_proposal_and_invites_a_cosigner(client, world):
@@ -41,8 +48,10 @@ def test_editing_the_text_asks_the_cosigner_again(client, world):
     client.post(reverse("proposals:draft_new"), draft_data(world, cosigners=[world.member2.pk]))
     case = Case.objects.get(title="关于城区供暖设施改造的提案")
     case.proposers.filter(user=world.member2).update(confirmation="confirmed")
-    response = client.post(reverse("proposals:draft_edit", args=[case.pk]),
-                           draft_data(world, facts="补充了新的情况。", cosigners=[world.member2.pk]))
+    response = client.post(
+        reverse("proposals:draft_edit", args=[case.pk]),
+        draft_data(world, facts="补充了新的情况。", cosigners=[world.member2.pk]),
+    )
     assert response.status_code == 302
     assert case.proposers.get(user=world.member2).confirmation == "pending"
 

@@ -34,8 +34,13 @@ def test_an_unpublished_case_is_not_public(client, world):
 
 
 def test_home_sends_each_role_to_its_workbench(client, world):
-    expected = {"member": "proposals:member_workbench", "staff": "proposals:staff_workbench", "reviewer": "proposals:reviewer_workbench",
-                "unit": "proposals:unit_workbench", "leader": "proposals:leader_workbench"}
+    expected = {
+        "member": "proposals:member_workbench",
+        "staff": "proposals:staff_workbench",
+        "reviewer": "proposals:reviewer_workbench",
+        "unit": "proposals:unit_workbench",
+        "leader": "proposals:leader_workbench",
+    }
     for who, url_name in expected.items():
         client.force_login(world.users()[who])
         assert client.get(reverse("proposals:home"))["Location"] == reverse(url_name)

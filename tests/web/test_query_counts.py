@@ -26,14 +26,22 @@ def make_cases(world, n):
 
 
 PAGES = [
-    ("member", "proposals:member_workbench"), ("member2", "proposals:member_workbench"), ("staff", "proposals:staff_workbench"),
-    ("reviewer", "proposals:reviewer_workbench"), ("unit", "proposals:unit_workbench"), ("leader", "proposals:leader_workbench"),
-    ("staff", "proposals:case_list"), ("reviewer", "proposals:case_list"), ("staff", "proposals:overdue_board"),
+    ("member", "proposals:member_workbench"),
+    ("member2", "proposals:member_workbench"),
+    ("staff", "proposals:staff_workbench"),
+    ("reviewer", "proposals:reviewer_workbench"),
+    ("unit", "proposals:unit_workbench"),
+    ("leader", "proposals:leader_workbench"),
+    ("staff", "proposals:case_list"),
+    ("reviewer", "proposals:case_list"),
+    ("staff", "proposals:overdue_board"),
 ]
 
 
 @pytest.mark.parametrize("who,url_name", PAGES)
-def test_the_number_of_queries_does_not_grow_with_the_cases(client, world, django_assert_max_num_queries, who, url_name):
+def test_the_number_of_queries_does_not_grow_with_the_cases(
+    client, world, django_assert_max_num_queries, who, url_name
+):
     user = world.users()[who]
     client.force_login(user)
     url = reverse(url_name)

@@ -17,11 +17,31 @@ def rehandled(world):
         b = CaseBuilder(world).reply_sent()
         lead = b.assignment(world.unit)
         b.act("return_reply", world.staff, {"reason": "内部：答复过于简单"}, assignment=lead)
-        b.act("reply", world.unit_user, {"reply_class": "B", "letter": "经研究，列入明年计划。", "signer": "赵局长",
-                                         "contact_person": "钱科长", "contact_phone": "0917-6212345"}, assignment=lead)
+        b.act(
+            "reply",
+            world.unit_user,
+            {
+                "reply_class": "B",
+                "letter": "经研究，列入明年计划。",
+                "signer": "赵局长",
+                "contact_person": "钱科长",
+                "contact_phone": "0917-6212345",
+            },
+            assignment=lead,
+        )
         b.act("accept_reply", world.staff, {"reply_class": "A", "reason": "内部：已解决"}, assignment=lead)
-        b.act("rate", world.member, {"reply_rating": "satisfied", "contact_rating": "satisfied", "comment": "张的意见"}, assignment=lead)
-        b.act("rate", world.member2, {"reply_rating": "unsatisfied", "contact_rating": "basic", "comment": "李的意见"}, assignment=lead)
+        b.act(
+            "rate",
+            world.member,
+            {"reply_rating": "satisfied", "contact_rating": "satisfied", "comment": "张的意见"},
+            assignment=lead,
+        )
+        b.act(
+            "rate",
+            world.member2,
+            {"reply_rating": "unsatisfied", "contact_rating": "basic", "comment": "李的意见"},
+            assignment=lead,
+        )
     return b
 
 
@@ -47,7 +67,9 @@ def test_a_proposer_sees_only_their_own_ratings(world, rehandled):
 
 def test_the_case_page_never_shows_ips_or_internal_reasons_to_proposers(client, world, rehandled):
     client.force_login(world.member)
-    html = client.get(reverse("proposals:case_detail", args=[rehandled.case.pk]), REMOTE_ADDR="10.9.8.7").content.decode()
+    html = client.get(
+        reverse("proposals:case_detail", args=[rehandled.case.pk]), REMOTE_ADDR="10.9.8.7"
+    ).content.decode()
     assert "内部：" not in html and "10.9.8.7" not in html and "127.0.0.1" not in html
     assert "经研究，列入明年计划。" in html
 

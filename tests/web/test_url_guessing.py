@@ -20,7 +20,11 @@ def get(client, user, url):
 
 def test_a_unit_cannot_open_another_units_case_or_file(client, world):
     with clock.frozen(DAY):
-        b = CaseBuilder(world, cosign=False).filed().act("assign", world.staff, {"units": [{"unit": world.unit.pk, "role": "lead"}]})
+        b = (
+            CaseBuilder(world, cosign=False)
+            .filed()
+            .act("assign", world.staff, {"units": [{"unit": world.unit.pk, "role": "lead"}]})
+        )
         scan = upload(b.case, world.staff)
     assert get(client, world.unit_user, reverse("proposals:case_detail", args=[b.case.pk])).status_code == 200
     assert get(client, world.unit_user, reverse("proposals:download", args=[scan.pk])).status_code == 200
@@ -31,7 +35,11 @@ def test_a_unit_cannot_open_another_units_case_or_file(client, world):
 
 def test_a_unit_loses_the_case_when_it_is_reassigned_away(client, world):
     with clock.frozen(DAY):
-        b = CaseBuilder(world, cosign=False).filed().act("assign", world.staff, {"units": [{"unit": world.unit.pk, "role": "lead"}]})
+        b = (
+            CaseBuilder(world, cosign=False)
+            .filed()
+            .act("assign", world.staff, {"units": [{"unit": world.unit.pk, "role": "lead"}]})
+        )
         old = b.assignment(world.unit)
         b.act("reassign", world.staff, {"replace": old.pk, "unit": world.unit3.pk, "reason": "职责调整"})
     assert get(client, world.unit_user, reverse("proposals:case_detail", args=[b.case.pk])).status_code == 404

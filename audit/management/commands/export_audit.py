@@ -12,8 +12,23 @@ from django.core.management.base import BaseCommand
 
 from audit.models import AuditEvent
 
-FIELDS = ("seq", "action", "outcome", "actor_id", "actor_label", "on_behalf_of_id", "object_type", "object_id",
-          "case_id", "from_state", "to_state", "ip", "data", "prev_hash", "hash")
+FIELDS = (
+    "seq",
+    "action",
+    "outcome",
+    "actor_id",
+    "actor_label",
+    "on_behalf_of_id",
+    "object_type",
+    "object_id",
+    "case_id",
+    "from_state",
+    "to_state",
+    "ip",
+    "data",
+    "prev_hash",
+    "hash",
+)
 
 
 def last_seq_in(path: Path) -> int:

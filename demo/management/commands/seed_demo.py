@@ -34,10 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2022, help="随机种子（默认 2022），同一种子同一天生成相同数据")
-        parser.add_argument("--demo-logins", action="store_true",
-                            help=f"创建演示账号（密码 {PASSWORD}）；DEBUG 开启时默认创建")
-        parser.add_argument("--cases", type=int, default=0,
-                            help="批量生成 N 件提案/建议（1000–100000，性能基准用；demo.bulk）")
+        parser.add_argument(
+            "--demo-logins", action="store_true", help=f"创建演示账号（密码 {PASSWORD}）；DEBUG 开启时默认创建"
+        )
+        parser.add_argument(
+            "--cases", type=int, default=0, help="批量生成 N 件提案/建议（1000–100000，性能基准用；demo.bulk）"
+        )
 
     def handle(self, *args, seed: int, demo_logins: bool, cases: int = 0, **options):
         if cases:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.models import Role, User
 from imports.catalogue import ImportFileError, import_file
+from members.models import Role, User
 from proposals.models import Kind
 
 
@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help=".xlsx 或 .csv（UTF-8 或 GB18030）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不做任何修改")
-        parser.add_argument("--create-missing", action="store_true",
-                            help="未知的提案人和单位以停用状态新建，而不是拒绝该行")
+        parser.add_argument(
+            "--create-missing", action="store_true", help="未知的提案人和单位以停用状态新建，而不是拒绝该行"
+        )
         parser.add_argument("--session", help="所属会议名称，如：四届三次会议")
         parser.add_argument("--kind", choices=Kind.values, default=Kind.PROPOSAL)
         parser.add_argument("--user", help="导入人（提案委工作人员的用户名）；正式导入时必填")
@@ -35,9 +36,15 @@ class Command(BaseCommand):
         elif not options["dry_run"]:
             raise CommandError("正式导入须用 --user 指定导入人。")
         try:
-            report = import_file(path, filename=path.name, dry_run=options["dry_run"],
-                                 create_missing=options["create_missing"], session=options["session"],
-                                 kind=options["kind"], user=user)
+            report = import_file(
+                path,
+                filename=path.name,
+                dry_run=options["dry_run"],
+                create_missing=options["create_missing"],
+                session=options["session"],
+                kind=options["kind"],
+                user=user,
+            )
         except ImportFileError as error:
             raise CommandError(str(error))
         for line in report.lines():

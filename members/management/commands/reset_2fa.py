@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audit import trail as audit
 from members import twofactor
 from members.models import User
-from audit import trail as audit
 
 
 class Command(BaseCommand):
@@ -22,6 +22,11 @@ class Command(BaseCommand):
         operator = User.objects.filter(username=by).first() if by else None
         with transaction.atomic():
             removed = twofactor.reset(user)
-            audit.record("otp_reset", actor=operator, actor_label=None if operator else "manage.py reset_2fa",
-                         obj=user, data={"devices_removed": removed})
+            audit.record(
+                "otp_reset",
+                actor=operator,
+                actor_label=None if operator else "manage.py reset_2fa",
+                obj=user,
+                data={"devices_removed": removed},
+            )
         self.stdout.write(f"已重置 {username} 的双因素登录（删除 {removed} 个验证器）；该用户下次登录时需重新绑定。")

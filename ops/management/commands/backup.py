@@ -19,8 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            archive = create_backup(options["output"] or Path(settings.BACKUP_DIR),
-                                    encrypt=options["encrypt"], key=settings.BACKUP_KEY)
+            archive = create_backup(
+                options["output"] or Path(settings.BACKUP_DIR), encrypt=options["encrypt"], key=settings.BACKUP_KEY
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(str(archive))

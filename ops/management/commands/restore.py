@@ -20,8 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            report = restore_backup(options["archive"], decrypt=options["decrypt"],
-                                    key=settings.BACKUP_KEY, force=options["force"])
+            report = restore_backup(
+                options["archive"], decrypt=options["decrypt"], key=settings.BACKUP_KEY, force=options["force"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines:

@@ -19,7 +19,9 @@ def describe(p: holiday_notice.Plan) -> list[str]:
         off = f"{c.days_off[0]:%m月%d日}" + (f"至{c.days_off[-1]:%m月%d日}" if len(c.days_off) > 1 else "")
         work = "、".join(f"{d:%m月%d日}" for d in c.workdays)
         lines.append(f"  {c.ordinal}、{c.name}：{off} 放假，共{len(c.days_off)}天" + (f"；{work} 上班" if work else ""))
-    lines.append(f"工作日历将新增 {len(p.add)} 条、修改 {len(p.change)} 条、删除 {len(p.remove)} 条、不变 {p.unchanged} 条。")
+    lines.append(
+        f"工作日历将新增 {len(p.add)} 条、修改 {len(p.change)} 条、删除 {len(p.remove)} 条、不变 {p.unchanged} 条。"
+    )
     for label, rows in (("删除", p.remove), ("修改", p.change)):
         for day, is_workday, name in rows:
             lines.append(f"  {label}：{day} {'上班' if is_workday else '放假'} {name}")
@@ -55,5 +57,8 @@ class Command(BaseCommand):
                 self.stdout.write("已取消，未写入。")
                 return
         done = holiday_notice.apply(notice, None, source="command")
-        self.stdout.write(self.style.SUCCESS(
-            f"已写入 {notice.year} 年工作日历：新增 {len(done.add)} 条、修改 {len(done.change)} 条、删除 {len(done.remove)} 条。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已写入 {notice.year} 年工作日历：新增 {len(done.add)} 条、修改 {len(done.change)} 条、删除 {len(done.remove)} 条。"
+            )
+        )
