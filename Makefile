@@ -29,8 +29,12 @@ demo: install
 	@echo "打开 http://127.0.0.1:$(PORT)/"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist; a test module stays on one worker, so its module-scoped
+# fixtures and servers are built once). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install-dev
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Lint and architecture checks (.ci/run runs them before the tests).
 lint: install-dev
