@@ -572,14 +572,19 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
         row(unit_id, name)[value] += n
     league = [_league_rates(r) for r in rows.values()]
     totals = _league_rates({"unit_id": None, "unit": "合计", **{k: sum(r[k] for r in league) for k in _LEAGUE_COUNTS}})
+    return sort_league({"rows": league, "totals": totals}, sort, descending)
+
+
+def sort_league(league: dict, sort: str = "assigned", descending: bool = True) -> dict:
+    """The league table ordered by one of LEAGUE_SORTS (also re-sorts a stored dashboard snapshot)."""
     key = sort if sort in LEAGUE_SORTS else "assigned"
-    league.sort(key=lambda r: r["unit"])  # ties keep the unit's name order
+    rows = sorted(league["rows"], key=lambda r: r["unit"])  # ties keep the unit's name order
     if key == "unit":
-        league.sort(key=lambda r: r["unit"], reverse=descending)
+        rows.sort(key=lambda r: r["unit"], reverse=descending)
     else:
         # None (nothing to rate yet) always goes last, whichever the direction.
-        league.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
-    return {"rows": league, "totals": totals, "sort": key, "descending": descending}
+        rows.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
+    return {**league, "rows": rows, "sort": key, "descending": descending}
 
 
 def _league_rates(r: dict) -> dict:
