@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -293,55 +294,65 @@ class _References:
         self.committee = {o.pk: o for o in SpecialCommittee.objects.only("id", "name")}
 
 
+def _bare(model, fields, values, **related):
+    """A model instance from a values row without ``Model.__init__`` (what ``Model.from_db`` does, minus
+    the per-field defaults it would apply): the model's own properties then read the values, and the
+    related objects given are cached so reading them queries nothing. ~1 µs instead of ~20 µs."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(fields, values))
+    state = obj._state = ModelState()
+    state.adding, state.db = False, "default"
+    if related:
+        state.fields_cache.update(related)
+    return obj
+
+
 def _rows(queryset, fields):
     return queryset.order_by().values_list(*fields).iterator(chunk_size=4 * CHUNK_SIZE)
 
 
-def _chunk(rows: list[dict], refs: _References) -> list[ExportCase]:
+def _chunk(rows: list[tuple], refs: _References) -> list[ExportCase]:
     """The cases of one chunk with their relations: one query per related table, no query per case."""
     from members.models import User
 
     by_id: dict[int, ExportCase] = {}
     out = []
     for values in rows:
-        case = Case(**values)
+        case = _bare(Case, CASE_FIELDS, values)
+        related = {}
         if case.session_id:
-            case.session = refs.session[case.session_id]
+            related["session"] = refs.session[case.session_id]
         if case.category_id:
-            case.category = refs.category[case.category_id]
-        by_id[case.pk] = row = ExportCase(case)
+            related["category"] = refs.category[case.category_id]
+        case._state.fields_cache.update(related)
+        by_id[case.id] = row = ExportCase(case)
         out.append(row)
     ids = list(by_id)
-    proposers = [
-        Proposer(**dict(zip(PROPOSER_FIELDS, values)))
-        for values in _rows(Proposer.objects.filter(case_id__in=ids), PROPOSER_FIELDS)
-    ]
+    proposers = list(_rows(Proposer.objects.filter(case_id__in=ids), PROPOSER_FIELDS))
+    user_ids = {values[2] for values in proposers}
     users = {
-        values[0]: User(**dict(zip(USER_FIELDS, values)))
-        for values in _rows(User.objects.filter(pk__in={p.user_id for p in proposers}), USER_FIELDS)
+        values[0]: _bare(User, USER_FIELDS, values)
+        for values in _rows(User.objects.filter(pk__in=user_ids), USER_FIELDS)
     }
-    proposers.sort(key=lambda p: (p.order, p.pk))  # Proposer's own ordering
-    for p in proposers:
-        p.user = users[p.user_id]
+    proposers.sort(key=lambda v: (v[4], v[0]))  # Proposer's own ordering: order, id
+    for values in proposers:
+        p = _bare(Proposer, PROPOSER_FIELDS, values, user=users[values[2]])
         for name in ("organisation", "sector", "committee", "group"):
             ref_id = getattr(p, f"{name}_id")
             if ref_id:
-                setattr(p, name, getattr(refs, name)[ref_id])
+                p._state.fields_cache[name] = getattr(refs, name)[ref_id]
         by_id[p.case_id].proposers.append(p)
     fields = ("id", "case_id", "unit_id", "role", "status", "due_date")
     for values in sorted(_rows(Assignment.objects.filter(case_id__in=ids), fields)):
-        a = Assignment(**dict(zip(fields, values)))
-        a.unit = refs.unit[a.unit_id]
+        a = _bare(Assignment, fields, values, unit=refs.unit[values[2]])
         by_id[a.case_id].assignments.append(a)
     fields = ("id", "case_id", "round", "state", "reply_class", "decided_at", "updated_at")
     accepted = Reply.objects.filter(case_id__in=ids, state=Reply.State.ACCEPTED)
     for values in _rows(accepted, fields):
-        r = Reply(**dict(zip(fields, values)))
-        by_id[r.case_id].replies.append(r)
+        by_id[values[1]].replies.append(_bare(Reply, fields, values))
     fields = ("id", "case_id", "round", "reply_rating")
     for values in _rows(Rating.objects.filter(case_id__in=ids), fields):
-        rating = Rating(**dict(zip(fields, values)))
-        by_id[rating.case_id].ratings.append(rating)
+        by_id[values[1]].ratings.append(_bare(Rating, fields, values))
     return out
 
 
@@ -363,7 +374,7 @@ def iter_cases(cases: QuerySet[Case], progress: Callable[[int], None] | None = N
     with the few columns a sheet shows take seconds.
     """
     refs = _References()
-    rows = cases.values(*CASE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows = cases.values_list(*CASE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     handed = 0
     while chunk := list(islice(rows, CHUNK_SIZE)):
         batch = _chunk(chunk, refs)

@@ -734,19 +734,31 @@ def dashboard(
         full = summary(term, today)
         headline = {k: full[k] for k in HEADLINE_KEYS}
         headline["unrated_after_window"] = full["satisfaction"]["unrated_after_window"]
+        # The term's scope is summary's own: reuse its tables instead of running their queries again
+        # (the sector and committee tables are the dashboard's most expensive queries).
+        groups = {
+            "by_category": _named_counts(full["by_category"].items()),
+            "by_committee": _named_counts(full["by_committee"].items()),
+            "by_sector": _named_counts(full["by_sector"].items()),
+            "sector_table": full["sector_table"],
+            "committee_table": full["committee_table"],
+        }
     else:
         headline = scoped_rates(cases, league["totals"])
+        groups = {
+            "by_category": by_category(cases),
+            "by_committee": by_committee(cases),
+            "by_sector": by_sector(cases),
+            "sector_table": group_table(cases, "sector", today),
+            "committee_table": group_table(cases, "committee", today),
+        }
     return {
         "term": {"id": term.pk, "name": term.name},
         "session": {"id": session.pk, "name": session.name} if session is not None else None,
         "today": today.isoformat(),
         "headline": headline,
         "by_kind_and_state": by_kind_and_state(cases),
-        "by_category": by_category(cases),
-        "by_committee": by_committee(cases),
-        "by_sector": by_sector(cases),
-        "sector_table": group_table(cases, "sector", today),
-        "committee_table": group_table(cases, "committee", today),
+        **groups,
         "by_proposer_type": by_proposer_type(cases),
         "league": league,
         "monthly_trend": monthly_trend(cases),
