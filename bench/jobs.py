@@ -52,9 +52,13 @@ def _one() -> dict:
     job = Job.objects.create(
         kind="export_catalogue", owner=staff, staff_job=True, params={"export": "catalogue", "query": ""}
     )
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_SELF)
     outcome = runner.run(job.pk)
-    growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    growth_mb = (after.ru_maxrss - before.ru_maxrss) / 1024
+    # The worker's own CPU seconds (all its threads): what the job costs this process whatever else runs
+    # on the machine; the database server's share is not in it.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     job.refresh_from_db()
     path = storage.resolve(job.result_file)
     result = {
@@ -62,6 +66,8 @@ def _one() -> dict:
         "outcome": outcome,
         "rows": job.done,
         "job_seconds": (job.finished_at - job.started_at).total_seconds(),
+        "cpu_seconds": cpu,
+        "load": os.getloadavg()[0],
         "rss_growth_mb": growth_mb,
         "file_mb": path.stat().st_size / 2**20 if path else 0,
     }
@@ -96,7 +102,8 @@ def measure(db: str | None = None) -> dict:
 
 def lines(name: str, r: dict, *, checks: bool = True) -> list[str]:
     out = [
-        f"{name}: export job ({r['rows']:,} catalogue rows of {r['cases']:,} cases) {r['job_seconds']:.1f} s, "
+        f"{name}: export job ({r['rows']:,} catalogue rows of {r['cases']:,} cases) {r['job_seconds']:.1f} s "
+        f"(worker CPU {r['cpu_seconds']:.1f} s; load average {r['load']:.1f} on {os.cpu_count()} cores), "
         f"peak RSS growth {r['rss_growth_mb']:.1f} MB, file {r['file_mb']:.1f} MB; dashboard afresh: term "
         f"{r['dashboard_term_seconds']:.2f} s, session {r['dashboard_session_seconds']:.2f} s"
     ]

@@ -61,7 +61,7 @@ def start_worker():
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(os.environ.get("JOBS_WORKER_LOG", os.devnull), "a"),  # noqa: SIM115
         )
         started.append(proc)
         return proc
