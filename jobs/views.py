@@ -40,7 +40,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job_or_404(request.user, pk)
     path = storage.resolve(job.result_file) if job.state == Job.State.SUCCEEDED else None
     if path is None:

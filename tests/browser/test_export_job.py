@@ -45,12 +45,7 @@ def test_a_large_export_shows_its_progress_bar_finishing_and_downloads_the_file(
     page.goto(f"{live_server.url}/stats/")
     assert "统计数据正在生成" in page.locator("#stats-waiting").inner_text()
     first = start_worker("w-dashboard")
-    try:
-        page.wait_for_selector("#export-catalogue")
-    except Exception:
-        print("DEBUG jobs", list(Job.objects.values("kind", "state", "message", "attempts")))
-        open("/tmp/j14/page.html", "w").write(page.content())
-        raise
+    page.wait_for_selector("#export-catalogue")
     assert "数据更新于" in page.locator(".stats-freshness").inner_text()
     first.terminate()  # SIGTERM: an idle worker stops at once
     first.wait(timeout=20)
@@ -80,7 +75,6 @@ def test_a_large_export_shows_its_progress_bar_finishing_and_downloads_the_file(
     assert "提案目录导出" in page.locator("table.job-table").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(SHOTS / "my-exports-375.png"), full_page=True)
-    print("JOBS", list(Job.objects.values_list("kind", "state", "params")))
     job = Job.objects.get(kind="export_catalogue")
     assert (job.state, job.attempts) == ("succeeded", 1)
     assert problems == []

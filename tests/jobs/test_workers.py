@@ -1,5 +1,6 @@
 """Real workers on the database queue (PostgreSQL pass): `manage.py jobs_worker` processes run the jobs;
-one is killed in the middle of a job, and another worker re-claims the job and finishes it from the start."""
+one is killed in the middle of a job, and another worker re-claims the job and finishes it from the start.
+JOBS_WORKER_LOG=/path appends the workers' output there (for debugging a failure)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def start_worker():
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=open(os.environ.get("JOBS_WORKER_LOG", os.devnull), "a"),  # noqa: SIM115
+            stderr=open(os.environ.get("JOBS_WORKER_LOG", os.devnull), "a"),
         )
         started.append(proc)
         return proc
