@@ -128,7 +128,30 @@ def reclaim_stale(now: dt.datetime | None = None) -> list[int]:
             logger.warning("job %s re-queued: its worker stopped sending heartbeats", row["id"])
             _enqueue(row["id"])
             requeued.append(row["id"])
+    requeued += _enqueue_orphans(cutoff)
     return requeued
+
+
+def _enqueue_orphans(cutoff: dt.datetime) -> list[int]:
+    """A job left queued with no live task (its worker died between re-queuing it and enqueuing, or the
+    enqueue after commit failed) gets a new task. Two reapers may both enqueue one: the claim lets one run."""
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    from jobs.tasks import run_job
+
+    if not run_job.get_backend().supports_get_result:
+        return []
+    orphans = []
+    for row in Job.objects.filter(state=Job.State.QUEUED, created_at__lt=cutoff).values("id", "task_id"):
+        try:
+            alive = bool(row["task_id"]) and not run_job.get_result(row["task_id"]).is_finished
+        except (TaskResultDoesNotExist, ValueError):
+            alive = False
+        if not alive:
+            logger.warning("job %s was queued without a live task: enqueued again", row["id"])
+            _enqueue(row["id"])
+            orphans.append(row["id"])
+    return orphans
 
 
 def _mark_task_lost(task_id: str) -> None:

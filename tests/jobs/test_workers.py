@@ -145,3 +145,19 @@ def test_two_reapers_requeue_a_stale_job_once(world, db_queue):
     assert (first, second) == ([job.pk], [])
     job.refresh_from_db()
     assert job.state == "queued" and job.token == ""
+
+
+def test_a_job_left_queued_without_a_live_task_gets_a_new_one(world, db_queue):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    job = services.start("slow_count", user=world.staff, params={"steps": 1})
+    DBTaskResult.objects.all().delete()  # the task row is gone (or finished) while the job still waits
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(seconds=30))
+    assert services.reclaim_stale() == [job.pk]
+    job.refresh_from_db()
+    task = DBTaskResult.objects.get()
+    assert str(task.id) == job.task_id and task.status == "READY"
+    assert services.reclaim_stale() == []  # its task is alive now: nothing to do
