@@ -25,7 +25,6 @@ demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo ""
-	@echo "演示账号（密码均为 Chencang@2026）：admin staff reviewer member member2 unit unit2 leader sysadmin secadmin auditor"
 	@echo "需要双因素验证码的账号（admin staff reviewer leader 及三员）共用演示密钥 JBSWY3DPEHPK3PXP，见 README"
 	@echo "打开 http://127.0.0.1:$(PORT)/"
 	@# One job worker beside the server (exports over the threshold, imports, the dashboard refresh),

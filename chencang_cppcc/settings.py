@@ -272,6 +272,9 @@ SMS_TENCENT_PROTOCOL = os.environ.get("SMS_TENCENT_PROTOCOL", "https")
 SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", 10))
 # Send the just-written messages right after the action commits (cron's deliver_outbox is the
 # safety net). Off in tests, which call deliver_outbox themselves, unless a test turns it on.
+# The audit payload contract (proposals/payloads.py): a writer or reader that breaks it raises in tests and
+# under DEBUG; in production it is logged and the user's action goes through.
+AUDIT_PAYLOAD_STRICT = env_bool("AUDIT_PAYLOAD_STRICT", DEBUG or env_bool("TESTING"))
 OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", not env_bool("TESTING"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
 # Absolute links in emails ("https://zx.chencang.gov.cn"); empty: site-relative paths.

@@ -31,7 +31,7 @@ from members.models import Role, User
 from members.validators import is_mobile
 from notifications import outbox, sms, sms_templates
 from notifications.models import Notification, NotificationPreference, OutboxMessage
-from proposals import services, settings_registry
+from proposals import payloads, services, settings_registry
 from proposals.models import (
     Assignment,
     AssignmentRole,
@@ -177,19 +177,19 @@ def _d(value) -> str:
 
 
 def _reason(h: Happening, label: str = "理由") -> str:
-    reason = h.data.get("reason") or ""
+    reason = payloads.read(h, "reason") or ""
     return f"{label}：{reason}" if reason else ""
 
 
 def _unit_name(h: Happening) -> str:
-    return h.assignment.unit.name if h.assignment else h.data.get("unit", "")
+    return h.assignment.unit.name if h.assignment else payloads.read(h, "unit", "")
 
 
 def _rating_body(h: Happening) -> str:
     labels = dict(Satisfaction.choices)
     return (
-        f"{h.data.get('proposer', '')}：对答复{labels.get(h.data.get('reply_rating'), '')}，"
-        f"对沟通联系和办理态度{labels.get(h.data.get('contact_rating'), '')}。"
+        f"{payloads.read(h, 'proposer', '')}：对答复{labels.get(payloads.read(h, 'reply_rating'), '')}，"
+        f"对沟通联系和办理态度{labels.get(payloads.read(h, 'contact_rating'), '')}。"
     )
 
 
@@ -202,7 +202,7 @@ def _assigned_body(h: Happening) -> str:
 
 
 def _unsatisfied(h: Happening) -> bool:
-    return Satisfaction.UNSATISFIED in (h.data.get("reply_rating"), h.data.get("contact_rating"))
+    return Satisfaction.UNSATISFIED in (payloads.read(h, "reply_rating"), payloads.read(h, "contact_rating"))
 
 
 def _accepted_title(h: Happening) -> str:
@@ -235,12 +235,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
             lambda h: "请在提交前登录系统确认附议或谢绝附议。",
         ),
     ),
-    "cosign": (R("cosign_answered", [initiator], lambda h: f"{h.data.get('proposer', '')}已确认附议{h.t}"),),
+    "cosign": (R("cosign_answered", [initiator], lambda h: f"{payloads.read(h, 'proposer', '')}已确认附议{h.t}"),),
     "decline_cosign": (
         R(
             "cosign_answered",
             [initiator],
-            lambda h: f"{h.data.get('proposer', '')}谢绝附议{h.t}",
+            lambda h: f"{payloads.read(h, 'proposer', '')}谢绝附议{h.t}",
             lambda h: _reason(h, "说明"),
         ),
     ),
@@ -263,12 +263,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
             lambda h: f"{_reason(h, '退回理由')}。请修改后重新提交。",
         ),
     ),
-    "file": (R("review_outcome", [proposers], lambda h: f"提案{h.t}已立案（{h.data.get('display_number', '')}）"),),
+    "file": (
+        R("review_outcome", [proposers], lambda h: f"提案{h.t}已立案（{payloads.read(h, 'display_number', '')}）"),
+    ),
     "convert_to_suggestion": (
         R(
             "review_outcome",
             [proposers],
-            lambda h: f"{h.t}已转为建议（{h.data.get('display_number', '')}）",
+            lambda h: f"{h.t}已转为建议（{payloads.read(h, 'display_number', '')}）",
             lambda h: _reason(h, "说明"),
         ),
     ),
@@ -276,7 +278,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         R(
             "review_outcome",
             [proposers],
-            lambda h: f"{h.t}已并入{h.data.get('host_number') or ''}“{h.data.get('host_title', '')}”",
+            lambda h: f"{h.t}已并入{payloads.read(h, 'host_number') or ''}“{payloads.read(h, 'host_title', '')}”",
             lambda h: f"您将作为并案提案人继续关注该件办理。{_reason(h, '说明')}",
         ),
     ),
@@ -285,7 +287,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "review_outcome",
             [proposers],
             lambda h: f"{h.t}不予立案",
-            lambda h: f"理由：{h.data.get('ground', '')}。{h.data.get('message', '')}",
+            lambda h: f"理由：{payloads.read(h, 'ground', '')}。{payloads.read(h, 'message', '')}",
         ),
     ),
     "assign": (R("assigned", [unit], lambda h: f"新交办：{h.t}", _assigned_body, each=each_live),),
@@ -304,7 +306,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "return_request",
             [staff],
             lambda h: f"{_unit_name(h)}申请退回{h.t}",
-            lambda h: f"{_reason(h)}；建议改交：{h.data.get('suggested_unit', '')}",
+            lambda h: f"{_reason(h)}；建议改交：{payloads.read(h, 'suggested_unit', '')}",
         ),
     ),
     "approve_return": (R("return_request", [unit], lambda h: f"同意退回：{h.t}", lambda h: _reason(h, "意见")),),
@@ -316,11 +318,16 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "extension",
             [staff],
             lambda h: f"{_unit_name(h)}申请延期答复{h.t}",
-            lambda h: f"申请延至 {_d(h.data.get('due'))}。{_reason(h)}",
+            lambda h: f"申请延至 {_d(payloads.read(h, 'due'))}。{_reason(h)}",
         ),
     ),
     "approve_extension": (
-        R("extension", [unit], lambda h: f"延期已批准：{h.t}", lambda h: f"答复期限延至 {_d(h.data.get('due'))}。"),
+        R(
+            "extension",
+            [unit],
+            lambda h: f"延期已批准：{h.t}",
+            lambda h: f"答复期限延至 {_d(payloads.read(h, 'due'))}。",
+        ),
     ),
     "refuse_extension": (R("extension", [unit], lambda h: f"延期未获批准：{h.t}", lambda h: _reason(h, "意见")),),
     "send_views": (R("co_views", [lead_unit], lambda h: f"{_unit_name(h)}已送达会办意见：{h.t}"),),
@@ -333,7 +340,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             [unit],
             lambda h: f"答复类别已调整：{h.t}",
             lambda h: f"由 {h.data['class_changed'][0]} 类调整为 {h.data['class_changed'][1]} 类。{_reason(h)}",
-            when=lambda h: bool(h.data.get("class_changed")),
+            when=lambda h: bool(payloads.read(h, "class_changed")),
         ),
     ),
     "rate": (
@@ -362,13 +369,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "supervision",
             [proposers],
             lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
-            lambda h: f"日期：{_d(h.data.get('date'))}",
+            lambda h: f"日期：{_d(payloads.read(h, 'date'))}",
         ),
         R(
             "supervision",
             [unit],
             lambda h: f"{h.t}督办记录：{SupervisionActivity.Kind(h.data['kind']).label}",
-            lambda h: f"日期：{_d(h.data.get('date'))}",
+            lambda h: f"日期：{_d(payloads.read(h, 'date'))}",
             each=each_live,
         ),
     ),

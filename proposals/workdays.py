@@ -22,9 +22,15 @@ _CACHE_SECONDS = 60.0
 _cache: tuple[float, dict[dt.date, bool], frozenset[int]] | None = None
 
 
+# Years already warned about since the calendar was last read: the seeder and a busy server would
+# otherwise repeat the same line for every deadline they count.
+_warned: set[int] = set()
+
+
 def invalidate() -> None:
     global _cache
     _cache = None
+    _warned.clear()
 
 
 def _exceptions() -> tuple[dict[dt.date, bool], frozenset[int]]:
@@ -42,7 +48,8 @@ def years_with_data() -> frozenset[int]:
 
 
 def _warn_if_missing(year: int) -> None:
-    if year not in years_with_data():
+    if year not in years_with_data() and year not in _warned:
+        _warned.add(year)
         logger.warning("工作日历缺少 %s 年的节假日数据，暂按周一至周五计算。", year)
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members.models import Membership, Sector, Session, SpecialCommittee, Term, Unit, User
-from proposals import access, action_forms, services, uploads, workflow
+from proposals import access, action_forms, payloads, services, uploads, workflow
 from proposals.errors import forbidden, invalid, not_found
 from proposals.models import Attachment, Case, Proposer
 
@@ -213,8 +213,8 @@ class EventsView(CasePartView):
         response = super().list(request, *args, **kwargs)
         if not access.sees_full_trail(request.user):
             for row in response.data:
-                if row["action"] == "accept_reply":  # class changes are internal
-                    row["data"] = {k: v for k, v in row["data"].items() if k not in ("class_changed", "reason")}
+                internal = payloads.INTERNAL_KEYS.get(row["action"], frozenset())
+                row["data"] = {k: v for k, v in row["data"].items() if k not in internal}
         return response
 
 

@@ -7,6 +7,7 @@ from audit import trail as audit
 from core import clock
 from members.models import Membership, Role, Session, Term, User
 
+from .. import payloads
 from ..access import visible_cases
 from ..errors import conflict, forbidden, invalid, not_found
 from ..models import (
@@ -242,6 +243,8 @@ def create_draft(
         initiator_row.save()
         for order, member in enumerate(cosigner_users, start=1):
             Proposer.objects.create(case=case, user=member, role=Proposer.Role.COSIGNER, order=order)
+        data = {"title": case.title, "cosigners": [u.display_name for u in cosigner_users]}
+        payloads.check_written("create", data)
         event = audit.record(
             "create",
             actor=user,
@@ -249,7 +252,7 @@ def create_draft(
             obj=case,
             case=case,
             to_state=case.status,
-            data={"title": case.title, "cosigners": [u.display_name for u in cosigner_users]},
+            data=data,
         )
         draft_changed.send(sender=Case, case=case, user=user, event=event, invited=cosigner_users)
         return case
@@ -322,6 +325,8 @@ def update_draft(user, case_id, *, cosigners: list[int] | None = None, **fields_
             return case
         case.updated_at = _now()
         case.save()
+        data = {"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset}
+        payloads.check_written("edit_draft", data)
         event = audit.record(
             "edit_draft",
             actor=user,
@@ -329,7 +334,7 @@ def update_draft(user, case_id, *, cosigners: list[int] | None = None, **fields_
             case=case,
             from_state=case.status,
             to_state=case.status,
-            data={"changed": changed, "added": added, "removed": removed, "confirmations_reset": reset},
+            data=data,
         )
         draft_changed.send(sender=Case, case=case, user=user, event=event, invited=invited)
         return case

@@ -23,7 +23,7 @@ from audit.models import AuditEvent
 from core import clock
 from members.models import Session, Unit, User
 
-from .. import settings_registry, workdays
+from .. import payloads, settings_registry, workdays
 from ..access import visible_cases
 from ..action_forms import action_form_class
 from ..errors import WorkflowError, conflict, invalid, not_found
@@ -151,6 +151,7 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
                 event_data["case_status"] = [case_from, case.status]
         if auto_moves:
             event_data["auto_moves"] = auto_moves
+        payloads.check_written(action.name, event_data)
         event = audit.record(
             action.name,
             actor=user,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from audit.models import AuditEvent
-from proposals import workflow
+from proposals import payloads, workflow
 from proposals.access import is_reviewer, is_staff
 from proposals.models import AssignmentRole, Case, ContactRecord, Reply, ReplyClass, Satisfaction
 
@@ -42,46 +42,50 @@ def action_label(name: str) -> str:
 
 
 def _describe(event: AuditEvent) -> str:
-    d = event.data or {}
     a = event.action
+
+    def d(key: str, default=None):
+        return payloads.read(event, key, default)
+
     if a in ("file", "convert_to_suggestion"):
-        return f"编号：{d.get('display_number', '')}"
+        return f"编号：{d('display_number', '')}"
     if a == "assign":
         return "；".join(
-            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）"
-            for u in d.get("units", [])
+            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）" for u in d("units", [])
         )
     if a == "reassign":
-        replaced = f"由{d['replaced_unit']}改为" if d.get("replaced_unit") else "增派"
-        return f"{replaced}{d.get('unit', '')}"
+        replaced = f"由{d('replaced_unit')}改为" if d("replaced_unit") else "增派"
+        return f"{replaced}{d('unit', '')}"
     if a in ("sign", "deem_signed"):
-        return f"{d.get('unit', '')}{'（逾期视为签收）' if d.get('deemed') or a == 'deem_signed' else ''}"
+        return f"{d('unit', '')}{'（逾期视为签收）' if a == 'deem_signed' else ''}"
     if a == "log_contact":
-        way = WAY_LABELS.get(d.get("way"), d.get("way", ""))
-        point = f"{POINT_LABELS[d['point']]}环节，" if d.get("point") in POINT_LABELS else ""
-        return f"{d.get('unit', '')}：{point}{way}，{d.get('date', '')}{'，面商' if d.get('face_to_face') else ''}"
+        way = WAY_LABELS.get(d("way"), d("way", ""))
+        point = f"{POINT_LABELS[d('point')]}环节，" if d("point") in POINT_LABELS else ""
+        return f"{d('unit', '')}：{point}{way}，{d('date', '')}{'，面商' if d('face_to_face') else ''}"
     if a == "rate":
         return (
-            f"{d.get('proposer', '')}评价{d.get('unit', '')}：答复{SAT_LABELS.get(d.get('reply_rating'), '')}，"
-            f"沟通联系{SAT_LABELS.get(d.get('contact_rating'), '')}"
+            f"{d('proposer', '')}评价{d('unit', '')}：答复{SAT_LABELS.get(d('reply_rating'), '')}，"
+            f"沟通联系{SAT_LABELS.get(d('contact_rating'), '')}"
         )
     if a in ("cosign", "decline_cosign"):
-        return d.get("proposer", "")
+        return d("proposer", "")
     if a == "merge":
-        return f"并入 {d.get('host_number') or ''} {d.get('host_title', '')}"
+        return f"并入 {d('host_number') or ''} {d('host_title', '')}"
     if a == "reject":
-        return f"{d.get('ground', '')}。{d.get('message', '')}"
+        return f"{d('ground', '')}。{d('message', '')}"
     if a == "recommend":
-        return f"{OUTCOME_LABELS.get(d.get('outcome'), '')}：{d.get('reason', '')}"
+        return f"{OUTCOME_LABELS.get(d('outcome'), '')}：{d('reason', '')}"
     if a == "edit_for_review":
-        return "；".join(f"{k}：{v[0]} → {v[1]}" for k, v in (d.get("changes") or {}).items())
+        return "；".join(f"{k}：{v[0]} → {v[1]}" for k, v in (d("changes") or {}).items())
     if a == "rehandle":
-        return f"第 {d.get('round', '')} 轮：{'、'.join(d.get('reopened', []))}"
+        return f"第 {d('round', '')} 轮：{'、'.join(d('reopened', []))}"
     if a == "set_public":
-        return "同意公开" if d.get("public") else f"不公开：{d.get('reason', '')}"
+        return "同意公开" if d("public") else f"不公开：{d('reason', '')}"
     if a == "designate_key":
-        return "督办领导：" + "、".join(d.get("leaders", []))
-    parts = [str(d[k]) for k in ("unit", "reason", "title") if d.get(k)]
+        return "督办领导：" + "、".join(d("leaders", []))
+    fallback = ("unit", "reason", "title")
+    known = payloads.declared(a) if a in payloads.PAYLOADS else fallback
+    parts = [str(d(k)) for k in fallback if k in known and d(k)]
     return "；".join(parts)
 
 
@@ -106,7 +110,7 @@ def proposer_timeline(user, case: Case) -> list[Entry]:
     visible = workflow.proposer_visible_actions()
     events = _events(case).filter(action__in=visible).exclude(Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
     events = list(events)
-    reply_ids = [e.data.get("reply") for e in events if e.action == "accept_reply" and e.data.get("reply")]
+    reply_ids = [payloads.read(e, "reply") for e in events if e.action == "accept_reply"]
     replies = {
         r.pk: r
         for r in Reply.objects.filter(pk__in=reply_ids, state=Reply.State.ACCEPTED).select_related(
@@ -116,7 +120,7 @@ def proposer_timeline(user, case: Case) -> list[Entry]:
     entries = []
     for e in events:
         if e.action == "accept_reply":
-            reply = replies.get(e.data.get("reply"))
+            reply = replies.get(payloads.read(e, "reply"))
             if reply is None:
                 continue
             text = f"{reply.assignment.unit.name}答复（第 {reply.round} 轮）"

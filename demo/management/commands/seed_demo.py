@@ -45,19 +45,25 @@ class Command(BaseCommand):
         if cases:
             return self.bulk(cases, seed, demo_logins or settings.DEBUG)
         reason = Seeder.existing_reason()
+        demo = demo_logins or settings.DEBUG
         if reason:
             self.stdout.write(f"{reason}，未做任何更改。")
+            if demo:
+                self.print_logins()
             return
-        demo = demo_logins or settings.DEBUG
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（seed={seed}）……")
         Seeder(seed=seed, demo_logins=demo, out=self.stdout.write).run()
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_summary()
         if demo:
-            self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
-            for username, label in DEMO_LOGINS:
-                self.stdout.write(f"  {username:<9} {label}")
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        """The one place the demo logins are listed (make demo prints nothing of its own)."""
+        self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
+        for username, label in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<9} {label}")
 
     def bulk(self, cases: int, seed: int, demo: bool) -> None:
         from demo.bulk import BulkSeeder, analyze
