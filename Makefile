@@ -27,6 +27,10 @@ demo: install
 	@echo ""
 	@echo "需要双因素验证码的账号（admin staff reviewer leader 及三员）共用演示密钥 JBSWY3DPEHPK3PXP，见 README"
 	@echo "打开 http://127.0.0.1:$(PORT)/"
+	@# One job worker beside the server (exports over the threshold, imports, the dashboard refresh),
+	@# started in the background and killed when the server stops (Ctrl-C) or make exits.
+	DEBUG=1 $(PY) manage.py jobs_worker --no-reload --interval 1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist; a test module stays on one worker, so its module-scoped

@@ -321,6 +321,13 @@ def main() -> int:
     export = export_memory(dbs["large"], args.large)
     own = {size: own_rows(db) for size, db in dbs.items()}
     print(report(results, pages, args, worker_mb, export, dashboard_seconds, bool(caches["large"]), own))
+    # Issue 14: the export as a job (job time, worker CPU, memory) and the dashboard computed afresh, per data set.
+    from bench import jobs as job_bench
+
+    small, large = f"{args.small // 1000}k", f"{args.large // 1000}k"
+    print()
+    print("\n".join(job_bench.lines(small, job_bench.measure(dbs["small"]), checks=False)))
+    print("\n".join(job_bench.lines(large, job_bench.measure(dbs["large"]))))
     return 0
 
 

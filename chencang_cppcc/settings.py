@@ -60,12 +60,16 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background jobs: Django's task framework (backport) and its database queue (issue 14).
+    "django_tasks",
+    "django_tasks_db",
     # The project's apps, lowest layer first (docs/architecture.md; import-linter checks the order).
     "core",
     "audit",
     "members",
     "proposals",
     "notifications",
+    "jobs",
     "reporting",
     "imports",
     "ops",
@@ -402,6 +406,28 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 # The test suite creates hundreds of users; a real password hash costs half a second each.
 if env_bool("TESTING"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Background jobs (issue 14): the task queue is a database table (django-tasks-db); workers are
+# `manage.py jobs_worker` processes (docs/deploy.md). TASKS_IMMEDIATE=1 runs each task inside the call
+# that enqueues it (the test suite's default; no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A running job's worker stamps a heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_LEASE_SECONDS
+# is presumed dead and its job is run again from the start by another worker, at most JOBS_MAX_ATTEMPTS times.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", 10))
+JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", 60))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", 3))
+# An Excel export of more cases than this runs as a background job (我的导出); smaller ones download at once.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", 2000))
+# The dashboard snapshot is refreshed this many seconds after a change (changes in between share one refresh).
+DASHBOARD_REFRESH_DELAY = float(os.environ.get("DASHBOARD_REFRESH_DELAY", 5))
 
 # --- Cache (issue 8): reference lists and per-role counts. Each process's memory by default;
 # CACHE_URL=redis://127.0.0.1:6379/1 shares one Redis between workers (Django's built-in backend).

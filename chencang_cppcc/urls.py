@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("proposals.api.urls")),
     path("notifications/", include("notifications.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("reporting.urls")),
     path("", include("imports.urls")),
     path("", include("audit.urls")),

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from imports import catalogue as importer
+from imports import jobs
 from members.models import Session
 from proposals.access import is_staff
 from proposals.models import Kind
@@ -58,7 +59,7 @@ def _forget(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_catalogue(request: HttpRequest) -> HttpResponse:
-    """Upload → dry run (every rejected row and why) → confirm → import in one transaction."""
+    """Upload → dry run (every rejected row and why) → confirm → import in one transaction, as a job."""
     if not is_staff(request.user):
         raise PermissionDenied("只有提案委工作人员可以导入历史提案目录。")
     context: dict = {
@@ -74,13 +75,11 @@ def import_catalogue(request: HttpRequest) -> HttpResponse:
             if pending is None:
                 messages.error(request, "请先上传文件并试运行。")
                 return redirect("imports:catalogue")
-            report = importer.import_file(
-                pending["path"], filename=pending["filename"], user=request.user, **pending["options"]
-            )
-            _forget(request)
-            context["report"] = report
-            if report.ok:
-                messages.success(request, f"已导入 {len(report.imported)} 件。")
+            # The real run is a background job (its page shows the progress and the outcome); the
+            # uploaded file stays until the job has imported it.
+            job = jobs.start_import(request.user, pending)
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            return redirect("jobs:detail", job.pk)
         elif step == "cancel":
             _forget(request)
             return redirect("imports:catalogue")

@@ -5,3 +5,11 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = "统计与文书"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from audit.models import AuditEvent
+        from reporting import jobs  # registers the export and refresh jobs
+
+        post_save.connect(jobs.case_changed, sender=AuditEvent, dispatch_uid="reporting.dashboard_refresh")

@@ -19,7 +19,8 @@ from itertools import islice
 from typing import Any
 
 import xlsxwriter
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ from proposals.models import (
     Satisfaction,
 )
 
-CHUNK_SIZE = 500  # cases per chunk and prefetch round: a chunk costs ≈ 12 MB Python at its peak
+CHUNK_SIZE = 2000  # cases per chunk: one query per related table each; a chunk costs a few MB of Python objects
 
 
 @dataclass(frozen=True)
@@ -156,19 +157,6 @@ LEAGUE_COLUMNS = [
 ]
 
 
-def with_export_prefetch(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Everything a row needs, fetched per chunk when iterated with a chunk size."""
-    return cases.select_related("session", "category").prefetch_related(
-        Prefetch(
-            "proposers",
-            queryset=Proposer.objects.select_related("user", "organisation", "sector", "group", "committee"),
-        ),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
-        Prefetch("replies", queryset=Reply.objects.filter(state=Reply.State.ACCEPTED)),
-        Prefetch("ratings", queryset=Rating.objects.all()),
-    )
-
-
 # --- Writing ----------------------------------------------------------------------------------------
 
 
@@ -235,58 +223,238 @@ def _audit(user, kind: str, rows: int, filters: dict | None) -> None:
     )
 
 
-def iter_cases(cases: QuerySet[Case]):
+class _Rel(list):
+    """A prefetched relation as the row code reads it: ``case.proposers.all()``."""
+
+    def all(self):
+        return self
+
+
+class ExportCase:
+    """One case as a row needs it: the case's own columns (an unsaved ``Case`` built from a values()
+    row, so its properties — number, state label, choice labels — are the model's own) and its
+    relations as plain lists of model instances built the same way. No attribute read queries."""
+
+    __slots__ = ("_case", "assignments", "proposers", "ratings", "replies")
+
+    def __init__(self, case: Case):
+        self._case = case
+        self.proposers, self.assignments, self.replies, self.ratings = _Rel(), _Rel(), _Rel(), _Rel()
+
+    def __getattr__(self, name: str):
+        return getattr(self._case, name)
+
+
+CASE_FIELDS = (
+    "id",
+    "number",
+    "session_id",
+    "kind",
+    "status",
+    "title",
+    "category_id",
+    "is_key",
+    "source",
+    "submitted_at",
+    "filed_at",
+    "assigned_at",
+    "replied_at",
+    "closed_at",
+)
+PROPOSER_FIELDS = (
+    "id",
+    "case_id",
+    "user_id",
+    "role",
+    "order",
+    "collective",
+    "organisation_id",
+    "sector_id",
+    "committee_id",
+    "group_id",
+    "confirmation",
+)
+USER_FIELDS = ("id", "username", "name", "first_name", "last_name", "phone")
+
+
+class _References:
+    """The small reference tables, read once per export: sessions, categories, units and the
+    collective proposers' organisations, sectors, groups and committees."""
+
+    def __init__(self):
+        from members.models import MemberGroup, Organisation, Sector, Session, SpecialCommittee, Unit
+        from proposals.models import Category
+
+        self.session = {s.pk: s for s in Session.objects.all()}
+        self.category = {c.pk: c for c in Category.objects.all()}
+        self.unit = {u.pk: u for u in Unit.objects.only("id", "name")}
+        self.organisation = {o.pk: o for o in Organisation.objects.only("id", "name")}
+        self.sector = {o.pk: o for o in Sector.objects.only("id", "name")}
+        self.group = {o.pk: o for o in MemberGroup.objects.only("id", "name")}
+        self.committee = {o.pk: o for o in SpecialCommittee.objects.only("id", "name")}
+
+
+def _bare(model, fields, values, **related):
+    """A model instance from a values row without ``Model.__init__`` (what ``Model.from_db`` does, minus
+    the per-field defaults it would apply): the model's own properties then read the values, and the
+    related objects given are cached so reading them queries nothing. ~1 µs instead of ~20 µs."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(fields, values))
+    state = obj._state = ModelState()
+    state.adding, state.db = False, "default"
+    if related:
+        state.fields_cache.update(related)
+    return obj
+
+
+def _rows(queryset, fields):
+    return queryset.order_by().values_list(*fields).iterator(chunk_size=4 * CHUNK_SIZE)
+
+
+def _chunk(rows: list[tuple], refs: _References) -> list[ExportCase]:
+    """The cases of one chunk with their relations: one query per related table, no query per case."""
+    from members.models import User
+
+    by_id: dict[int, ExportCase] = {}
+    out = []
+    for values in rows:
+        case = _bare(Case, CASE_FIELDS, values)
+        related = {}
+        if case.session_id:
+            related["session"] = refs.session[case.session_id]
+        if case.category_id:
+            related["category"] = refs.category[case.category_id]
+        case._state.fields_cache.update(related)
+        by_id[case.id] = row = ExportCase(case)
+        out.append(row)
+    ids = list(by_id)
+    proposers = list(_rows(Proposer.objects.filter(case_id__in=ids), PROPOSER_FIELDS))
+    user_ids = {values[2] for values in proposers}
+    users = {
+        values[0]: _bare(User, USER_FIELDS, values)
+        for values in _rows(User.objects.filter(pk__in=user_ids), USER_FIELDS)
+    }
+    proposers.sort(key=lambda v: (v[4], v[0]))  # Proposer's own ordering: order, id
+    for values in proposers:
+        p = _bare(Proposer, PROPOSER_FIELDS, values, user=users[values[2]])
+        for name in ("organisation", "sector", "committee", "group"):
+            ref_id = getattr(p, f"{name}_id")
+            if ref_id:
+                p._state.fields_cache[name] = getattr(refs, name)[ref_id]
+        by_id[p.case_id].proposers.append(p)
+    fields = ("id", "case_id", "unit_id", "role", "status", "due_date")
+    for values in sorted(_rows(Assignment.objects.filter(case_id__in=ids), fields)):
+        a = _bare(Assignment, fields, values, unit=refs.unit[values[2]])
+        by_id[a.case_id].assignments.append(a)
+    fields = ("id", "case_id", "round", "state", "reply_class", "decided_at", "updated_at")
+    accepted = Reply.objects.filter(case_id__in=ids, state=Reply.State.ACCEPTED)
+    for values in _rows(accepted, fields):
+        by_id[values[1]].replies.append(_bare(Reply, fields, values))
+    fields = ("id", "case_id", "round", "reply_rating")
+    for values in _rows(Rating.objects.filter(case_id__in=ids), fields):
+        by_id[values[1]].ratings.append(_bare(Rating, fields, values))
+    return out
+
+
+def count_cases(cases: QuerySet[Case]) -> int:
+    return cases.order_by().count()
+
+
+def iter_cases(cases: QuerySet[Case], progress: Callable[[int], None] | None = None):
     """The cases of ``cases``, in its order, with everything a row needs; one chunk in memory at a time.
 
-    Only primary keys are streamed from the caller's queryset (its filters, distinct, order and slice
-    apply unchanged); each chunk of ``CHUNK_SIZE`` keys is fetched with its prefetches and handed out
-    case by case. A case is meant for one row: when the next case is asked for, the previous one's
-    prefetched relations are released (reading them again would query the database).
+    The caller's queryset (its filters, distinct, order and slice unchanged) is read once, as values
+    through a server-side cursor; each chunk of ``CHUNK_SIZE`` cases then costs one query per related
+    table (proposers, their users, assignments, accepted replies, ratings) and builds unsaved model
+    instances from the values, so no row reads the database and nothing holds a reference cycle (the
+    chunk is freed as soon as it is written). ``progress(n)`` is told how many cases were handed out.
 
-    Why: a prefetched case sits in reference cycles (its prefetched querysets keep it in
-    ``_known_related_objects``, and every prefetched row points back to it), so dropping the last
-    reference does not free it; only the cyclic garbage collector does, late. With
-    ``QuerySet.iterator(chunk_size=2000)`` every chunk stayed in memory until a full collection ran,
-    so the peak grew with the number of cases (67 MB Python at 100k, 120 MB RSS). Clearing the
-    prefetch cache breaks the cycles and frees each case as soon as its row is written.
+    Why not ``prefetch_related``: at 100k cases its model instances with five select_related joins per
+    proposer, and the per-chunk querysets, took minutes (385 s in the bench of 29 Nov); values() rows
+    with the few columns a sheet shows take seconds.
     """
-    keys = cases.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
-    fetch = with_export_prefetch(cases.model.objects.all())
-    while chunk := list(islice(keys, CHUNK_SIZE)):
-        by_pk = {case.pk: case for case in fetch.filter(pk__in=chunk)}
-        for pk in chunk:
-            case = by_pk.pop(pk, None)  # None: deleted since its key was read
-            if case is None:
-                continue
-            try:
-                yield case
-            finally:
-                _release(case)
-        del by_pk
+    refs = _References()
+    rows = cases.values_list(*CASE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    handed = 0
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        batch = _chunk(chunk, refs)
+        del chunk
+        yield from batch
+        handed += len(batch)
+        del batch
+        if progress is not None:
+            progress(handed)
 
 
-def _release(case: Case) -> None:
-    """Break the reference cycles of a prefetched case so that it is freed with its last reference."""
-    case.__dict__.pop("_prefetched_objects_cache", None)
+@dataclass(frozen=True)
+class CaseExport:
+    """One kind of case export: its columns, sheet and file name, and the order it lists cases in."""
+
+    kind: str
+    columns: list[Column]
+    sheet: str
+    stem: str
+    prepare: Callable[[QuerySet[Case]], QuerySet[Case]]
+
+    def filename(self) -> str:
+        return f"{self.stem}_{clock.today():%Y%m%d}.xlsx"
+
+
+def _numbered_in_order(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """提案目录 lists numbered cases, in number order within session and kind."""
+    return cases.filter(number__isnull=False).order_by("session__opens", "kind", "number")
+
+
+def _as_listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """ "Export what I see": the list page's queryset in its order (newest first when it has none)."""
+    return cases if cases.query.order_by else cases.order_by("-id")
+
+
+CASE_EXPORTS = {
+    "catalogue": CaseExport("catalogue", CATALOGUE_COLUMNS, "提案目录", "提案目录", _numbered_in_order),
+    "case_list": CaseExport("case_list", CASE_LIST_COLUMNS, "提案列表", "提案列表", _as_listed),
+}
+
+
+def rows_to_export(kind: str, cases: QuerySet[Case]) -> int:
+    """How many rows an export of (already scoped) ``cases`` would write: the view's job threshold."""
+    return count_cases(CASE_EXPORTS[kind].prepare(cases))
+
+
+def write_case_export(
+    user, kind: str, cases: QuerySet[Case], target, *, filters: dict | None = None, title: str = "", progress=None
+) -> int:
+    """Write the export of ``kind`` to ``target`` (a path or file) and audit it; the one path of the
+    direct download and the background job. ``progress(done)`` follows the rows written."""
+    spec = CASE_EXPORTS[kind]
+    count = write_sheet(target, spec.sheet, spec.columns, iter_cases(spec.prepare(cases), progress), title=title)
+    _audit(user, kind, count, filters)
+    return count
+
+
+def _case_export_response(
+    user, kind: str, cases: QuerySet[Case], filters: dict | None, title: str = ""
+) -> FileResponse:
+    # The temporary file is deleted when FileResponse closes it after sending.
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")
+    write_case_export(user, kind, cases, tmp, filters=filters, title=title)
+    tmp.seek(0)
+    return FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=CASE_EXPORTS[kind].filename(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def export_catalogue(user, cases: QuerySet[Case], *, filters: dict | None = None, title: str = "") -> FileResponse:
     """提案目录 of numbered cases, in number order within session and kind."""
-    numbered = cases.filter(number__isnull=False).order_by("session__opens", "kind", "number")
-    response, count = _file_response(
-        CATALOGUE_COLUMNS, iter_cases(numbered), sheet="提案目录", stem="提案目录", title=title
-    )
-    _audit(user, "catalogue", count, filters)
-    return response
+    return _case_export_response(user, "catalogue", cases, filters, title)
 
 
 def export_cases(user, cases: QuerySet[Case], *, filters: dict | None = None) -> FileResponse:
     """ "Export what I see": whatever (already scoped) queryset the list page shows, in its order."""
-    if not cases.query.order_by:
-        cases = cases.order_by("-id")
-    response, count = _file_response(CASE_LIST_COLUMNS, iter_cases(cases), sheet="提案列表", stem="提案列表")
-    _audit(user, "case_list", count, filters)
-    return response
+    return _case_export_response(user, "case_list", cases, filters)
 
 
 def export_unit_league(user, rows: Iterable[dict], *, filters: dict | None = None) -> FileResponse:

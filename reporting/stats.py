@@ -572,14 +572,19 @@ def unit_league(cases, today: dt.date | None = None, sort: str = "assigned", des
         row(unit_id, name)[value] += n
     league = [_league_rates(r) for r in rows.values()]
     totals = _league_rates({"unit_id": None, "unit": "合计", **{k: sum(r[k] for r in league) for k in _LEAGUE_COUNTS}})
+    return sort_league({"rows": league, "totals": totals}, sort, descending)
+
+
+def sort_league(league: dict, sort: str = "assigned", descending: bool = True) -> dict:
+    """The league table ordered by one of LEAGUE_SORTS (also re-sorts a stored dashboard snapshot)."""
     key = sort if sort in LEAGUE_SORTS else "assigned"
-    league.sort(key=lambda r: r["unit"])  # ties keep the unit's name order
+    rows = sorted(league["rows"], key=lambda r: r["unit"])  # ties keep the unit's name order
     if key == "unit":
-        league.sort(key=lambda r: r["unit"], reverse=descending)
+        rows.sort(key=lambda r: r["unit"], reverse=descending)
     else:
         # None (nothing to rate yet) always goes last, whichever the direction.
-        league.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
-    return {"rows": league, "totals": totals, "sort": key, "descending": descending}
+        rows.sort(key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0)))
+    return {**league, "rows": rows, "sort": key, "descending": descending}
 
 
 def _league_rates(r: dict) -> dict:
@@ -729,19 +734,31 @@ def dashboard(
         full = summary(term, today)
         headline = {k: full[k] for k in HEADLINE_KEYS}
         headline["unrated_after_window"] = full["satisfaction"]["unrated_after_window"]
+        # The term's scope is summary's own: reuse its tables instead of running their queries again
+        # (the sector and committee tables are the dashboard's most expensive queries).
+        groups = {
+            "by_category": _named_counts(full["by_category"].items()),
+            "by_committee": _named_counts(full["by_committee"].items()),
+            "by_sector": _named_counts(full["by_sector"].items()),
+            "sector_table": full["sector_table"],
+            "committee_table": full["committee_table"],
+        }
     else:
         headline = scoped_rates(cases, league["totals"])
+        groups = {
+            "by_category": by_category(cases),
+            "by_committee": by_committee(cases),
+            "by_sector": by_sector(cases),
+            "sector_table": group_table(cases, "sector", today),
+            "committee_table": group_table(cases, "committee", today),
+        }
     return {
         "term": {"id": term.pk, "name": term.name},
         "session": {"id": session.pk, "name": session.name} if session is not None else None,
         "today": today.isoformat(),
         "headline": headline,
         "by_kind_and_state": by_kind_and_state(cases),
-        "by_category": by_category(cases),
-        "by_committee": by_committee(cases),
-        "by_sector": by_sector(cases),
-        "sector_table": group_table(cases, "sector", today),
-        "committee_table": group_table(cases, "committee", today),
+        **groups,
         "by_proposer_type": by_proposer_type(cases),
         "league": league,
         "monthly_trend": monthly_trend(cases),

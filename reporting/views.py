@@ -8,12 +8,14 @@ lists through ``access.visible_cases``.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core import clock
@@ -21,6 +23,8 @@ from members.models import Session, Term
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
 from proposals.filters import filter_cases
 from reporting import documents, exports, stats
+from reporting import jobs as reporting_jobs
+from reporting.models import DashboardSnapshot
 
 LEAGUE_HEADERS = [
     ("unit", "承办单位"),
@@ -78,23 +82,26 @@ def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
     return headers
 
 
-def _cached_dashboard(term, session, sort: str, descending: bool) -> dict:
-    """The dashboard's numbers, recomputed only when something was recorded since (every change of a
-    case writes an audit event, so the newest sequence number is an exact version), or the day changes."""
-    from django.core.cache import cache
-
-    from audit.models import AuditEvent
-    from core import clock
-
-    last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    key = (
-        f"stats:dashboard:{term.pk}:{session.pk if session else 0}:{sort}:{int(descending)}:{clock.today()}:{last_seq}"
-    )
-    data = cache.get(key)
-    if data is None:
-        data = stats.dashboard(term, session, sort=sort, descending=descending)
-        cache.set(key, data, 600)
-    return data
+def _snapshot(term: Term, session: Session | None, sort: str, descending: bool) -> tuple[dict | None, Any]:
+    """The stored numbers of this scope, never computed here (the refresh job does that): when none
+    exists yet, one is queued and the page shows a waiting state; a snapshot of an earlier day is shown
+    while a refresh is queued."""
+    snapshot = DashboardSnapshot.objects.filter(
+        scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None)
+    ).first()
+    if snapshot is None:
+        reporting_jobs.request_refresh(term, session, delay=0)
+        # Under the in-process backend (tests) the job has run already.
+        snapshot = DashboardSnapshot.objects.filter(
+            scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None)
+        ).first()
+        if snapshot is None:
+            return None, None
+    elif snapshot.computed_for != clock.today():
+        reporting_jobs.request_refresh(term, session, delay=0)
+    data = dict(snapshot.data)
+    data["league"] = stats.sort_league(data["league"], sort, descending)
+    return data, snapshot
 
 
 @require_GET
@@ -111,9 +118,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sessions": Session.objects.filter(term=term) if term else Session.objects.none(),
     }
     if term is not None:
-        data = _cached_dashboard(term, session, sort, descending)
+        data, snapshot = _snapshot(term, session, sort, descending)
         context.update(
             data=data,
+            snapshot=snapshot,
+            today=clock.today(),
             headers=_league_headers(term, session, sort, descending),
             export_query=urlencode(
                 {**_scope_query(term, session), "sort": sort, "order": "desc" if descending else "asc"}
@@ -164,23 +173,29 @@ def _exporter(request: HttpRequest) -> None:
         raise PermissionDenied("只有提案委、审查和督办领导可以导出。")
 
 
-def _filtered_export(request: HttpRequest, export) -> HttpResponse:
-    """The user's visible cases under the list's filters, written by ``export``."""
+def _filtered_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The user's visible cases under the list's filters: downloaded at once, or — more than
+    EXPORT_JOB_THRESHOLD rows — written by a background job whose progress page opens instead."""
     _exporter(request)
     cases, applied = filter_cases(visible_cases(request.user), request.GET)
-    return export(request.user, cases, filters=applied)
+    if exports.rows_to_export(kind, cases) > settings.EXPORT_JOB_THRESHOLD:
+        job = reporting_jobs.start_export(request.user, kind, request.GET)
+        return redirect("jobs:detail", job.pk)
+    if kind == "catalogue":
+        return exports.export_catalogue(request.user, cases, filters=applied)
+    return exports.export_cases(request.user, cases, filters=applied)
 
 
 @require_GET
 @login_required
 def catalogue_xlsx(request: HttpRequest) -> HttpResponse:
-    return _filtered_export(request, exports.export_catalogue)
+    return _filtered_export(request, "catalogue")
 
 
 @require_GET
 @login_required
 def cases_xlsx(request: HttpRequest) -> HttpResponse:
-    return _filtered_export(request, exports.export_cases)
+    return _filtered_export(request, "case_list")
 
 
 @require_GET

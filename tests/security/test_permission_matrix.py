@@ -176,6 +176,9 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         )
     },
     "notifications.outboxmessage": NOBODY,
+    # Background jobs and their queue rows: superusers only (the owners see theirs on 我的导出).
+    "jobs.job": NOBODY,
+    "django_tasks_database.dbtaskresult": NOBODY,
     "audit.auditevent": {"auditor": V},
     "otp_totp.totpdevice": {"secadmin": VD},
     "axes.accessattempt": {"secadmin": VD, "auditor": V},
@@ -302,6 +305,10 @@ MATRIX: dict[str, list[Probe]] = {
     "reporting:export_catalogue": [GET(page(ok=STATS))],
     "reporting:export_cases": [GET(page(ok=STATS))],
     "reporting:export_key_catalogue": [GET(page(ok=STATS))],
+    # --- Background jobs (我的导出): a staff member's job is the staff's; to anyone else it does not exist.
+    "jobs:list": [GET(page())],
+    "jobs:detail": [GET(page(ok={"staff"}, refused=404), kwargs={"pk": "job"})],
+    "jobs:download": [GET(page(ok={"staff"}, refused=404), kwargs={"pk": "job"})],
     # --- Statistics -------------------------------------------------------------------------------
     "reporting:stats_dashboard": [GET(page(ok=STATS))],
     "reporting:stats_league_xlsx": [GET(page(ok=STATS))],

@@ -90,7 +90,12 @@ def build() -> SecurityWorld:
     notice = Notification.objects.create(
         user=w.member, case=b.case, event="test", title="测试通知", link=f"/cases/{b.case.pk}/", created_at=clock.now()
     )
+    # A staff member's export job with its file (the test backend runs it at once).
+    from jobs import services as jobs
+
+    export_job = jobs.start("export_cases", user=w.staff, params={"export": "case_list", "query": ""})
     ids = {
+        "job": export_job.pk,
         "case": b.case.pk,
         "lead": lead.pk,
         "co": co.pk,

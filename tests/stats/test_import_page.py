@@ -38,8 +38,10 @@ def test_a_clean_dry_run_then_confirm_imports_in_one_go_and_audits_each_case(wor
     html = response.content.decode()
     assert "确认导入 2 件" in html and Case.objects.count() == 0
     token = response.context["token"]
-    response = client.post("/stats/import/", {"step": "import", "token": token})
-    assert response.status_code == 200
+    # The real run is a background job: the confirmation opens its progress page, which shows the outcome.
+    response = client.post("/stats/import/", {"step": "import", "token": token}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[0][0].startswith("/jobs/")
+    assert "已导入 2 件" in response.content.decode()
     assert sorted(Case.objects.filter(session=session).values_list("number", flat=True)) == [27, 28]
     assert AuditEvent.objects.filter(action="import").count() == 2
     # The token is spent: a replay imports nothing more.

@@ -1,0 +1,125 @@
+"""The reporting app's background jobs: large Excel exports and the dashboard refresh (issue 14).
+
+Both are idempotent, as ``jobs`` requires: an export run again writes a new file from the same
+parameters (the owner's scope and filters, read afresh); a refresh run again overwrites the snapshot.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.http import QueryDict
+
+from audit.models import AuditEvent
+from core import clock
+from jobs import registry, services, storage
+from jobs.registry import JobFile
+from jobs.runner import JobFailed
+from members.models import Session, Term
+from proposals.access import can_export, visible_cases
+from proposals.filters import filter_cases
+from reporting import exports, stats
+from reporting.models import DashboardSnapshot
+
+EXPORT_KINDS = {"catalogue": "export_catalogue", "case_list": "export_cases"}
+
+
+def start_export(user, export: str, query: QueryDict):
+    """Queue the export of ``export`` ("catalogue" or "case_list") under the list's filters ``query``."""
+    return services.start(EXPORT_KINDS[export], user=user, params={"export": export, "query": query.urlencode()})
+
+
+def _export(job, progress) -> JobFile:
+    user = job.owner
+    if user is None or not user.is_active or not can_export(user):
+        raise JobFailed("发起人已无导出权限。")
+    export = job.params["export"]
+    # The owner's scope as it is now, under the filters of the list page the export was asked from.
+    cases, applied = filter_cases(visible_cases(user), QueryDict(job.params.get("query", "")))
+    total = exports.rows_to_export(export, cases)
+    progress(0, total)
+    path = storage.scratch_path(".xlsx")
+    try:
+        count = exports.write_case_export(user, export, cases, str(path), filters=applied, progress=progress)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    progress(count, count)
+    return JobFile(path, exports.CASE_EXPORTS[export].filename())
+
+
+registry.register("export_catalogue", "提案目录导出")(_export)
+registry.register("export_cases", "提案列表导出")(_export)
+
+
+# --- The dashboard snapshot -----------------------------------------------------------------------
+
+
+def latest_change() -> int:
+    """The newest audit sequence number of a change to a case (what makes a snapshot out of date)."""
+    return AuditEvent.objects.filter(case__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def compute_snapshot(term: Term, session: Session | None) -> DashboardSnapshot:
+    version = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    started = time.perf_counter()
+    data = stats.dashboard(term, session)
+    seconds = time.perf_counter() - started
+    snapshot, _ = DashboardSnapshot.objects.update_or_create(
+        scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None),
+        defaults={
+            "term": term,
+            "session": session,
+            "data": data,
+            "version": version,
+            "computed_for": clock.today(),
+            "computed_at": clock.now(),
+            "seconds": seconds,
+        },
+    )
+    return snapshot
+
+
+@registry.register("dashboard_refresh", "统计数据更新", listed=False)
+def _refresh(job, progress) -> dict:
+    """Recompute the asked scope, or every scope someone has looked at (and the current term)."""
+    if job.params.get("term"):
+        scopes = [(job.params["term"], job.params.get("session"))]
+    else:
+        scopes = list(DashboardSnapshot.objects.values_list("term_id", "session_id"))
+        current = Term.current()
+        if current is not None and (current.pk, None) not in scopes:
+            scopes.append((current.pk, None))
+    progress(0, len(scopes))
+    for done, (term_id, session_id) in enumerate(scopes, start=1):
+        term = Term.objects.filter(pk=term_id).first()
+        session = Session.objects.filter(pk=session_id, term_id=term_id).first() if session_id else None
+        if term is not None and (session_id is None or session is not None):
+            compute_snapshot(term, session)
+        progress(done, len(scopes))
+    return {"scopes": len(scopes)}
+
+
+def request_refresh(term: Term | None = None, session: Session | None = None, *, delay: float | None = None):
+    """Debounced: at most one refresh waits in the queue per scope; changes meanwhile are seen when it runs."""
+    if term is not None:
+        key = "dashboard:" + DashboardSnapshot.key_for(term.pk, session.pk if session else None)
+        params = {"term": term.pk, "session": session.pk if session else None}
+    else:
+        key, params = "dashboard:all", {}
+    wait = settings.DASHBOARD_REFRESH_DELAY if delay is None else delay
+    return services.start("dashboard_refresh", params=params, dedupe_key=key, delay=wait)
+
+
+def case_changed(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
+    """After a change to a case commits, refresh the snapshots (if anyone has looked at one yet)."""
+    if not created or instance.case_id is None or instance.outcome != AuditEvent.Outcome.SUCCESS:
+        return
+
+    def refresh() -> None:
+        if DashboardSnapshot.objects.exists():
+            request_refresh()
+
+    transaction.on_commit(refresh)
