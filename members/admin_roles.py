@@ -70,6 +70,8 @@ USER_PROFILE_FIELDS = {
     "password2",
     "usable_password",
 }
+# The fields that grant roles or permissions: nobody but a superuser changes them on their own account.
+ROLE_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
 EDITABLE_FIELDS: dict[str, dict[str, set[str]]] = {
     "members.user": {SYS: USER_PROFILE_FIELDS, SEC: {"groups", "user_permissions", "is_staff"}},
 }
