@@ -343,6 +343,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The audit chain's checkpoints (verify_audit): INFO, so they reach the console/journal and, in
+    # production, the central log server (docs/deploy.md, "Audit checkpoints").
+    "loggers": {"audit.checkpoint": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # A TOTP secret is shown once, at enrolment: never again in the admin (no QR code, no key).
@@ -391,6 +394,22 @@ ADMIN_ALLOWED_NETWORKS = env_list(
     "ADMIN_ALLOWED_NETWORKS",
     "127.0.0.0/8,::1/128" + (",10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7" if DEBUG else ""),
 )
+
+# The audit chain is keyed (HMAC-SHA256) with a key from the application's environment, never the
+# database: someone with the database credentials alone can then no longer append, rewrite or truncate
+# events undetected (audit.trail). AUDIT_HMAC_KEY_ID names the key in each row, so keys can rotate;
+# AUDIT_HMAC_OLD_KEYS ("id:key,id:key") keeps the retired ones for verifying older rows (docs/deploy.md).
+# Development and tests get a fixed key; `check --deploy` refuses a missing or development key.
+AUDIT_HMAC_DEV_KEY = "dev-only-audit-hmac-key-chencang-cppcc"
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "") or (AUDIT_HMAC_DEV_KEY if DEBUG or env_bool("TESTING") else "")
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "k1")
+AUDIT_HMAC_OLD_KEYS = dict(item.split(":", 1) for item in env_list("AUDIT_HMAC_OLD_KEYS") if ":" in item)
+# Checkpoints of the chain head (seq + keyed hash), written by `verify_audit` (daily) to this directory
+# and to the `audit.checkpoint` logger; verify_audit checks the chain against every checkpoint.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints"))
+# Refusals of anonymous requests (a CSRF failure on the login page, …) are recorded at most this many
+# times a minute per client address; the next recorded one carries how many were left out.
+AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE = int(os.environ.get("AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE", 10))
 
 # Backups (manage.py backup/restore): Fernet key for --encrypt/--decrypt.
 BACKUP_KEY = os.environ.get("BACKUP_KEY", "")

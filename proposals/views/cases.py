@@ -41,9 +41,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
         "attachments": access.visible_attachments(user, case).select_related("uploaded_by"),
         "timeline_title": title,
         "timeline": timeline,
-        "contacts_log": case.contacts.select_related("assignment__unit")
-        if "unit" in relations or access.is_staff(user)
-        else [],
+        "contacts_log": access.visible_contacts(user, case, relations),
         "co_views": case.co_views.select_related("assignment__unit")
         if "unit" in relations or access.is_staff(user)
         else [],
@@ -52,9 +50,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
             if "unit" in relations or access.is_staff(user) or access.is_reviewer(user)
             else []
         ),
-        "ratings": case.ratings.select_related("proposer__user", "assignment__unit")
-        if access.is_staff(user) or "unit" in relations
-        else [],
+        # Proposers read their own ratings in the timeline; the table is for those who see them all.
+        "ratings": access.visible_ratings(user, case, relations) if access.RATING_READERS & relations else [],
         "can_edit": workflow.can_edit_draft(user, case, relations),
         "can_upload": bool(relations),
         "purposes": Attachment.Purpose.choices,
