@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses NUL bytes, over-deep JSON and over-size bodies with a Chinese 400 before any view runs.
+    "core.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user and on the whole API.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -141,12 +145,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
-# Password policy (members.passwords): 8–64 characters, 3 of 4 classes, not common, not one of the last 5.
+# Password policy (members.passwords): 8–64 characters, 3 of 4 classes, not common, not guessable
+# (zxcvbn score ≥ PASSWORD_MINIMAL_STRENGTH of 0–4), not one of the last 5.
+PASSWORD_MINIMAL_STRENGTH = int(os.environ.get("PASSWORD_MINIMAL_STRENGTH", 3))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "members.passwords.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 64}},
     {"NAME": "members.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "members.passwords.CommonPasswordValidator"},
+    # zxcvbn: no username, name, system name, year pattern, keyboard run or repeat (Chinese messages).
+    {"NAME": "members.passwords.StrengthValidator"},
     {"NAME": "members.passwords.HistoryValidator", "OPTIONS": {"size": 5}},
 ]
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
@@ -319,6 +327,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # <id:…> (core.params.IdConverter): an integer id of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "maximum": 999999999999999999}},
     # Every error the API can give, with its body (issue 26; proposals/api/schema_hooks.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
