@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 
+from .params import BadParameter
 from .views import refuse_input
 
 NUL_MESSAGE = "请求中含有不允许的空字符（NUL），已拒绝。"
@@ -61,7 +62,18 @@ class InputGuardMiddleware:
 
     def __call__(self, request):
         refusal = self._check(request)
-        return refusal if refusal is not None else self.get_response(request)
+        if refusal is not None:
+            return refusal
+        response = self.get_response(request)
+        if getattr(request, "bad_parameter", False) and response.status_code == 200:
+            response.status_code = 400  # a page shown with a message about a bad parameter
+        return response
+
+    def process_exception(self, request, exception):
+        # A view (page or API) that met an unusable parameter: core.params.BadParameter → 400.
+        if isinstance(exception, BadParameter):
+            return refuse_input(request, exception.message, exception.code)
+        return None
 
     def _check(self, request):
         if _has_nul(request.path_info) or _has_nul(request.META.get("QUERY_STRING", "")):

@@ -29,3 +29,11 @@ def validate_mobile(value: str) -> None:
             "请填写中国大陆 11 位手机号码（以 13–19 开头，如 13917000001）；办公座机请填在单位的办公电话中。",
             code="invalid_mobile",
         )
+
+
+def mask_phone(phone: str | None) -> str:
+    """'13917000001' → '139****0001'; a short number keeps only its last two digits."""
+    phone = (phone or "").strip()
+    if len(phone) >= 8:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "*" * max(len(phone) - 2, 0) + phone[-2:]

@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.params import BadParameter
 from proposals.errors import WorkflowError
 
 NOT_FOUND_MESSAGE = "未找到该提案，或您无权查看。"
@@ -61,6 +62,8 @@ def _chinese(text: str) -> bool:
 def exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, BadParameter):
+        return Response({"detail": exc.message, "code": exc.code}, status=400)
     if isinstance(exc, (Http404, exceptions.NotFound)):
         # Django's own lookups say "No Case matches the given query." — never shown: Chinese only.
         message = str(getattr(exc, "detail", exc))

@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.params import parse_id
+from core.params import id_param, parse_id
 from members.models import Membership, Sector, Session, SpecialCommittee, Term, Unit, User
 from proposals import access, action_forms, services, uploads, workflow
 from proposals.errors import forbidden, invalid, not_found
@@ -320,8 +320,8 @@ class MembersView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        term_id = self.request.query_params.get("term")
-        term = Term.objects.filter(pk=term_id).first() if str(term_id or "").isdigit() else Term.current()
+        term_id = id_param(self.request.query_params, "term", "届次")
+        term = Term.objects.filter(pk=term_id).first() if term_id else Term.current()
         memberships = Membership.objects.filter(term=term).select_related("sector", "committee")
         qs = (
             User.objects.filter(memberships__term=term)
