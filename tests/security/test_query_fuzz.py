@@ -46,7 +46,7 @@ SKIP = re.compile(r"^(admin/|api/|files/|static/)")
 
 def _pages():
     out = []
-    for key, route, pattern in walk():
+    for key, route, _pattern in walk():
         if SKIP.match(route) or "(?P" in route:
             continue
         out.append((key, route))
