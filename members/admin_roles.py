@@ -13,9 +13,11 @@ same mapping after each migrate (``sync_group_permissions``), so ``user.has_perm
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import transaction
 
 from .models import AdminRole
+from .validators import UsernameLengthMixin
 
 SYS, SEC, AUD = AdminRole.SYSADMIN.value, AdminRole.SECADMIN.value, AdminRole.AUDITOR.value
 VIEW = frozenset({"view"})
@@ -154,7 +156,12 @@ class RoleAdminMixin:
         return entries
 
 
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    pass
+
+
 class CppccAdminSite(admin.AdminSite):
+    login_form = AdminLoginForm
     site_header = "陈仓区政协提案管理系统 · 管理后台"
     site_title = "提案管理后台"
     index_title = "系统管理"
