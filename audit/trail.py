@@ -246,7 +246,7 @@ def verify_checkpoints(report: ChainReport) -> ChainReport:
         return report
     known = keys()
     checkpoints = read_checkpoints()
-    seqs = [cp.get("seq") for cp in checkpoints if isinstance(cp.get("seq"), int)]
+    seqs = [int(cp["seq"]) for cp in checkpoints if isinstance(cp.get("seq"), int)]
     hashes = dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "hash"))
     for cp in checkpoints:
         try:

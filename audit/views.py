@@ -47,7 +47,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     chosen = {name: request.GET.get(name, "").strip() for name in AUDIT_FILTERS + ("since", "until")}
     events = AuditEvent.objects.order_by("-seq")
     if not form.is_valid():
-        errors = [message for messages in form.errors.values() for message in messages]
+        errors = [str(message) for messages in form.errors.values() for message in messages]
         if request.GET.get("format") == "csv":
             return HttpResponse("；".join(errors), status=400, content_type="text/plain; charset=utf-8")
         return render(

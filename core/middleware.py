@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 
 from .params import BadParameter
-from .views import refuse_input
+from .views import refuse_input, too_large_message
 
 NUL_MESSAGE = "请求中含有不允许的空字符（NUL），已拒绝。"
 JSON_MAX_DEPTH = 64
@@ -102,13 +101,6 @@ class InputGuardMiddleware:
             if json_depth_exceeds(body):
                 return refuse_input(request, f"JSON 嵌套超过 {JSON_MAX_DEPTH} 层，已拒绝。", "json_too_deep")
         return None
-
-
-def too_large_message(error: Exception) -> str:
-    if isinstance(error, TooManyFieldsSent):
-        return f"表单字段过多（上限 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个），已拒绝。"
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
-    return f"请求体过大（上传文件以外的数据上限约 {limit} MB），已拒绝。"
 
 
 class NoStoreMiddleware:

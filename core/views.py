@@ -1,6 +1,7 @@
 """Site-wide views that belong to no app: the 400, 404 and 500 handlers, in the API's JSON shape
 ({"detail", "code"}) under /api/ and as the site's pages elsewhere."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -27,9 +28,14 @@ def refuse_input(request: HttpRequest, message: str, code: str, status: int = 40
     return HttpResponse(body, status=status)
 
 
-def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    from .middleware import too_large_message
+def too_large_message(error: Exception) -> str:
+    if isinstance(error, TooManyFieldsSent):
+        return f"表单字段过多（上限 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个），已拒绝。"
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
+    return f"请求体过大（上传文件以外的数据上限约 {limit} MB），已拒绝。"
 
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)):
         return refuse_input(request, too_large_message(exception), "request_too_large")
     return refuse_input(request, "系统无法处理该请求，请检查后重试。", "bad_request")
