@@ -53,6 +53,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64)
+    # Which key made ``hash`` (an HMAC; settings.AUDIT_HMAC_KEY_ID). Empty on the rows written before
+    # the chain was keyed: they keep their plain SHA-256, and only as the chain's beginning.
+    key_id = models.CharField("密钥标识", max_length=20, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses NUL bytes, over-deep JSON and over-size bodies with a Chinese 400 before any view runs.
+    "core.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user and on the whole API.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -145,12 +149,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
-# Password policy (members.passwords): 8–64 characters, 3 of 4 classes, not common, not one of the last 5.
+# Password policy (members.passwords): 8–64 characters, 3 of 4 classes, not common, not guessable
+# (zxcvbn score ≥ PASSWORD_MINIMAL_STRENGTH of 0–4), not one of the last 5.
+PASSWORD_MINIMAL_STRENGTH = int(os.environ.get("PASSWORD_MINIMAL_STRENGTH", 3))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "members.passwords.LengthValidator", "OPTIONS": {"min_length": 8, "max_length": 64}},
     {"NAME": "members.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "members.passwords.CommonPasswordValidator"},
+    # zxcvbn: no username, name, system name, year pattern, keyboard run or repeat (Chinese messages).
+    {"NAME": "members.passwords.StrengthValidator"},
     {"NAME": "members.passwords.HistoryValidator", "OPTIONS": {"size": 5}},
 ]
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
@@ -326,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # <id:…> (core.params.IdConverter): an integer id of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "maximum": 999999999999999999}},
     # Every error the API can give, with its body (issue 26; proposals/api/schema_hooks.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -350,6 +360,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The audit chain's checkpoints (verify_audit): INFO, so they reach the console/journal and, in
+    # production, the central log server (docs/deploy.md, "Audit checkpoints").
+    "loggers": {"audit.checkpoint": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # A TOTP secret is shown once, at enrolment: never again in the admin (no QR code, no key).
@@ -398,6 +411,22 @@ ADMIN_ALLOWED_NETWORKS = env_list(
     "ADMIN_ALLOWED_NETWORKS",
     "127.0.0.0/8,::1/128" + (",10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7" if DEBUG else ""),
 )
+
+# The audit chain is keyed (HMAC-SHA256) with a key from the application's environment, never the
+# database: someone with the database credentials alone can then no longer append, rewrite or truncate
+# events undetected (audit.trail). AUDIT_HMAC_KEY_ID names the key in each row, so keys can rotate;
+# AUDIT_HMAC_OLD_KEYS ("id:key,id:key") keeps the retired ones for verifying older rows (docs/deploy.md).
+# Development and tests get a fixed key; `check --deploy` refuses a missing or development key.
+AUDIT_HMAC_DEV_KEY = "dev-only-audit-hmac-key-chencang-cppcc"
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "") or (AUDIT_HMAC_DEV_KEY if DEBUG or env_bool("TESTING") else "")
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "k1")
+AUDIT_HMAC_OLD_KEYS = dict(item.split(":", 1) for item in env_list("AUDIT_HMAC_OLD_KEYS") if ":" in item)
+# Checkpoints of the chain head (seq + keyed hash), written by `verify_audit` (daily) to this directory
+# and to the `audit.checkpoint` logger; verify_audit checks the chain against every checkpoint.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints"))
+# Refusals of anonymous requests (a CSRF failure on the login page, …) are recorded at most this many
+# times a minute per client address; the next recorded one carries how many were left out.
+AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE = int(os.environ.get("AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE", 10))
 
 # Backups (manage.py backup/restore): Fernet key for --encrypt/--decrypt.
 BACKUP_KEY = os.environ.get("BACKUP_KEY", "")

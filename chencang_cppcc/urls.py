@@ -18,3 +18,6 @@ urlpatterns = [
 
 # Rendered without the request context, so it works when the session or database is what failed.
 handler500 = "core.views.server_error"
+# Under /api/ these answer in the API's {"detail", "code"} shape, in Chinese (core.views).
+handler400 = "core.views.bad_request"
+handler404 = "core.views.page_not_found"

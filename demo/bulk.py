@@ -326,7 +326,7 @@ class Replayer:
         for event in sorted(events, key=lambda e: e.at):
             self.seq += 1
             event.seq, event.prev_hash = self.seq, self.prev_hash
-            event.hash = self.prev_hash = audit.compute_hash(event)
+            self.prev_hash = audit.seal(event).hash
         AuditEvent.objects.bulk_create(events, batch_size=BATCH)
         self.events_written += len(events)
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.params import id_param
 from imports import catalogue as importer
 from imports import jobs
 from members.models import Session
@@ -35,7 +36,8 @@ def _import_dir() -> Path:
 
 def _import_options(post) -> dict:
     kind = post.get("kind") if post.get("kind") in Kind.values else Kind.PROPOSAL
-    session = Session.objects.filter(pk=post.get("session")).first() if str(post.get("session", "")).isdigit() else None
+    session_id = id_param(post, "session", "会次")
+    session = Session.objects.filter(pk=session_id).first() if session_id else None
     return {
         "create_missing": post.get("create_missing") == "on",
         "kind": kind,

@@ -13,9 +13,11 @@ same mapping after each migrate (``sync_group_permissions``), so ``user.has_perm
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import transaction
 
 from .models import AdminRole
+from .validators import UsernameLengthMixin
 
 SYS, SEC, AUD = AdminRole.SYSADMIN.value, AdminRole.SECADMIN.value, AdminRole.AUDITOR.value
 VIEW = frozenset({"view"})
@@ -70,6 +72,8 @@ USER_PROFILE_FIELDS = {
     "password2",
     "usable_password",
 }
+# The fields that grant roles or permissions: nobody but a superuser changes them on their own account.
+ROLE_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
 EDITABLE_FIELDS: dict[str, dict[str, set[str]]] = {
     "members.user": {SYS: USER_PROFILE_FIELDS, SEC: {"groups", "user_permissions", "is_staff"}},
 }
@@ -152,7 +156,12 @@ class RoleAdminMixin:
         return entries
 
 
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    pass
+
+
 class CppccAdminSite(admin.AdminSite):
+    login_form = AdminLoginForm
     site_header = "陈仓区政协提案管理系统 · 管理后台"
     site_title = "提案管理后台"
     index_title = "系统管理"

@@ -213,11 +213,59 @@ class PermissionAuditMiddleware:
                 else None
             )
             actor = getattr(drf_user, "user", None) or user
+            signed_in = getattr(actor, "is_authenticated", False)
+            data = {"path": request.path[:300], "method": request.method, "view": _view_name(request)}
+            if not signed_in:
+                left_out = anonymous_refusal_budget(request)
+                if left_out is None:
+                    return response  # counted, not written: see anonymous_refusal_budget
+                if left_out:
+                    data["left_out"] = left_out
             audit.record(
                 "permission_denied",
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                actor_label=None if getattr(actor, "is_authenticated", False) else "anonymous",
+                actor=actor if signed_in else None,
+                actor_label=None if signed_in else "anonymous",
                 outcome=AuditEvent.Outcome.REFUSED,
-                data={"path": request.path[:300], "method": request.method, "view": _view_name(request)},
+                data=data,
             )
         return response
+
+
+ANONYMOUS_BUDGET_KEY = "audit:anonymous-refusals"
+
+
+def anonymous_refusal_budget(request) -> int | None:
+    """Whether an anonymous refusal (a CSRF failure on the login page, a probe of a protected URL) is
+    written to the audit trail: at most AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE per client address and ten
+    times that in all, per minute — each row takes the chain's lock, so unauthenticated requests must
+    not grow it without bound. Returns None to leave this one out (it is counted), else how many were
+    left out before it (recorded with it, so the trail still says that they happened)."""
+    import time
+
+    from django.core.cache import cache
+
+    from core.http import client_ip_of
+
+    minute = int(time.time() // 60)
+    per_ip = settings.AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE
+    keys = (f"{ANONYMOUS_BUDGET_KEY}:{client_ip_of(request)}:{minute}", f"{ANONYMOUS_BUDGET_KEY}:all:{minute}")
+    counts = []
+    for key in keys:
+        cache.add(key, 0, 120)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, 120)
+            counts.append(1)
+    left_out_key = f"{ANONYMOUS_BUDGET_KEY}:left-out"
+    if counts[0] > per_ip or counts[1] > per_ip * 10:
+        cache.add(left_out_key, 0, None)
+        try:
+            cache.incr(left_out_key)
+        except ValueError:
+            cache.set(left_out_key, 1, None)
+        return None
+    left_out = int(cache.get(left_out_key) or 0)
+    if left_out:
+        cache.delete(left_out_key)
+    return left_out

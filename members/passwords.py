@@ -8,6 +8,7 @@ password-change page, the admin) enforces them; messages are Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import CommonPasswordValidator as _CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_zxcvbn_password_validator import ZxcvbnPasswordValidator
 
 HISTORY_SIZE = 5
 
@@ -67,6 +69,56 @@ class CommonPasswordValidator(_CommonPasswordValidator):
 
     def get_help_text(self) -> str:
         return "不能使用常见密码。"
+
+
+# What a password must not contain: the system's own names (an attacker's first guesses here).
+SYSTEM_NAMES = ("chencang", "cppcc", "zhengxie", "tian", "admin", "陈仓", "政协", "提案")
+_YEAR_MATCHES = {"date", "regex"}  # zxcvbn: dates and its "recent_year" pattern
+_YEAR = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-9][0-9])(?![0-9])")
+
+
+class StrengthValidator(ZxcvbnPasswordValidator):
+    """How guessable the password is (zxcvbn, django-zxcvbn-password-validator): refuses the user's own
+    username and name, the system's names, and a word plus a year (``Chencang@2027``, ``member@2026A``),
+    keyboard runs and repeats (``Admin@123456``, ``11111111Aa``), in Chinese."""
+
+    def _get_user_inputs(self, user):
+        return [*super()._get_user_inputs(user), *SYSTEM_NAMES]
+
+    def validate(self, password: str, user=None) -> None:
+        lowered = password.lower()
+        own = [getattr(user, "username", ""), getattr(user, "name", "")] if user is not None else []
+        if any(len(word) >= 3 and word.lower() in lowered for word in own if word):
+            raise ValidationError("密码不能包含您的用户名或姓名。", code="password_contains_username")
+        if any(name in lowered for name in SYSTEM_NAMES):
+            raise ValidationError(
+                "密码不能包含本系统、单位或管理账号的名称（如 chencang、cppcc、admin）。",
+                code="password_contains_system_name",
+            )
+        if _YEAR.search(password):
+            raise ValidationError("密码不能包含年份（如 2026）。", code="password_contains_year")
+        result = self._run_zxcvbn(password, user)
+        common = [
+            m["token"]
+            for m in result["sequence"]
+            if m.get("pattern") == "dictionary"
+            and m.get("dictionary_name") == "passwords"
+            and len(m["token"]) >= 6
+            and m.get("rank", 0) <= 2000
+        ]
+        if common:
+            raise ValidationError(f"密码中的“{common[0]}”是常见密码，请换一个。", code="password_contains_common")
+        has_year = any(match.get("pattern") in _YEAR_MATCHES for match in result["sequence"])
+        if result["score"] < self.password_minimal_strength or (has_year and result["score"] < 4):
+            reason = "含有年份，" if has_year else ""
+            raise ValidationError(
+                f"密码太容易被猜中（{reason}强度 {result['score']}/4）：请不要使用年份、日期、键盘序列、重复字符或常见单词，"
+                "可以用几个互不相关的词再加数字和符号。",
+                code="password_too_guessable",
+            )
+
+    def get_help_text(self) -> str:
+        return "不能包含用户名、姓名、系统名称或年份，不能是键盘序列、重复字符或常见单词。"
 
 
 class HistoryValidator:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit import trail as audit
 from audit.models import AuditEvent
 
-from .models import AdminRole, User
+from .models import ROLE_GROUPS, AdminRole, Role, User
 
 
 def _ip(request) -> str | None:
@@ -115,10 +115,19 @@ def on_otp_failed(user, request=None) -> None:
 
 
 def check_admin_roles(names) -> None:
-    held = sorted(set(names) & set(AdminRole.values))
+    """三员分立: at most one of the three administrator roles, and never one together with a business
+    role (member, staff, reviewer, unit, leader) — whoever assigns it and by whatever path."""
+    names = set(names)
+    held = sorted(names & set(AdminRole.values))
     if len(held) > 1:
         labels = "、".join(AdminRole(name).label for name in held)
         raise ValidationError(f"三员分立：同一账号不能同时担任{labels}。", code="admin_roles_combined")
+    business = sorted(names & set(Role.values))
+    if held and business:
+        labels = "、".join(Role(name).label for name in business)
+        raise ValidationError(
+            f"三员分立：{AdminRole(held[0]).label}不能同时担任业务角色（{labels}）。", code="admin_business_combined"
+        )
 
 
 @receiver(m2m_changed, sender=User.groups.through)
@@ -128,7 +137,7 @@ def guard_admin_roles(sender, instance, action, reverse, pk_set, **kwargs) -> No
     if not reverse:  # user.groups.add(...)
         added = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
         check_admin_roles(added | set(instance.groups.values_list("name", flat=True)))
-    elif instance.name in AdminRole.values:  # group.user_set.add(...)
+    elif instance.name in ROLE_GROUPS:  # group.user_set.add(...)
         for user in User.objects.filter(pk__in=pk_set):
             check_admin_roles({instance.name, *user.groups.values_list("name", flat=True)})
 

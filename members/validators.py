@@ -29,3 +29,29 @@ def validate_mobile(value: str) -> None:
             "请填写中国大陆 11 位手机号码（以 13–19 开头，如 13917000001）；办公座机请填在单位的办公电话中。",
             code="invalid_mobile",
         )
+
+
+def mask_phone(phone: str | None) -> str:
+    """'13917000001' → '139****0001'; a short number keeps only its last two digits."""
+    phone = (phone or "").strip()
+    if len(phone) >= 8:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "*" * max(len(phone) - 2, 0) + phone[-2:]
+
+
+# The model's username length (AbstractUser): the login forms and the API token endpoint refuse more.
+USERNAME_MAX_LENGTH = 150
+
+
+class UsernameLengthMixin:
+    """For Django's login forms: their username ``max_length`` is set after the field is built, so no
+    validator enforces it, and django-axes then stored a 100,000-character username (a database error
+    on PostgreSQL). Checked before authenticate() runs."""
+
+    def clean_username(self):
+        from django.core.exceptions import ValidationError
+
+        username = self.cleaned_data.get("username", "")
+        if len(username) > USERNAME_MAX_LENGTH:
+            raise ValidationError(f"用户名最多 {USERNAME_MAX_LENGTH} 个字符。", code="username_too_long")
+        return username

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from audit import trail as audit
 from core.http import safe_next
 
 from . import signals, twofactor
+from .validators import UsernameLengthMixin
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解锁。"
 
@@ -100,6 +101,10 @@ def _verify_url() -> str:
     from django.urls import reverse
 
     return reverse("members:otp_verify")
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    pass
 
 
 class ChinesePasswordChangeForm(PasswordChangeForm):

@@ -11,7 +11,20 @@ from django.http import Http404
 from members.models import Role
 
 from .models import Assignment, AssignmentStatus, Attachment, Case, KeyProposal, Proposer
-from .relations import CREATOR, INITIATOR, LEADER, STAFF, UNIT, is_reviewer, is_staff, relations, unit_ids, unit_names
+from .relations import (
+    CREATOR,
+    INITIATOR,
+    LEADER,
+    PROPOSER,
+    REVIEWER,
+    STAFF,
+    UNIT,
+    is_reviewer,
+    is_staff,
+    relations,
+    unit_ids,
+    unit_names,
+)
 from .workflow import PRE_SUBMIT, proposer_visible_actions
 
 __all__ = ["is_reviewer", "is_staff", "unit_ids", "unit_names"]  # re-exported: pages ask access who is who
@@ -149,8 +162,23 @@ def visible_replies(user, case: Case):
     return qs.filter(state=Reply.State.ACCEPTED)
 
 
-def visible_ratings(user, case: Case):
-    """Proposers see their own ratings; staff, reviewers, units and leaders all of the case's."""
+# Who reads a case's working records (contact logs, all its ratings): the case page and the API ask here.
+CONTACT_READERS = frozenset({STAFF, UNIT, INITIATOR, PROPOSER})
+RATING_READERS = frozenset({STAFF, REVIEWER, UNIT})
+
+
+def visible_contacts(user, case: Case, rel: frozenset[str] | None = None):
+    """Contact logs (people, summary): staff, the units the case is assigned to, and its proposers
+    (initiator, confirmed co-signers, merged-in) — nobody else, published case or not."""
+    rel = relations(user, case) if rel is None else rel
+    if not CONTACT_READERS & rel:
+        return case.contacts.none()
+    return case.contacts.select_related("assignment__unit").order_by("date", "id")
+
+
+def visible_ratings(user, case: Case, rel: frozenset[str] | None = None):
+    """Staff, reviewers and the case's own units see all of the case's ratings; everyone else (the
+    proposers) only their own — a unit contact or leader of another case sees none."""
     qs = case.ratings.select_related(
         "proposer__user",
         "proposer__organisation",
@@ -159,7 +187,17 @@ def visible_ratings(user, case: Case):
         "proposer__committee",
         "assignment__unit",
     )
-    roles = user.role_set()
-    if {Role.STAFF, Role.REVIEWER, Role.LEADER} & roles or unit_ids(user):
+    rel = relations(user, case) if rel is None else rel
+    if RATING_READERS & rel:
         return qs
     return qs.filter(proposer__user=user)
+
+
+def upload_assignment_allowed(user, case: Case, purpose: str, assignment) -> bool:
+    """An upload that names an assignment (a unit's reply letter): a unit only its own live assignment,
+    staff any assignment of the case. ``upload_purposes`` has already said the file may be attached."""
+    if assignment is None:
+        return True
+    if assignment.case_id != case.pk:
+        return False
+    return is_staff(user) or (assignment.unit_id in unit_ids(user) and assignment.is_live)

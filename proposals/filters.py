@@ -11,23 +11,36 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
 from core import clock
+from core.params import MAX_ID
 
 from . import search
 from .models import Assignment, Case, Kind, Proposer, Status, overdue_q
 
 
+class IdFilter(filters.NumberFilter):
+    """An id: an integer from 1 to 2⁶³−1 (a bigger or odd number is a bad value, not a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class CaseFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Kind.choices, label="类型")
     status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）")
-    session = filters.NumberFilter(field_name="session_id", label="会议编号")
-    category = filters.NumberFilter(field_name="category_id", label="类别编号")
-    term = filters.NumberFilter(field_name="term_id", label="届次编号")
-    committee = filters.NumberFilter(method="filter_committee", label="专委会编号（任一提案人所属）")
-    sector = filters.NumberFilter(method="filter_sector", label="界别编号（任一提案人所属）")
-    unit = filters.NumberFilter(method="filter_unit", label="承办单位编号（在办，不含已改派）")
+    session = IdFilter(field_name="session_id", label="会议编号")
+    category = IdFilter(field_name="category_id", label="类别编号")
+    term = IdFilter(field_name="term_id", label="届次编号")
+    committee = IdFilter(method="filter_committee", label="专委会编号（任一提案人所属）")
+    sector = IdFilter(method="filter_sector", label="界别编号（任一提案人所属）")
+    unit = IdFilter(method="filter_unit", label="承办单位编号（在办，不含已改派）")
     key = filters.BooleanFilter(field_name="is_key", label="重点提案")
     overdue = filters.BooleanFilter(method="filter_overdue", label="逾期（答复或会办意见超期）")
     submitted = filters.DateFromToRangeFilter(

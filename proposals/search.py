@@ -19,6 +19,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from core.params import MAX_CASE_NUMBER, parse_id
+
 # CJK unified ideographs (with extension A and compatibility ideographs): the runs bigrams are cut from.
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -78,6 +80,6 @@ def filter_cases(qs: QuerySet, q: str | None, *, fields: Iterable[str] = ("title
         match = Q()
         for field in fields:
             match |= Q(**{f"{field}__icontains": q})
-    if q.isdigit() and len(q) <= 9:
-        match |= Q(number=int(q))
+    if (number := parse_id(q, maximum=MAX_CASE_NUMBER)) is not None:
+        match |= Q(number=number)
     return qs.filter(match)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import id_param
 from members.models import Term
 from proposals import access
 from proposals.api.schema import errors
@@ -55,12 +56,8 @@ class StatsSummaryView(APIView):
     def get(self, request):
         if not access.can_view_statistics(request.user):
             raise forbidden("actor_not_allowed", "只有提案委、审查和督办领导可以查看统计。")
-        term_id = request.query_params.get("term")
-        term = (
-            Term.objects.filter(pk=term_id).first()
-            if str(term_id or "").isdigit()
-            else (None if term_id else Term.current())
-        )
+        term_id = id_param(request.query_params, "term", "届次")
+        term = Term.objects.filter(pk=term_id).first() if term_id else Term.current()
         if term is None:
             raise not_found("term_not_found", "未找到该届次。")
         return Response(stats.summary(term))

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core import clock
+from core.params import id_param, int_param
 from members.models import Session, Term
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
 from proposals.filters import filter_cases
@@ -44,11 +45,11 @@ LEAGUE_HEADERS = [
 
 def _scope(request: HttpRequest) -> tuple[Term | None, Session | None]:
     """?term= (default: the current term) and ?session= (must belong to that term; else all sessions)."""
-    term_id, session_id = request.GET.get("term", ""), request.GET.get("session", "")
-    term = Term.objects.filter(pk=term_id).first() if term_id.isdigit() else None
+    term_id, session_id = id_param(request.GET, "term", "届次"), id_param(request.GET, "session", "会次")
+    term = Term.objects.filter(pk=term_id).first() if term_id else None
     term = term or Term.current() or Term.objects.order_by("-number").first()
     session = None
-    if term and session_id.isdigit():
+    if term and session_id:
         session = Session.objects.filter(pk=session_id, term=term).first()
     return term, session
 
@@ -202,11 +203,9 @@ def cases_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def key_catalogue_docx(request: HttpRequest) -> HttpResponse:
     _exporter(request)
-    year = request.GET.get("year", "")
-    if not year.isdigit():
-        year = str(clock.today().year)
-    keys = documents.key_proposals_of_year(visible_cases(request.user), int(year))
-    content = documents.key_catalogue(int(year), keys)
+    year = int_param(request.GET, "year", "年度", minimum=1990, maximum=2100) or clock.today().year
+    keys = documents.key_proposals_of_year(visible_cases(request.user), year)
+    content = documents.key_catalogue(year, keys)
     return documents.docx_response(
-        request.user, content, kind="key_catalogue", filename_stem=f"{year}年度重点提案目录", data={"year": int(year)}
+        request.user, content, kind="key_catalogue", filename_stem=f"{year}年度重点提案目录", data={"year": year}
     )

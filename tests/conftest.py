@@ -84,6 +84,15 @@ def _force_login_is_two_factor_verified(monkeypatch):
     monkeypatch.setattr(Client, "_login", login_verified)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(tmp_path, settings, monkeypatch):
+    # Each test's audit checkpoints are its own (verify_audit checks the chain against them), and so
+    # are those of the manage.py subprocesses a test starts.
+    folder = tmp_path / "audit-checkpoints"
+    settings.AUDIT_CHECKPOINT_DIR = folder
+    monkeypatch.setenv("AUDIT_CHECKPOINT_DIR", str(folder))
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World

@@ -12,9 +12,21 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.params import BadParameter
 from proposals.errors import WorkflowError
 
 NOT_FOUND_MESSAGE = "未找到该提案，或您无权查看。"
+# When DRF or Django give an English message (no translation for it), the answer still speaks Chinese.
+FALLBACK_MESSAGES = {
+    400: "请求有误，请检查后重试。",
+    401: "请先登录或提供有效的令牌。",
+    403: "您无权执行此操作。",
+    404: NOT_FOUND_MESSAGE,
+    405: "不支持该请求方法。",
+    406: "无法提供所请求的格式。",
+    415: "不支持的请求体类型。",
+    429: "请求过于频繁，请稍后再试。",
+}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -43,11 +55,21 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in items]}
 
 
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
         return Response(exc.as_dict(), status=exc.http_status)
-    if isinstance(exc, Http404):
-        return Response({"detail": str(exc) or NOT_FOUND_MESSAGE, "code": "not_found"}, status=404)
+    if isinstance(exc, BadParameter):
+        return Response({"detail": exc.message, "code": exc.code}, status=400)
+    if isinstance(exc, (Http404, exceptions.NotFound)):
+        # Django's own lookups say "No Case matches the given query." — never shown: Chinese only.
+        message = str(getattr(exc, "detail", exc))
+        return Response(
+            {"detail": message if _chinese(message) else NOT_FOUND_MESSAGE, "code": "not_found"}, status=404
+        )
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
@@ -67,8 +89,9 @@ def exception_handler(exc, context):
         return response
     detail = getattr(exc, "detail", None)
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    message = str(detail if detail is not None else exc)
     response.data = {
-        "detail": str(detail if detail is not None else exc),
+        "detail": message if _chinese(message) else FALLBACK_MESSAGES.get(response.status_code, "请求未能完成。"),
         "code": codes if isinstance(codes, str) else "error",
     }
     return response

@@ -7,10 +7,13 @@ from collections import OrderedDict
 
 from django.db.models import DateField, DateTimeField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from core.pagination import BAD_CURSOR, clean_position, field_of
+from core.params import BadParameter
 from proposals.filters import CaseFilterSet
 from proposals.models import Assignment, AssignmentStatus
 
@@ -85,7 +88,20 @@ class CasePagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self._count = queryset.count() if request.query_params.get("count") in ("1", "true") else None
+        self._queryset = queryset
         return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """DRF's decoding (a cursor that does not decode is its 404 "Invalid cursor"), then the
+        position checked against the sort field: both a 400 in Chinese (core.pagination)."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise BadParameter(BAD_CURSOR, "invalid_cursor") from None
+        if cursor is not None and cursor.position is not None:
+            ordering = self.ordering[0] if isinstance(self.ordering, (list, tuple)) else self.ordering
+            clean_position(field_of(self._queryset, ordering.lstrip("-")), cursor.position)
+        return cursor
 
     def get_paginated_response(self, data):
         body = OrderedDict(next=self.get_next_link(), previous=self.get_previous_link())

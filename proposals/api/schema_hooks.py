@@ -3,7 +3,9 @@
 The views document their own refusals (proposals.api.schema.errors); this hook adds, to every
 operation, the answers that come from the framework around them rather than from the view:
 
-- 400 — a body that is not valid JSON (code ``parse_error``), on every operation with a body;
+- 400 — on every operation: a query parameter or cursor that cannot be used (``invalid_parameter``,
+  ``invalid_cursor``), a NUL byte anywhere (``nul_byte``), and with a body: one that is not valid JSON
+  (``parse_error``), nested too deep (``json_too_deep``) or over the size limit (``request_too_large``);
 - 401 — no token, or a token that is invalid, expired or revoked, on every authenticated operation;
 - 403 — a session (cookie) request whose login still needs its second factor or a password change
   (members.middleware), or that fails the CSRF check, on every authenticated operation;
@@ -23,7 +25,9 @@ from __future__ import annotations
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 DESCRIPTIONS = {
-    "400": "数据不正确（errors 列出各字段的问题），或请求体不是有效的 JSON（code: parse_error）",
+    "400": "数据或参数不正确（errors 列出各字段的问题）；请求体不是有效的 JSON（code: parse_error）、嵌套过深"
+    "（json_too_deep）或过大（request_too_large）；查询参数或翻页游标无效（invalid_parameter、invalid_cursor）；"
+    "含空字符（nul_byte）",
     "401": "未登录或令牌无效、已过期、已撤销",
     "403": "无权执行（会话登录时：尚未完成双因素验证、须先修改密码或 CSRF 校验失败）",
     "404": "不存在，或无权查看",
@@ -50,9 +54,9 @@ def _authenticated(operation: dict) -> bool:
 
 
 def error_codes(path: str, method: str, operation: dict) -> list[str]:
-    codes = ["429"]
+    codes = ["400", "429"]  # core.middleware refuses a NUL byte or a bad parameter on any operation
     if "requestBody" in operation:
-        codes += ["400", "415"]
+        codes += ["415"]
     if _authenticated(operation):
         codes += ["401", "403"]
     if "{" in path:

@@ -27,8 +27,11 @@ User = get_user_model()
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(label="用户名")
-    password = serializers.CharField(label="密码", style={"input_type": "password"}, trim_whitespace=False)
+    # Bounded before authenticate(): django-axes stores the username it is given (max 150, members.views).
+    username = serializers.CharField(label="用户名", max_length=150)
+    password = serializers.CharField(
+        label="密码", style={"input_type": "password"}, trim_whitespace=False, max_length=4096
+    )
     otp = serializers.CharField(
         label="双因素验证码",
         required=False,

@@ -18,7 +18,7 @@ def _action_routes():
         if action.actors == {SYSTEM}:
             continue  # scheduled commands only (deem_signed)
         yield path(
-            f"cases/<int:pk>/actions/{action.name}/",
+            f"cases/<id:pk>/actions/{action.name}/",
             views.action_view(action).as_view(),
             name=f"case-action-{action.name}",
         )
@@ -28,18 +28,18 @@ urlpatterns = [
     path("auth/token/", tokens.TokenView.as_view(), name="token"),
     path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
     path("cases/", views.CaseListView.as_view(), name="cases"),
-    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
-    path("cases/<int:pk>/actions/", views.AvailableActionsView.as_view(), name="case-actions"),
+    path("cases/<id:pk>/", views.CaseDetailView.as_view(), name="case"),
+    path("cases/<id:pk>/actions/", views.AvailableActionsView.as_view(), name="case-actions"),
     *_action_routes(),
-    path("cases/<int:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="case-action-unknown"),
-    path("cases/<int:pk>/events/", views.EventsView.as_view(), name="case-events"),
-    path("cases/<int:pk>/assignments/", views.AssignmentsView.as_view(), name="case-assignments"),
-    path("cases/<int:pk>/replies/", views.RepliesView.as_view(), name="case-replies"),
-    path("cases/<int:pk>/ratings/", views.RatingsView.as_view(), name="case-ratings"),
-    path("cases/<int:pk>/contacts/", views.ContactsView.as_view(), name="case-contacts"),
-    path("cases/<int:pk>/attachments/", views.AttachmentsView.as_view(), name="case-attachments"),
+    path("cases/<id:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="case-action-unknown"),
+    path("cases/<id:pk>/events/", views.EventsView.as_view(), name="case-events"),
+    path("cases/<id:pk>/assignments/", views.AssignmentsView.as_view(), name="case-assignments"),
+    path("cases/<id:pk>/replies/", views.RepliesView.as_view(), name="case-replies"),
+    path("cases/<id:pk>/ratings/", views.RatingsView.as_view(), name="case-ratings"),
+    path("cases/<id:pk>/contacts/", views.ContactsView.as_view(), name="case-contacts"),
+    path("cases/<id:pk>/attachments/", views.AttachmentsView.as_view(), name="case-attachments"),
     path(
-        "cases/<int:pk>/attachments/<int:attachment_id>/download/",
+        "cases/<id:pk>/attachments/<id:attachment_id>/download/",
         views.AttachmentDownloadView.as_view(),
         name="case-attachment-download",
     ),

@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import id_param, parse_id
 from members.models import Membership, Sector, Session, SpecialCommittee, Term, Unit, User
 from proposals import access, action_forms, payloads, services, uploads, workflow
 from proposals.errors import forbidden, invalid, not_found
@@ -231,8 +232,8 @@ RatingsView = _part("RatingsView", s.RatingSerializer, access.visible_ratings, "
 ContactsView = _part(
     "ContactsView",
     s.ContactSerializer,
-    lambda user, case: case.contacts.select_related("assignment__unit").order_by("date", "id"),
-    "沟通记录。",
+    access.visible_contacts,
+    "沟通记录（提案委、该案承办单位与提案人可见）。",
 )
 
 
@@ -267,13 +268,12 @@ class AttachmentsView(generics.ListAPIView):
             raise forbidden("upload_purpose_not_allowed", "您无权上传此类文件。")
         assignment = None
         if request.data.get("assignment"):
-            assignment = (
-                case.assignments.filter(pk=str(request.data["assignment"])).first()
-                if str(request.data["assignment"]).isdigit()
-                else None
-            )
+            assignment_id = parse_id(request.data["assignment"])
+            assignment = case.assignments.filter(pk=assignment_id).first() if assignment_id else None
             if assignment is None:
                 raise invalid("assignment_not_found", "未找到该交办记录。", {"assignment": ["未找到该交办记录。"]})
+        if not access.upload_assignment_allowed(request.user, case, purpose, assignment):
+            raise forbidden("upload_assignment_not_allowed", "只能为本单位的交办上传答复函。")
         with transaction.atomic():
             attachment = uploads.store(case, request.user, request.FILES.get("file"), purpose, assignment)
         return Response(s.AttachmentSerializer(attachment).data, status=201)
@@ -320,8 +320,8 @@ class MembersView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        term_id = self.request.query_params.get("term")
-        term = Term.objects.filter(pk=term_id).first() if str(term_id or "").isdigit() else Term.current()
+        term_id = id_param(self.request.query_params, "term", "届次")
+        term = Term.objects.filter(pk=term_id).first() if term_id else Term.current()
         memberships = Membership.objects.filter(term=term).select_related("sector", "committee")
         qs = (
             User.objects.filter(memberships__term=term)

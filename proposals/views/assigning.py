@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.params import id_list
 from members.models import Role
 from proposals import access, services
 from proposals.errors import WorkflowError
@@ -32,7 +33,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         .select_related("session", "category")
         .order_by("filed_at", "id")
     )
-    chosen = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
+    chosen = id_list(request.POST.getlist("case"), "case", "提案", limit=500)
     failures: list[tuple[str, str]] = []
     if request.method == "POST":
         units = [{"unit": r["unit"], "role": r["role"] or "lead"} for r in unit_rows(request.POST) if r["unit"]]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.params import MAX_CASE_NUMBER, id_param, parse_id
 from proposals import access, services, workflow
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, Attachment, Case, Proposer, Reply
@@ -41,9 +42,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
         "attachments": access.visible_attachments(user, case).select_related("uploaded_by"),
         "timeline_title": title,
         "timeline": timeline,
-        "contacts_log": case.contacts.select_related("assignment__unit")
-        if "unit" in relations or access.is_staff(user)
-        else [],
+        "contacts_log": access.visible_contacts(user, case, relations),
         "co_views": case.co_views.select_related("assignment__unit")
         if "unit" in relations or access.is_staff(user)
         else [],
@@ -52,9 +51,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
             if "unit" in relations or access.is_staff(user) or access.is_reviewer(user)
             else []
         ),
-        "ratings": case.ratings.select_related("proposer__user", "assignment__unit")
-        if access.is_staff(user) or "unit" in relations
-        else [],
+        # Proposers read their own ratings in the timeline; the table is for those who see them all.
+        "ratings": access.visible_ratings(user, case, relations) if access.RATING_READERS & relations else [],
         "can_edit": workflow.can_edit_draft(user, case, relations),
         "can_upload": bool(relations),
         "purposes": Attachment.Purpose.choices,
@@ -70,13 +68,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assignment_of(case: Case, request: HttpRequest):
-    raw = request.POST.get("assignment") or request.GET.get("assignment")
-    if not raw:
-        return None
-    try:
-        return case.assignments.select_related("unit").filter(pk=int(raw)).first()
-    except ValueError:
-        return None
+    pk = id_param(request.POST if request.method == "POST" else request.GET, "assignment", "交办记录")
+    if pk is None and request.method == "POST":
+        pk = id_param(request.GET, "assignment", "交办记录")
+    return case.assignments.select_related("unit").filter(pk=pk).first() if pk else None
 
 
 def _render_action(request, case, action, assignment, form, *, error: WorkflowError | None = None, status=200):
@@ -94,8 +89,8 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
         "role_choices": ROLE_CHOICES,
         "file_purposes": [(name, FILE_FIELDS[name]) for name in form.fields if name in FILE_FIELDS],
         "reply_draft": reply_draft,
-        "host_case": Case.objects.filter(pk=form["host"].value()).first()
-        if "host" in form.fields and str(form["host"].value() or "").isdigit()
+        "host_case": Case.objects.filter(pk=parse_id(form["host"].value())).first()
+        if "host" in form.fields and parse_id(form["host"].value())
         else None,
     }
     template = (
@@ -196,7 +191,7 @@ def host_search(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=case.pk)
         )
         match = Q(title__icontains=q)
-        if q.isdigit():
-            match |= Q(number=int(q)) | Q(pk=int(q))
+        if (number := parse_id(q, maximum=MAX_CASE_NUMBER)) is not None:
+            match |= Q(number=number) | Q(pk=number)
         found = list(qs.filter(match).select_related("session").order_by("-id")[:10])
     return render(request, "proposals/_host_results.html", {"found": found, "q": q})

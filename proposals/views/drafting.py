@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from core.params import id_list
 from members.models import Membership, Term, User
 from proposals import access, services, workflow
 from proposals.errors import WorkflowError
@@ -33,8 +34,13 @@ class DraftForm(forms.Form):
         )
 
 
+# More co-signers than any real case has (a 联名 proposal has a handful); a bound keeps a forged
+# form of 300,000 ids from becoming one query with 300,000 parameters.
+MAX_COSIGNERS = 200
+
+
 def _cosigners_picked(request: HttpRequest) -> list[int]:
-    return [int(v) for v in request.POST.getlist("cosigners") if v.isdigit()]
+    return id_list(request.POST.getlist("cosigners"), "cosigners", "附议人", limit=MAX_COSIGNERS)
 
 
 def _render(request, form, *, case=None, cosigners=(), error=None, on_behalf=None, status=200):

@@ -25,8 +25,9 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="cppcc.example.gov.cn",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        **extra,
+        AUDIT_HMAC_KEY="Zq8w-production-audit-key-7Hc2Lr9Vx4Tn1Bm6Kp3Yd5",
     )
+    env.update(extra)
     return env
 
 

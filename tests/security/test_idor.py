@@ -70,7 +70,7 @@ def sw(django_db_setup, django_db_blocker):
 
 
 def test_every_object_route_is_probed():
-    object_routes = {key for key, route, _ in walk() if "<int:" in route and not route.startswith("admin/")}
+    object_routes = {key for key, route, _ in walk() if "<id:" in route and not route.startswith("admin/")}
     assert object_routes - set(OBJECT_URLS) == set(), "add the new object routes to OBJECT_URLS"
 
 

@@ -11,7 +11,7 @@ from tests.auth_helpers import login
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-NEW = "Xinmima#2026ok"
+NEW = "Xinmima#Qk7vHz"
 
 
 def test_an_administrator_issued_password_sends_every_page_to_the_change_page(client, world):

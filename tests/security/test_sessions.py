@@ -114,7 +114,7 @@ def test_a_password_change_ends_the_other_sessions_and_the_tokens(client, world)
     login(client, world.member)
     login(other, world.member)
     token_for("m1")
-    new = "Xinmima#2026ok"
+    new = "Xinmima#Qk7vHz"
     assert (
         client.post(
             reverse("members:password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
