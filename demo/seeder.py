@@ -901,7 +901,8 @@ class Seeder:
             return
         yield c.work(plan.review_day)
         if plan.route == "reject":
-            ground = rng.choice(self.grounds)
+            # A concrete matter is turned down for what fits it (no workable suggestion, beyond the district's powers).
+            ground = rng.choice([g for g in self.grounds if g.name in N.GROUNDS_FOR_MATTERS] or self.grounds)
             self.act(
                 "reject",
                 reviewer,
