@@ -523,16 +523,16 @@ class BulkSeeder:
         )
 
     def texts(self, shape: str) -> tuple[str, str, str, int]:
-        cores, category_name, _units, situation, suggestions = self.rng.choice(N.THEMES)
+        """The seed's matters at their places (demo.names), each title with one of the words people search for."""
+        matter = self.rng.choice(N.THEMES)
         word, other = self.rng.sample(COMMON_WORDS, 2)
         suffix = "建议" if shape == "closed_suggestion" else "提案"
-        title = f"关于{self.rng.choice(N.PLACES)}{word}领域{self.rng.choice(cores)}的{suffix}"[:100]
-        facts = (
-            f"{self.rng.choice(N.FACT_OPENERS)}{situation}{other}方面的问题也较突出，{self.rng.choice(N.FACT_CLOSERS)}"
-        )
-        items = self.rng.sample(suggestions, k=min(len(suggestions), 2))
-        body = "；".join(f"{'一二'[i]}是{s}" for i, s in enumerate(items)) + f"。同时统筹做好{word}和{other}相关工作。"
-        category = next((c for c in self.categories if c.name == category_name), self.categories[0])
+        place = self.rng.choice(matter["places"])
+        ctx = {"p": place, "y": 2024, "y0": 2023, **N.figures(matter, self.rng)}
+        title = f"关于{self.rng.choice(matter['cores']).format(p=place)}和{word}问题的{suffix}"[:100]
+        facts = N.facts(matter, self.rng, ctx) + f"\n{other}方面的问题也较突出。"
+        body = N.suggestions(matter, self.rng, ctx) + f"\n同时统筹做好{word}和{other}相关工作。"
+        category = next((c for c in self.categories if c.name == matter["category"]), self.categories[0])
         return title, facts, body, category.pk
 
     def prototypes(self) -> dict[str, Prototype]:

@@ -62,11 +62,14 @@ SESSION_DATES = [  # (opens, closes) of 四届一次 … 五次会议
 CN_NUM = "一二三四五"
 # Per session: filed proposals, converted to suggestions, filed as suggestions, key proposals.
 PLENARY_PROPOSALS = [76, 72, 72, 70, 66]
-PLENARY_CONVERTED = [36, 34, 32, 30, 28]
-PLENARY_SUGGESTIONS = [4, 4, 4, 4, 4]
+# Most suggestions are proposals converted at review, the rest filed as suggestions by their proposers;
+# the split puts the filing rate (filed / received proposals) near 68 %, inside the published 64–95 %.
+PLENARY_CONVERTED = [33, 31, 29, 27, 25]
+PLENARY_SUGGESTIONS = [7, 7, 7, 7, 7]
 PLENARY_KEYS = [3, 2, 2, 2, 2]
 EARLIER_REGULAR_PROPOSALS = 3  # per year between plenaries, 2022–2025
 EARLIER_REGULAR_SUGGESTIONS = [2, 2, 1, 1]
+PROGRESS_EVERY = 1000  # simulated steps between two progress lines (about ten in a full seed)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -110,6 +113,8 @@ class Plan:
     units: list = field(default_factory=list)  # [(Unit, role)]
     opts: dict = field(default_factory=dict)
     case_id: int | None = None
+    place: str = ""  # the street or town of the matter (demo.names.OFFICIAL_PLACES)
+    figures: dict = field(default_factory=dict)  # the numbers its texts quote, facts and reply alike
 
 
 class Cursor:
@@ -176,7 +181,9 @@ class Seeder:
             self.make_reference()
             self.make_people()
             self.make_units()
+            self.log(f"  委员 {len(self.members)} 名，承办单位 {len(self.units)} 个")
             self.plan_cases()
+            self.log(f"  规划案件 {len(self.plans)} 件，按时间顺序经由业务服务办理……")
             self.simulate()
         if self.demo_logins:
             self.set_demo_passwords()
@@ -233,7 +240,7 @@ class Seeder:
             hospital=self.rng.choice(N.HOSPITALS),
             company=company,
             town=self.rng.choice(N.TOWNS),
-            village=self.rng.choice(N.VILLAGES),
+            village=_village(self.rng),
         )
 
     def _user(self, username: str, name: str, work_unit: str, used_phones: set, **extra) -> User:
@@ -374,23 +381,35 @@ class Seeder:
         )
         self.units = {u.name: u for u in units}
         self.contact_of = {u.pk: c for u, c in zip(units, contacts)}
-        self.signer_of = {
-            u.pk: self.rng.choice(N.SIGNERS) + self.rng.choice(("局长", "主任", "书记", "镇长")) for u in units
-        }
+        self.signer_of = {u.pk: self._name(used_names) + N.leader_title(u.name) for u in units}
 
     # --- Planning ----------------------------------------------------------------------------------
 
-    def _title(self, theme: tuple, kind: str, core: str | None = None) -> str:
-        core = core or self.rng.choice(theme[0])
-        place = self.rng.choice(N.PLACES)
+    def _title(
+        self, theme: dict, kind: str, core: str | None = None, place: str | None = None, avoid: str = ""
+    ) -> tuple[str, str]:
+        """A title no other case has: the matter in one of its wordings, at one of its places."""
         suffix = "提案" if kind == Kind.PROPOSAL else "建议"
-        return f"关于{place}{core}的{suffix}"[:100]
+        for attempt in range(200):
+            p = place or self.rng.choice(theme["places"])
+            wording = core or self.rng.choice([c for c in theme["cores"] if c != avoid] or theme["cores"])
+            adverb = self.rng.choice(N.ADVERBS) if attempt and self.rng.random() < 0.6 else ""
+            title = N.title(theme, wording, p, suffix, adverb)
+            if title not in self.titles:
+                self.titles.add(title)
+                return title, p
+        raise RuntimeError(f"no unused title left for {theme['key']}")
 
-    def _units_for(self, theme: tuple, force_lead: str | None = None) -> list:
-        candidates = [self.units[n] for n in theme[2] if n in self.units]
-        lead = self.units[force_lead] if force_lead else self.rng.choice(candidates)
+    def _units_for(self, theme: dict, force_lead: str | None = None, place: str = "") -> list:
+        candidates = [self.units[n] for n in theme["units"] if n in self.units]
+        # The matter's first unit leads most often (the bureau whose work the texts describe).
+        weights = [3 if i == 0 else 1 for i in range(len(candidates))]
+        lead = self.units[force_lead] if force_lead else self.rng.choices(candidates, weights)[0]
         shape = self.rng.random()
-        others = [u for u in candidates if u != lead] or [self.units[self.rng.choice(N.TOWNS)]]
+        others = [u for u in candidates if u != lead]
+        if place in self.units and lead.name != place:
+            others.append(self.units[place])  # the street or town where it happens co-handles
+        others = others or [self.units[self.rng.choice(N.TOWNS)]]
         if shape < 0.22:
             return [(lead, "lead"), (self.rng.choice(others), "co")]
         if shape < 0.28 and not force_lead:
@@ -430,13 +449,17 @@ class Seeder:
         assign_day: dt.date,
         review_day: dt.date | None = None,
         submit_day: dt.date | None = None,
-        theme: tuple | None = None,
+        theme: dict | None = None,
         core: str | None = None,
+        place: str | None = None,
         who: dict | None = None,
         force_lead: str | None = None,
         **opts,
     ) -> Plan:
-        theme = theme or self.rng.choice(N.THEMES)
+        if theme is None and force_lead:  # a case for a given unit is about a matter of that unit
+            theme = self.rng.choice([t for t in N.THEMES if force_lead in t["units"]])
+        theme = theme or self.rng.choices(N.THEMES, weights=self.matter_weights)[0]
+        title, place = self._title(theme, kind, core, place)
         if plenary is not None:
             o, c = plenary.opens, plenary.closes
             submit_day = submit_day or o + days(self.rng.randint(0, (c - o).days))
@@ -450,7 +473,9 @@ class Seeder:
         plan = Plan(
             kind=kind,
             route=route,
-            title=self._title(theme, kind, core),
+            title=title,
+            place=place,
+            figures=N.figures(theme, self.rng),
             theme=theme,
             initiator=who["initiator"],
             cosigners=list(who.get("cosigners", [])),
@@ -460,7 +485,7 @@ class Seeder:
             submit_day=submit_day,
             review_day=review_day,
             assign_day=assign_day,
-            units=self._units_for(theme, force_lead),
+            units=self._units_for(theme, force_lead, place),
             opts=opts,
         )
         if plan.route in ("file", "convert"):
@@ -475,6 +500,8 @@ class Seeder:
         o.setdefault("recommend", r() < 0.3)
         o.setdefault("reply_class", self.rng.choices("ABC", weights=(62, 29, 7))[0])
         o.setdefault("rehandle", r() < 0.035)
+        o.setdefault("stays_unsatisfied", o["rehandle"] and r() < 0.35)
+        o.setdefault("unsatisfied_final", not o["rehandle"] and o["reply_class"] == "C" and r() < 0.2)
         o.setdefault("deemed", r() < 0.04)
         o.setdefault("extension", self.rng.choices(["", "approved", "refused"], weights=(92, 5, 3))[0])
         o.setdefault("return_request", "approved" if r() < 0.03 else "")
@@ -487,9 +514,14 @@ class Seeder:
 
     def plan_cases(self) -> None:
         self.plans: list[Plan] = []
+        self.titles: set[str] = set()
+        self.matter_weights = N.matter_weights()
         T = self.today
-        themes = {t[0][0]: t for t in N.THEMES}
-        named_keys = [themes["加快车站棚户区改造"], themes["加快先进制造业高质量发展"]]
+        # The source report's two named key proposals, each at the place it is about.
+        named_keys = [
+            (self._theme("加快车站棚户区改造"), "虢镇街道"),
+            (self._theme("加快先进制造业高质量发展"), "千河镇"),
+        ]
         for s, session in enumerate(self.sessions):
 
             def assign_after(review_day: dt.date) -> dt.date:
@@ -499,11 +531,12 @@ class Seeder:
             for i in range(PLENARY_PROPOSALS[s]):
                 review = session.closes + days(self.rng.randint(10, 28))
                 opts = {}
-                theme = core = None
+                theme = core = place = None
                 if i < PLENARY_KEYS[s]:
                     opts["key"] = True
                     if s == 0 and i < 2:
-                        theme, core = named_keys[i], named_keys[i][0][0]
+                        theme, place = named_keys[i]
+                        core = theme["cores"][0]
                 if 3 <= i < 5:
                     opts["returned_first"] = True
                 if 5 <= i < 7:
@@ -525,6 +558,7 @@ class Seeder:
                     assign_day=assign_after(review),
                     theme=theme,
                     core=core,
+                    place=place,
                     who=who,
                     **opts,
                 )
@@ -532,6 +566,7 @@ class Seeder:
             hosts = [p for p in proposals if p.route == "file" and not p.opts.get("returned_first")]
             merged = proposals[-1]
             merged.opts["host"] = self.rng.choice(hosts)
+            self._same_matter(merged, merged.opts["host"])
             merged.opts["merge_day"] = max(merged.review_day, merged.opts["host"].review_day) + days(7)
             for _ in range(PLENARY_CONVERTED[s]):
                 review = session.closes + days(self.rng.randint(10, 28))
@@ -552,7 +587,7 @@ class Seeder:
             self._plan(Kind.PROPOSAL, "withdraw", plenary=session, assign_day=session.closes)
             for _ in range(2):
                 host = self.rng.choice(hosts)
-                self._plan(
+                plan = self._plan(
                     Kind.PROPOSAL,
                     "merge_submitted",
                     plenary=session,
@@ -560,6 +595,7 @@ class Seeder:
                     review_day=host.review_day + days(7),
                     host=host,
                 )
+                self._same_matter(plan, host)
         # 平时 cases of the earlier years, all closed by now.
         for y, year in enumerate(range(2022, 2026)):
             for _ in range(EARLIER_REGULAR_PROPOSALS):
@@ -701,7 +737,7 @@ class Seeder:
             if route in ("reject", "returned", "withdraw"):
                 plan.review_day = submit + days(self.rng.randint(3, 6))
         host = next(p for p in self.plans if p.assign_day == T - days(40))
-        self._plan(
+        plan = self._plan(
             P,
             "merge_submitted",
             assign_day=T + days(90),
@@ -710,10 +746,22 @@ class Seeder:
             host=host,
             theme=host.theme,
         )
+        self._same_matter(plan, host)
+
+    def _same_matter(self, plan: Plan, host: Plan) -> None:
+        """A case merged into ``host`` raises the host's matter at the host's place, in other words."""
+        self.titles.discard(plan.title)
+        host_wording = next(
+            (c for c in host.theme["cores"] if N.title(host.theme, c, host.place, "提案") == host.title), ""
+        )
+        plan.theme, plan.units = host.theme, host.units
+        plan.title, plan.place = self._title(host.theme, plan.kind, place=host.place, avoid=host_wording)
+        plan.figures = dict(host.figures)
 
     @staticmethod
-    def _theme(first_core: str) -> tuple:
-        return next(t for t in N.THEMES if t[0][0] == first_core)
+    def _theme(first_core: str) -> dict:
+        """The matter whose first wording begins with ``first_core`` (the seed's named cases)."""
+        return next(t for t in N.THEMES if t["cores"][0].startswith(first_core))
 
     # --- Simulation --------------------------------------------------------------------------------
 
@@ -736,6 +784,8 @@ class Seeder:
                 except StopIteration:
                     continue
             steps += 1
+            if steps % PROGRESS_EVERY == 0:
+                self.log(f"  已办理 {steps} 步，模拟时间 {clock.local_date(moment):%Y年%m月}")
             heapq.heappush(heap, (following, next(counter), script))
         self.log(f"  模拟办理步骤 {steps} 个")
 
@@ -757,16 +807,17 @@ class Seeder:
         attachment.save()
         return attachment
 
+    def _context(self, plan: Plan) -> dict:
+        """What a case's texts may quote: its place, its year and its figures."""
+        return {"p": plan.place, "y": plan.create_day.year, "y0": plan.create_day.year - 1, **plan.figures}
+
     def _texts(self, plan: Plan) -> dict:
-        _, _, _, situation, suggestions = plan.theme
-        facts = self.rng.choice(N.FACT_OPENERS) + situation + self.rng.choice(N.FACT_CLOSERS)
-        items = self.rng.sample(suggestions, k=min(len(suggestions), self.rng.randint(2, 3)))
-        numbered = "；".join(f"{'一二三'[i]}是{s}" for i, s in enumerate(items)) + "。"
+        ctx = self._context(plan)
         return {
             "title": plan.title,
-            "facts": facts,
-            "suggestions": numbered,
-            "category": self.categories.get(plan.theme[1], self.categories.get("其他")).pk,
+            "facts": N.facts(plan.theme, self.rng, ctx),
+            "suggestions": N.suggestions(plan.theme, self.rng, ctx),
+            "category": self.categories.get(plan.theme["category"], self.categories.get("其他")).pk,
             "kind": plan.kind,
         }
 
@@ -850,7 +901,8 @@ class Seeder:
             return
         yield c.work(plan.review_day)
         if plan.route == "reject":
-            ground = rng.choice(self.grounds)
+            # A concrete matter is turned down for what fits it (no workable suggestion, beyond the district's powers).
+            ground = rng.choice([g for g in self.grounds if g.name in N.GROUNDS_FOR_MATTERS] or self.grounds)
             self.act(
                 "reject",
                 reviewer,
@@ -859,6 +911,7 @@ class Seeder:
             )
             return
         if plan.route == "merge_submitted":
+            yield from self._until_filed(c, o["host"])
             self.act("merge", reviewer, cid, {"host": o["host"].case_id, "reason": "内容相近，并案办理。"})
             return
         if plan.route == "convert":
@@ -873,11 +926,18 @@ class Seeder:
             self.act("file", reviewer, cid)
         if plan.route == "merge_filed":
             yield c.work(o["merge_day"])
+            yield from self._until_filed(c, o["host"])
             self.act(
                 "merge", reviewer, cid, {"host": o["host"].case_id, "reason": "与另一件已立案提案内容相同，并案办理。"}
             )
             return
         yield from self.handle(plan, c, cid, staff, reviewer)
+
+    @staticmethod
+    def _until_filed(c: Cursor, host: Plan) -> Iterator[dt.datetime]:
+        """A merge waits for its host's filing (a Spring Festival holiday can push the host's review back)."""
+        while not Case.objects.filter(pk=host.case_id, number__isnull=False).exists():
+            yield c.work(c.day + days(3))
 
     def handle(self, plan: Plan, c: Cursor, cid: int, staff: User, reviewer: User) -> Iterator[dt.datetime]:
         rng, o = self.rng, plan.opts
@@ -936,18 +996,23 @@ class Seeder:
         replying = [(u, r) for u, r in plan.units if r != "co"]
         co = [(u, r) for u, r in plan.units if r == "co"]
         names = "、".join(p.display_name for p in [plan.initiator] + plan.cosigners[:1])
+        ctx = self._context(plan)
+        focus = plan.title.removeprefix("关于").rsplit("的", 1)[0]
         for unit, _ in replying:
             yield c.work(A + days(rng.randint(8, 20)))
+            way = rng.choice(["phone", "visit"])
             self.act(
                 "log_contact",
                 self.contact_of[unit.pk],
                 cid,
                 {
-                    "way": rng.choice(["phone", "visit"]),
+                    "way": way,
                     "point": "intake",
                     "date": c.day.isoformat(),
-                    "people": f"{unit.name}经办人、{names}",
-                    "summary": "接案后与提案人沟通，了解提案背景和具体诉求，商定办理思路。",
+                    "people": f"{self.contact_of[unit.pk].display_name}（{unit.name}经办人）、{names}",
+                    "summary": N.intake_summary(
+                        plan.theme, rng, ctx, unit=unit.name, proposer=plan.initiator.display_name, way=way, focus=focus
+                    ),
                 },
                 live[unit.pk].pk,
             )
@@ -957,11 +1022,11 @@ class Seeder:
                 "send_views",
                 self.contact_of[unit.pk],
                 cid,
-                {"text": f"{unit.name}会办意见：同意主办单位的办理思路，我单位将在职责范围内做好配合。"},
+                {"text": N.fill(rng.choice(N.CO_VIEWS), rng, {**ctx, "unit": unit.name})},
                 live[unit.pk].pk,
             )
         if o.get("key"):
-            actor = o["leaders"][0]
+            actor, lead = o["leaders"][0], replying[0][0]
             for kind, offset in (("inspection", 20), ("visit", 38)):
                 yield c.work(A + days(offset + rng.randint(0, 6)))
                 self.act(
@@ -971,8 +1036,10 @@ class Seeder:
                     {
                         "kind": kind,
                         "date": c.day.isoformat(),
-                        "people": f"{actor.display_name}、提案委、承办单位负责同志、提案人",
-                        "minutes": "听取承办单位办理情况汇报，实地查看项目现场，提出加快推进的具体要求。",
+                        "people": f"{actor.display_name}、区政协提案委、{lead.name}负责同志、提案人{plan.initiator.display_name}",
+                        "minutes": N.supervision_minutes(
+                            plan.theme, rng, ctx, kind=kind, leader=actor.display_name, unit=lead.name, day=c.day
+                        ),
                     },
                 )
         for unit, _ in replying:
@@ -986,9 +1053,11 @@ class Seeder:
                         "way": rng.choice(["meeting", "visit", "inspection"]),
                         "point": "handling",
                         "date": c.day.isoformat(),
-                        "people": f"{self.signer_of[unit.pk]}、{names}",
+                        "people": f"{self.signer_of[unit.pk]}、{self.contact_of[unit.pk].display_name}、{names}",
                         "face_to_face": True,
-                        "summary": "与提案人面对面协商，通报办理进展，听取意见建议。",
+                        "summary": N.handling_summary(
+                            plan.theme, rng, ctx, unit=unit.name, proposer=plan.initiator.display_name
+                        ),
                     },
                     live[unit.pk].pk,
                 )
@@ -1047,8 +1116,7 @@ class Seeder:
                 {
                     "date": c.day.isoformat(),
                     "done": done,
-                    "content": "列入计划的事项已完成立项，"
-                    + ("已全部落实。" if done else "正在组织实施，预计年内完成。"),
+                    "content": N.follow_up_content(plan.theme, rng, self._context(plan), done=done, day=c.day),
                 },
             )
 
@@ -1071,9 +1139,16 @@ class Seeder:
                 cid,
                 {
                     "reply_class": reply_class if needs_class else "",
-                    "letter": f"{plan.initiator.display_name}委员：您提出的《{plan.title}》收悉。我单位高度重视，经认真研究，"
-                    f"现答复如下：{'已将相关事项落实到位' if reply_class == 'A' else '相关事项已列入工作计划，正在推进' if reply_class == 'B' else '受资金和政策条件限制，目前暂难实施，将作为今后工作的参考'}。"
-                    "感谢您对我区工作的关心和支持。",
+                    "letter": N.letter(
+                        plan.theme,
+                        rng,
+                        self._context(plan),
+                        proposer=plan.initiator.display_name,
+                        case_title=plan.title,  # review keeps the 案由 (conversion too)
+                        unit=unit.name,
+                        reply_class=reply_class,
+                        reply_day=c.day,
+                    ),
                     "signer": self.signer_of[unit.pk],
                     "contact_person": self.contact_of[unit.pk].display_name,
                     "contact_phone": self.units[unit.name].phone or "0917-6200000",
@@ -1106,10 +1181,18 @@ class Seeder:
                 yield c.at(start + days(rng.randint(0, 3)))
                 if round_ == 1 and o.get("rehandle") and p.is_initiator:
                     reply_rating, contact_rating = "unsatisfied", "basic"
+                elif p.is_initiator and o.get("stays_unsatisfied" if round_ == 2 else "unsatisfied_final"):
+                    # A few stay dissatisfied in the last round: the satisfaction rate is not 100 %.
+                    reply_rating, contact_rating = "unsatisfied", rng.choice(["basic", "satisfied"])
                 else:
-                    reply_rating = "satisfied" if rng.random() < 0.72 else "basic"
-                    contact_rating = "satisfied" if rng.random() < 0.85 else "basic"
-                data = {"reply_rating": reply_rating, "contact_rating": contact_rating, "comment": ""}
+                    # What was delivered shows in the rating: an A reply pleases more often than a C.
+                    share = {"A": 0.86, "B": 0.62, "C": 0.35}[self.last_class.get(cid) or o.get("reply_class", "A")]
+                    reply_rating = "satisfied" if rng.random() < share else "basic"
+                    contact_rating = "satisfied" if rng.random() < 0.88 else "basic"
+                comment = ""
+                if reply_rating != "satisfied" and rng.random() < 0.7:
+                    comment = rng.choice(N.RATING_COMMENTS[reply_rating])
+                data = {"reply_rating": reply_rating, "contact_rating": contact_rating, "comment": comment}
                 if o.get("paper_rating") and p.is_initiator:
                     form = self.upload(cid, staff, Attachment.Purpose.RATING_FORM, "征询意见表.pdf")
                     self.act("rate", staff, cid, {**data, "proposer": p.user_id, "form_scan": form.pk}, a.pk)
@@ -1128,6 +1211,11 @@ class Seeder:
             user.save(update_fields=["password"])
         # 2FA + 三员 demo logins (issue 7)
         ensure_demo_totp(User.objects.filter(is_active=True), password=PASSWORD)
+
+
+def _village(rng: random.Random) -> str:
+    town = rng.choice(sorted(N.VILLAGES))
+    return town + rng.choice(N.VILLAGES[town])
 
 
 def _demo_emails(users) -> None:

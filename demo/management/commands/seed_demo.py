@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
 
 from django.apps import apps
@@ -23,6 +25,27 @@ DEMO_LOGINS = [
     ("secadmin", "安全管理员（角色、锁定、双因素重置）"),
     ("auditor", "审计管理员（只读审计日志）"),
 ]
+
+
+@contextlib.contextmanager
+def warnings_once(logger_name: str):
+    """Each distinct warning of ``logger_name`` once: replaying four years of history asks the calendar about
+    the missing next year hundreds of times, and one line says it."""
+    seen: set[str] = set()
+
+    def first_time(record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message in seen:
+            return False
+        seen.add(message)
+        return True
+
+    logger = logging.getLogger(logger_name)
+    logger.addFilter(first_time)
+    try:
+        yield
+    finally:
+        logger.removeFilter(first_time)
 
 
 class Command(BaseCommand):
@@ -53,7 +76,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（seed={seed}）……")
-        Seeder(seed=seed, demo_logins=demo, out=self.stdout.write).run()
+        with warnings_once("proposals.workdays"):
+            Seeder(seed=seed, demo_logins=demo, out=self.progress(started)).run()
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_summary()
         if demo:
@@ -64,6 +88,15 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
         for username, label in DEMO_LOGINS:
             self.stdout.write(f"  {username:<9} {label}")
+
+    def progress(self, started: float):
+        """Progress lines with the seconds elapsed, flushed at once (no minutes of silence)."""
+
+        def write(message: str) -> None:
+            self.stdout.write(f"{message}（{time.monotonic() - started:.0f} 秒）")
+            self.stdout.flush()
+
+        return write
 
     def bulk(self, cases: int, seed: int, demo: bool) -> None:
         from demo.bulk import BulkSeeder, analyze
