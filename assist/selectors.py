@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from members.models import Session
 
 from proposals import access
 from proposals.models import Assignment, Case, Proposer, Reply
@@ -146,7 +149,14 @@ def merge_pool(user, session_id: int | None):
         waiting_sessions = (
             access.visible_cases(user).filter(status="submitted").values_list("session_id", flat=True).distinct()
         )
-        qs = qs.filter(Q(status="submitted") | Q(session_id__in=list(waiting_sessions), status__in=HOST_STATES))
+        sessions = set(waiting_sessions)
+        if None in sessions:
+            # A case submitted between plenaries is numbered in the latest session held before it is filed.
+            latest = Session.objects.filter(opens__lte=timezone.localdate()).order_by("-opens").first()
+            if latest is not None:
+                sessions.add(latest.pk)
+        sessions.discard(None)
+        qs = qs.filter(Q(status="submitted") | Q(session_id__in=sessions, status__in=HOST_STATES))
     return qs
 
 

@@ -59,7 +59,7 @@ SEED = [
 ]
 
 
-def seed(apps, schema_editor):
+def load(apps, schema_editor):
     SynonymGroup = apps.get_model("assist", "SynonymGroup")
     SynonymGroup.objects.bulk_create(
         [SynonymGroup(words=" ".join(words), active=True, note="初始词表") for words in SEED]
@@ -72,4 +72,4 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("assist", "0001_initial")]
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [migrations.RunPython(load, unseed)]
