@@ -20,6 +20,8 @@ from .models import CaseIndex, SynonymGroup, TermStat
 
 SYNONYM_VERSION_KEY = "assist:synonyms:version"
 N_DOCS_KEY = "assist:n_docs"
+# Fewer candidates than this from the cases sharing two bigrams: look at those sharing one as well.
+MIN_CANDIDATES = 30
 _synonyms: tuple[object, text.Synonyms] | None = None
 
 
@@ -99,13 +101,23 @@ class DbIndex:
             grams = [g for g in grams if self.df("c:" + g) <= common] or grams[:3]
             if not grams:
                 return []
-            q = SearchQuery(" | ".join(f"'{g}'" for g in grams), config="simple", search_type="raw")
-            ids = list(
-                scope.filter(search_vector=q)
-                .annotate(rank=SearchRank(F("search_vector"), q))
-                .order_by("-rank", "-id")
-                .values_list("id", flat=True)[:limit]
-            )
+            # First the cases sharing at least two of the rarest bigrams (selective: the bigram index
+            # answers it alone); only when that finds few, those sharing one.
+            top = grams[:6]
+            pairs = [f"('{a}' & '{b}')" for i, a in enumerate(top) for b in top[i + 1 :]]
+            ids: list[int] = []
+            for raw in ([" | ".join(pairs)] if pairs else []) + [" | ".join(f"'{g}'" for g in grams[:4])]:
+                q = SearchQuery(raw, config="simple", search_type="raw")
+                found = (
+                    scope.filter(search_vector=q)
+                    .exclude(pk__in=ids)
+                    .annotate(rank=SearchRank(F("search_vector"), q))
+                    .order_by("-rank", "-id")
+                    .values_list("id", flat=True)[: limit - len(ids)]
+                )
+                ids += list(found)
+                if len(ids) >= MIN_CANDIDATES:
+                    break
         else:  # SQLite (development, tests): no bigram index; the newest cases in scope
             ids = list(scope.order_by("-id").values_list("id", flat=True)[: limit * 10])
         rows = CaseIndex.objects.filter(case_id__in=ids).values_list("case_id", "vector")

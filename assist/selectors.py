@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
+
+from core import clock
 from members.models import Session
 
 from proposals import access
@@ -140,29 +141,30 @@ def _host_reason(case: Case) -> str:
 
 
 def merge_pool(user, session_id: int | None):
-    """The cases a merge group is made of: the session's (or, without one, every session's) cases waiting
-    for review or filed, and the filed-or-later cases of the same sessions that could host them."""
-    qs = access.visible_cases(user).exclude(status__in=["draft", "withdrawn", "rejected", "merged", "returned"])
+    """The cases a merge group is made of: the session's cases waiting for review or filed (a filed case
+    can host merges at once), or, without a session, every waiting case with the filed cases of their
+    sessions (a case submitted between plenaries is numbered in the latest session held)."""
+    qs = access.visible_cases(user).filter(status__in=MERGEABLE)
     if session_id:
-        qs = qs.filter(session_id=session_id)
-    else:
-        waiting_sessions = (
-            access.visible_cases(user).filter(status="submitted").values_list("session_id", flat=True).distinct()
-        )
-        sessions = set(waiting_sessions)
-        if None in sessions:
-            # A case submitted between plenaries is numbered in the latest session held before it is filed.
-            latest = Session.objects.filter(opens__lte=timezone.localdate()).order_by("-opens").first()
-            if latest is not None:
-                sessions.add(latest.pk)
-        sessions.discard(None)
-        qs = qs.filter(Q(status="submitted") | Q(session_id__in=sessions, status__in=HOST_STATES))
-    return qs
+        return qs.filter(session_id=session_id)
+    sessions = set(access.visible_cases(user).filter(status="submitted").values_list("session_id", flat=True).distinct())
+    if None in sessions:
+        latest = Session.objects.filter(opens__lte=clock.today()).order_by("-opens").first()
+        if latest is not None:
+            sessions.add(latest.pk)
+    sessions.discard(None)
+    return qs.filter(Q(status="submitted") | Q(session_id__in=sessions))
+
+
+# Beyond this many cases the page groups the newest ones (a session has a few hundred; pick a session to
+# see an older one in full).
+MAX_POOL = 1500
 
 
 def merge_suggestions(user, session_id: int | None = None, threshold: float = MERGE_THRESHOLD) -> list[MergeGroup]:
     pool = list(
         merge_pool(user, session_id)
+        .order_by("-id")[:MAX_POOL]
         .select_related("session")
         .prefetch_related(Prefetch("proposers", Proposer.objects.only("id", "case_id", "collective")))
     )
