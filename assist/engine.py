@@ -32,7 +32,7 @@ KIND_WEIGHT = {"s": 1.4, "w": 1.0, "c": 0.45}
 # Below this cosine a case is not shown as similar at all (it would only be noise).
 MIN_SCORE = 0.08
 # Candidates narrowed by shared bigrams before the exact ranking.
-CANDIDATES = 120
+CANDIDATES = 200
 # Terms kept per stored vector.
 VECTOR_TERMS = 64
 
@@ -45,6 +45,8 @@ class Doc:
     title: str = ""
     # The stored unit vector (computed when the doc was indexed); None: compute it from the terms.
     vector: dict[str, float] | None = None
+    # Whether the doc itself is counted in the index's frequencies (an indexed case asking for its peers).
+    indexed: bool = False
 
     @classmethod
     def of(cls, id: int, title: str, body: str = "", synonyms: text.Synonyms = text.NO_SYNONYMS) -> Doc:
@@ -187,7 +189,9 @@ def narrowing_terms(query: Doc, index: Index, synonyms: text.Synonyms, limit: in
                 grams += [g[2:] for g in text.terms(phrase) if g.startswith("c:")]
     if not grams:
         grams = [t[2:] for t in query.body_terms if t.startswith("c:")]
-    unique = list(dict.fromkeys(grams))
+    # Rarest first; a bigram no other indexed case has would narrow to nothing.
+    mine = query.term_set() if query.indexed else set()
+    unique = [g for g in dict.fromkeys(grams) if index.df("c:" + g) > (1 if "c:" + g in mine else 0)]
     unique.sort(key=lambda g: index.df("c:" + g))
     return unique[:limit]
 
@@ -209,6 +213,7 @@ class ScratchIndex:
         self.n_docs = len(self.docs)
         for d in self.docs.values():  # stored once the frequencies are known, as the database index does
             d.vector = vector(d, self)
+            d.indexed = True
 
     def df(self, term: str) -> int:
         return self._df.get(term, 0)

@@ -97,7 +97,7 @@ class DbIndex:
         scope = self.scope().exclude(pk__in=exclude).exclude(status="draft")
         if connection.vendor == "postgresql":
             grams = engine.narrowing_terms(query, self, self.synonyms)
-            common = self.n_docs * 0.08  # a bigram in more than 8% of the cases narrows nothing
+            common = max(self.n_docs * 0.08, 200)  # a bigram in more than 8% of many cases narrows nothing
             grams = [g for g in grams if self.df("c:" + g) <= common] or grams[:3]
             if not grams:
                 return []
@@ -106,7 +106,7 @@ class DbIndex:
             top = grams[:6]
             pairs = [f"('{a}' & '{b}')" for i, a in enumerate(top) for b in top[i + 1 :]]
             ids: list[int] = []
-            for raw in ([" | ".join(pairs)] if pairs else []) + [" | ".join(f"'{g}'" for g in grams[:4])]:
+            for raw in ([" | ".join(pairs)] if pairs else []) + [" | ".join(f"'{g}'" for g in grams[:8])]:
                 q = SearchQuery(raw, config="simple", search_type="raw")
                 found = (
                     scope.filter(search_vector=q)
@@ -129,7 +129,7 @@ def doc_for(case: Case, index: DbIndex) -> engine.Doc:
     title, body = source_of(case)
     row = CaseIndex.objects.filter(case_id=case.pk).first()
     if row is not None and row.source_hash == source_hash(title, body, index.synonyms):
-        doc = engine.Doc(case.pk, row.title_terms.split(), row.body_terms.split(), title)
+        doc = engine.Doc(case.pk, row.title_terms.split(), row.body_terms.split(), title, indexed=True)
     else:
         doc = engine.Doc.of(case.pk, title, body, index.synonyms)
     prepare_query(doc, index)

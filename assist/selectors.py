@@ -19,7 +19,7 @@ from .models import CaseIndex
 
 # Two cases whose cosine reaches this are put in one merge group (average linkage, so a group does not
 # chain through one broad case). Measured on bench/assist/cases.jsonl with `assist_eval --merge`.
-MERGE_THRESHOLD = 0.35
+MERGE_THRESHOLD = 0.3
 MERGEABLE = {"submitted", "filed"}
 HOST_STATES = {"filed", "assigned", "handling", "replied", "rehandling", "closed"}
 MAX_SIMILAR = 10
