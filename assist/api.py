@@ -65,7 +65,7 @@ class SimilarCasesView(APIView):
                     "title": c.title,
                     "state": c.status,
                     "state_label": c.status_label,
-                    "session": c.session.name if c.session_id else None,
+                    "session": c.session.name if c.session else None,
                     "score": item.score,
                     "why": item.why,
                     "units": item.units,

@@ -124,9 +124,9 @@ def evaluate_merge(rows: Iterable[Labelled], synonyms: text.Synonyms, threshold:
         for members, _ in engine.clusters(vectors, threshold):
             groups += 1
             ids = [session_rows[i].id for i in members]
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
+            for j, x in enumerate(ids):
+                for y in ids[j + 1 :]:
                     predicted += 1
-                    if label[a] and label[a] == label[b]:
+                    if label[x] and label[x] == label[y]:
                         both += 1
     return MergeResult(threshold, both / predicted if predicted else 0.0, both / true if true else 0.0, groups)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 
@@ -21,16 +23,14 @@ class SynonymGroup(models.Model):
         verbose_name_plural = "同义词（类似提案）"
         ordering = ["id"]
 
-    def word_list(self) -> list[str]:
-        return split_words(self.words)
-
     def __str__(self) -> str:
         return " / ".join(self.word_list())
 
+    def word_list(self) -> list[str]:
+        return split_words(self.words)
+
 
 def split_words(raw: str) -> list[str]:
-    import re
-
     return [w for w in re.split(r"[\s,，、;；/／|]+", raw or "") if w]
 
 

@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-
 from core import clock
 from members.models import Session
-
 from proposals import access
 from proposals.models import Assignment, Case, Proposer, Reply
 
@@ -59,7 +57,7 @@ def _decorate(hits: list[engine.Hit]) -> list[Similar]:
         case = by_id.get(hit.id)
         if case is None:
             continue
-        replies = case.accepted_replies  # type: ignore[attr-defined]
+        replies = case.accepted_replies
         out.append(
             Similar(
                 case,
@@ -147,7 +145,9 @@ def merge_pool(user, session_id: int | None):
     qs = access.visible_cases(user).filter(status__in=MERGEABLE)
     if session_id:
         return qs.filter(session_id=session_id)
-    sessions = set(access.visible_cases(user).filter(status="submitted").values_list("session_id", flat=True).distinct())
+    sessions = set(
+        access.visible_cases(user).filter(status="submitted").values_list("session_id", flat=True).distinct()
+    )
     if None in sessions:
         latest = Session.objects.filter(opens__lte=clock.today()).order_by("-opens").first()
         if latest is not None:

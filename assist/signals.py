@@ -32,7 +32,7 @@ def _case_deleted(sender, instance: Case, **kwargs) -> None:
 @receiver(pre_save, sender=SynonymGroup, dispatch_uid="assist_synonyms_before")
 def _remember_words(sender, instance: SynonymGroup, **kwargs) -> None:
     old = SynonymGroup.objects.filter(pk=instance.pk).values_list("words", flat=True).first() if instance.pk else None
-    instance._old_words = old or ""
+    instance._old_words = old or ""  # type: ignore[attr-defined]
 
 
 @receiver([post_save, post_delete], sender=SynonymGroup, dispatch_uid="assist_synonyms_changed")
@@ -47,4 +47,3 @@ def _synonyms_changed(sender, instance: SynonymGroup, **kwargs) -> None:
     syn = index.synonyms()
     for case in Case.objects.filter(mentions).only("id", "title", "facts", "suggestions").iterator():
         index.reindex(case, syn)
-

@@ -67,7 +67,11 @@ def merge_suggestions(request: HttpRequest) -> HttpResponse:
             error = "请至少勾选一件要并入主案的提案。"
         else:
             steps = services.act_on_group(
-                user, host, members, file_host=request.POST.get("file_host") == "1", note=request.POST.get("note", "")[:500]
+                user,
+                host,
+                members,
+                file_host=request.POST.get("file_host") == "1",
+                note=request.POST.get("note", "")[:500],
             )
     groups = selectors.merge_suggestions(user, session_id)
     titles = dict(access.visible_cases(user).filter(pk__in=[s.case_id for s in steps]).values_list("id", "title"))

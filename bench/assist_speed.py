@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chencang_cppcc.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -37,7 +37,7 @@ from proposals.models import Case  # noqa: E402
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:
@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--session-cases", type=int, default=600)
     args = parser.parse_args()
     n_cases = Case.objects.count()
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {n_cases} cases, {CaseIndex.objects.count()} indexed")
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}, {n_cases} cases, {CaseIndex.objects.count()} indexed"
+    )
     staff = User.objects.filter(groups__name=Role.STAFF, is_active=True).first()
     member = (
         User.objects.filter(groups__name=Role.MEMBER, is_active=True, proposer_rows__isnull=False).distinct().first()

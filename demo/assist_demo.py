@@ -45,7 +45,12 @@ def add_same_matter_cases(member_user, out=None) -> list[int]:
     ids = []
     for user, (title, facts, suggestions) in zip(authors, SAME_MATTER):
         case = services.create_draft(
-            user, title=title, facts=facts, suggestions=suggestions, category=category.pk if category else None, cosigners=[]
+            user,
+            title=title,
+            facts=facts,
+            suggestions=suggestions,
+            category=category.pk if category else None,
+            cosigners=[],
         )
         services.perform("submit", user, case.pk, {})
         ids.append(case.pk)

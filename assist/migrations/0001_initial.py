@@ -5,53 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('proposals', '0009_contact_point_and_approved_due'),
+        ("proposals", "0009_contact_point_and_approved_due"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseIndex',
+            name="CaseIndex",
             fields=[
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='assist_index', serialize=False, to='proposals.case', verbose_name='提案')),
-                ('source_hash', models.CharField(max_length=32, verbose_name='正文摘要')),
-                ('title_terms', models.TextField(blank=True, verbose_name='案由词')),
-                ('body_terms', models.TextField(blank=True, verbose_name='正文词')),
-                ('vector', models.JSONField(default=dict, verbose_name='向量')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='索引时间')),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="assist_index",
+                        serialize=False,
+                        to="proposals.case",
+                        verbose_name="提案",
+                    ),
+                ),
+                ("source_hash", models.CharField(max_length=32, verbose_name="正文摘要")),
+                ("title_terms", models.TextField(blank=True, verbose_name="案由词")),
+                ("body_terms", models.TextField(blank=True, verbose_name="正文词")),
+                ("vector", models.JSONField(default=dict, verbose_name="向量")),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="索引时间")),
             ],
             options={
-                'verbose_name': '类似提案索引',
-                'verbose_name_plural': '类似提案索引',
+                "verbose_name": "类似提案索引",
+                "verbose_name_plural": "类似提案索引",
             },
         ),
         migrations.CreateModel(
-            name='SynonymGroup',
+            name="SynonymGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.TextField(help_text='同一事项的不同说法，用空格、逗号或顿号分隔，第一个词作为该组的名称。例如：停车难 停车位 停车场', verbose_name='同义词')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "words",
+                    models.TextField(
+                        help_text="同一事项的不同说法，用空格、逗号或顿号分隔，第一个词作为该组的名称。例如：停车难 停车位 停车场",
+                        verbose_name="同义词",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
             ],
             options={
-                'verbose_name': '同义词组',
-                'verbose_name_plural': '同义词（类似提案）',
-                'ordering': ['id'],
+                "verbose_name": "同义词组",
+                "verbose_name_plural": "同义词（类似提案）",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TermStat',
+            name="TermStat",
             fields=[
-                ('term', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='词')),
-                ('df', models.PositiveIntegerField(default=0, verbose_name='文档数')),
+                ("term", models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name="词")),
+                ("df", models.PositiveIntegerField(default=0, verbose_name="文档数")),
             ],
             options={
-                'verbose_name': '词频',
-                'verbose_name_plural': '词频',
+                "verbose_name": "词频",
+                "verbose_name_plural": "词频",
             },
         ),
     ]

@@ -11,7 +11,10 @@ FLOOR = 0.75
 
 
 def figures(out: str) -> dict[str, float]:
-    return {k: float(v) for k, v in (line.split("=") for line in out.split() if line.split("=")[0] in {"precision@3", "recall@5"})}
+    return {
+        k: float(v)
+        for k, v in (line.split("=") for line in out.split() if line.split("=")[0] in {"precision@3", "recall@5"})
+    }
 
 
 def test_the_committed_labelled_set_stays_above_the_floor(capsys):

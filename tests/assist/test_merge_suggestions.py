@@ -16,9 +16,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def elevators(world):
     w = world
-    a = submitted(w.member, "推进老旧小区加装电梯", w, facts="老旧小区多为六七层步梯楼，老年人上下楼十分困难。建议简化加装电梯审批流程，加大财政补贴力度，公积金可提取用于分摊费用。")
-    b = submitted(w.member2, "关于老旧小区既有住宅增设电梯的建议", w, facts="老旧小区多层住宅增设电梯群众呼声高，但审批流程长、费用分摊难。")
-    c = submitted(w.outsider, "为老旧小区多层住宅装电梯", w, facts="老旧小区老人上下楼困难，建议对老楼加装电梯给予补助。")
+    a = submitted(
+        w.member,
+        "推进老旧小区加装电梯",
+        w,
+        facts="老旧小区多为六七层步梯楼，老年人上下楼十分困难。建议简化加装电梯审批流程，加大财政补贴力度，公积金可提取用于分摊费用。",
+    )
+    b = submitted(
+        w.member2,
+        "关于老旧小区既有住宅增设电梯的建议",
+        w,
+        facts="老旧小区多层住宅增设电梯群众呼声高，但审批流程长、费用分摊难。",
+    )
+    c = submitted(
+        w.outsider, "为老旧小区多层住宅装电梯", w, facts="老旧小区老人上下楼困难，建议对老楼加装电梯给予补助。"
+    )
     other = submitted(w.outsider, "治理城区餐饮油烟扰民", w, facts="临街餐饮店油烟直排，周边居民意见大。")
     return a, b, c, other
 
@@ -37,7 +49,7 @@ def test_cases_on_one_matter_form_one_group_whose_host_is_the_fullest_text(world
 
 
 def test_a_filed_case_is_preferred_as_host_because_it_can_take_merges_at_once(world, elevators):
-    a, b, c, _ = elevators
+    a, b, _c, _ = elevators
     services.perform("file", world.reviewer, b.pk, {})
     group = group_with(selectors.merge_suggestions(world.reviewer), a)
     assert group.host.pk == b.pk and group.host_reason == "已立案，可直接并入"
@@ -47,9 +59,7 @@ def test_a_reviewer_files_the_host_and_merges_each_member_one_audited_action_eac
     a, b, c, _ = elevators
     client.force_login(world.reviewer)
     before = AuditEvent.objects.count()
-    response = client.post(
-        "/assist/merge/", {"host": a.pk, "members": [b.pk, c.pk], "file_host": "1"}
-    )
+    response = client.post("/assist/merge/", {"host": a.pk, "members": [b.pk, c.pk], "file_host": "1"})
     assert response.status_code == 200
     assert Case.objects.get(pk=a.pk).status == "filed"
     for case in (b, c):

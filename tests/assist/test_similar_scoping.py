@@ -62,7 +62,9 @@ def test_the_drafting_panel_ranks_the_typed_text_without_saving_anything(client,
 
     before = Case.objects.count()
     client.force_login(world.member2)
-    response = client.post("/assist/similar/draft/", {"title": "小区车位太少，停车难怎么办", "facts": "", "suggestions": ""})
+    response = client.post(
+        "/assist/similar/draft/", {"title": "小区车位太少，停车难怎么办", "facts": "", "suggestions": ""}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and Case.objects.count() == before
     assert parking["published"].title in html and parking["others"].title not in html

@@ -29,8 +29,15 @@ def _page(browser, base: str, username: str, width: int = 1280):  # noqa: F811
 def test_the_panels_and_the_merge_page_work_in_the_browser(transactional_db, world, browser, live_server):  # noqa: F811
     w = world
     published = CaseBuilder(w, title="多渠道增加老旧小区周边停车场供给").closed().act("publish", w.staff).case
-    a = submitted(w.member, "关于缓解老旧小区停车难的建议", w, facts="老旧小区没有规划车位，车辆乱停占用消防通道，居民意见很大。")
-    b = submitted(w.outsider, "破解城区居民小区停车位不足问题", w, facts="老旧小区车位缺口大，乱停乱放堵塞消防通道，居民意见很大。")
+    a = submitted(
+        w.member, "关于缓解老旧小区停车难的建议", w, facts="老旧小区没有规划车位，车辆乱停占用消防通道，居民意见很大。"
+    )
+    b = submitted(
+        w.outsider,
+        "破解城区居民小区停车位不足问题",
+        w,
+        facts="老旧小区车位缺口大，乱停乱放堵塞消防通道，居民意见很大。",
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
 

@@ -50,4 +50,6 @@ class Command(BaseCommand):
                 )
         floor = options["min"]
         if floor is not None and min(result.precision_at_3, result.recall_at_5) < floor:
-            raise CommandError(f"低于下限 {floor}：precision@3={result.precision_at_3:.3f}，recall@5={result.recall_at_5:.3f}")
+            raise CommandError(
+                f"低于下限 {floor}：precision@3={result.precision_at_3:.3f}，recall@5={result.recall_at_5:.3f}"
+            )
