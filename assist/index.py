@@ -106,7 +106,7 @@ class DbIndex:
             top = grams[:6]
             pairs = [f"('{a}' & '{b}')" for i, a in enumerate(top) for b in top[i + 1 :]]
             ids: list[int] = []
-            for raw in ([" | ".join(pairs)] if pairs else []) + [" | ".join(f"'{g}'" for g in grams[:8])]:
+            for raw in ([" | ".join(pairs)] if pairs else []) + [" | ".join(f"'{g}'" for g in grams[:4])]:
                 q = SearchQuery(raw, config="simple", search_type="raw")
                 found = (
                     scope.filter(search_vector=q)
