@@ -4,6 +4,7 @@ PostgreSQL, scoped by proposals.access.visible_cases)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from . import engine, text
 from .models import CaseIndex, SynonymGroup, TermStat
 
 SYNONYM_VERSION_KEY = "assist:synonyms:version"
+_paused = False
 N_DOCS_KEY = "assist:n_docs"
 # Fewer candidates than this from the cases sharing two bigrams: look at those sharing one as well.
 MIN_CANDIDATES = 30
@@ -204,6 +206,22 @@ def forget(case_id: int) -> None:
         _bump(set(row.title_terms.split()) | set(row.body_terms.split()), -1)
         row.delete()
         cache.delete(N_DOCS_KEY)
+
+
+@contextlib.contextmanager
+def paused():
+    """Saves do not update the index meanwhile (a bulk load or the demo's replayed history); call
+    ``rebuild()`` afterwards."""
+    global _paused
+    previous, _paused = _paused, True
+    try:
+        yield
+    finally:
+        _paused = previous
+
+
+def is_paused() -> bool:
+    return _paused
 
 
 def rebuild(cases: QuerySet[Case] | None = None, batch: int = 2000, progress=None) -> int:

@@ -16,7 +16,7 @@ from .models import SynonymGroup
 
 @receiver(post_save, sender=Case, dispatch_uid="assist_case_saved")
 def _case_saved(sender, instance: Case, raw=False, update_fields=None, **kwargs) -> None:
-    if raw:  # loading fixtures: assist_rebuild indexes them
+    if raw or index.is_paused():  # loading fixtures, replaying the demo: assist_rebuild indexes them
         return
     if update_fields is not None and not (SOURCE_FIELDS & set(update_fields)):
         return

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assist import index
 from demo import assist_demo
 from demo.seeder import PASSWORD, Seeder, history_is_silent
 
@@ -54,7 +55,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（seed={seed}）……")
         seeder = Seeder(seed=seed, demo_logins=demo, out=self.stdout.write)
-        seeder.run()
+        with index.paused():  # the history is indexed once at the end
+            seeder.run()
         with transaction.atomic(), history_is_silent():
             assist_demo.add_same_matter_cases(seeder.member, out=self.stdout.write)
         assist_demo.build_index(out=self.stdout.write)
