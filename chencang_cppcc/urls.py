@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("imports.urls")),
     path("", include("audit.urls")),
+    path("", include("assist.urls")),
     path("", include("members.urls")),
     path("", include("proposals.urls")),
 ]

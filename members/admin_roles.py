@@ -38,6 +38,7 @@ _SYSADMIN_DATA = [
     "proposals.rejectionground",
     "proposals.calendarday",
     "proposals.workflowsetting",
+    "assist.synonymgroup",  # the synonym list of the similar-case search (staff ask; the sysadmin edits)
 ]
 
 # model label → admin role → operations. A model not listed is for superusers only.

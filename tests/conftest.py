@@ -64,7 +64,11 @@ def _reload_reference_data(connection):
         # then only updates them, instead of clashing on the unique names.
         connection.creation.deserialize_db_from_string(serialized)
         return
-    for module in ("members.migrations.0002_role_groups", "proposals.migrations.0002_reference_data"):
+    for module in (
+        "members.migrations.0002_role_groups",
+        "proposals.migrations.0002_reference_data",
+        "assist.migrations.0002_seed_synonyms",
+    ):
         migration = importlib.import_module(module)
         loader = getattr(migration, "create_groups", None) or migration.load
         loader(apps, None)

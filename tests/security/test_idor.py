@@ -37,6 +37,8 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "notifications:mark_read": [("POST", "/notifications/{notification}/read/")],
     "api:case": [("GET", "/api/cases/{case}/"), ("PATCH", "/api/cases/{case}/")],
     "api:case-actions": [("GET", "/api/cases/{case}/actions/")],
+    "api:case-similar": [("GET", "/api/cases/{case}/similar/")],
+    "assist:case_similar": [("GET", "/assist/cases/{case}/similar/")],
     **{
         f"api:case-action-{name}": [("POST", f"/api/cases/{{case}}/actions/{name}/")]
         for name, action in ACTIONS.items()

@@ -154,6 +154,7 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         )
     },
     "proposals.calendarday": SYS_DATA,
+    "assist.synonymgroup": SYS_DATA,  # the similar-case synonym list: reference data
     # Referenced by cases, so never deleted (deactivated instead).
     **{
         f"proposals.{m}": {"sysadmin": frozenset({"view", "add", "change"})}
@@ -285,8 +286,13 @@ MATRIX: dict[str, list[Probe]] = {
     "api:sectors": [GET(api())],
     "api:sessions": [GET(api())],
     "api:stats-summary": [GET(api(ok=STATS))],
+    "api:case-similar": [GET(case_api(), kwargs=CASE)],
     "api:schema": [GET(public())],
     "api:docs": [GET(public())],
+    # --- Review assistance (issue 15) -------------------------------------------------------------
+    "assist:case_similar": [GET(case_page(), kwargs=CASE)],
+    "assist:draft_similar": [POST(page(), body={"title": "老旧小区加装电梯"})],
+    "assist:merge_suggestions": [GET(page(ok={"staff", "reviewer"})), POST(page(ok={"staff", "reviewer"}), body={})],
     # --- Accounts (part B) ---------------------------------------------------------------------------
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],

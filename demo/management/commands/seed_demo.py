@@ -9,8 +9,11 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from demo.seeder import PASSWORD, Seeder
+from assist import index
+from demo import assist_demo
+from demo.seeder import PASSWORD, Seeder, history_is_silent
 
 DEMO_LOGINS = [
     ("admin", "超级管理员（仅开发环境）"),
@@ -76,8 +79,12 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（seed={seed}）……")
-        with warnings_once("proposals.workdays"):
-            Seeder(seed=seed, demo_logins=demo, out=self.progress(started)).run()
+        seeder = Seeder(seed=seed, demo_logins=demo, out=self.progress(started))
+        with warnings_once("proposals.workdays"), index.paused():  # the history is indexed once at the end
+            seeder.run()
+        with transaction.atomic(), history_is_silent():
+            assist_demo.add_same_matter_cases(seeder.member, out=self.stdout.write)
+        assist_demo.build_index(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_summary()
         if demo:
@@ -106,6 +113,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"正在批量生成 {cases} 件（seed={seed}）……")
         BulkSeeder(cases, seed=seed, demo_logins=demo, out=self.stdout.write).run()
+        assist_demo.build_index(out=self.stdout.write)  # bulk_create sends no signals: index them all
         analyze()
         self.stdout.write(self.style.SUCCESS(f"批量数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_summary()

@@ -1,0 +1,13 @@
+"""assist's pages (namespace `assist`)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "assist"
+
+urlpatterns = [
+    path("assist/cases/<int:pk>/similar/", views.case_similar, name="case_similar"),
+    path("assist/similar/draft/", views.draft_similar, name="draft_similar"),
+    path("assist/merge/", views.merge_suggestions, name="merge_suggestions"),
+]

@@ -1,0 +1,91 @@
+"""The pages of assist: the "类似提案" panels (htmx partials loaded by proposals' pages through template
+hooks, so a slow or failed lookup never holds up the page or the submit button) and the merge-suggestion
+page for staff and reviewers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.models import Session
+from proposals import access
+
+from . import selectors, services
+
+
+@login_required
+@require_GET
+def case_similar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The panel of a case: its similar cases among those the user may see."""
+    case = access.get_case_or_404(request.user, pk)
+    return render(
+        request,
+        "assist/_similar_panel.html",
+        {"items": selectors.similar_cases(request.user, case), "for_draft": False, "case": case},
+    )
+
+
+@login_required
+@require_POST
+def draft_similar(request: HttpRequest) -> HttpResponse:
+    """The drafting panel: similar cases for the text being typed (nothing is saved)."""
+    title = request.POST.get("title", "")[:100]
+    body = f"{request.POST.get('facts', '')[:5000]}\n{request.POST.get('suggestions', '')[:5000]}"
+    raw = request.POST.get("case", "")
+    exclude = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    items = selectors.similar_to_text(request.user, title, body, exclude=exclude)
+    return render(request, "assist/_similar_panel.html", {"items": items, "for_draft": True, "typed": title})
+
+
+def _may_merge(user) -> bool:
+    return access.is_staff(user) or access.is_reviewer(user)
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_suggestions(request: HttpRequest) -> HttpResponse:
+    """GET: groups of probably-the-same-matter cases with their suggested host. POST: act on one group."""
+    user = request.user
+    if not _may_merge(user):
+        raise PermissionDenied("只有提案委和审查人员可以查看并案建议。")
+    session_id = _int(request.GET.get("session") or request.POST.get("session"))
+    steps: list[services.Step] = []
+    error = ""
+    if request.method == "POST":
+        host = _int(request.POST.get("host"))
+        members = [int(v) for v in request.POST.getlist("members") if v.isdigit() and len(v) < 10]
+        if host is None:
+            error = "请选择主案。"
+        elif not [m for m in members if m != host]:
+            error = "请至少勾选一件要并入主案的提案。"
+        else:
+            steps = services.act_on_group(
+                user,
+                host,
+                members,
+                file_host=request.POST.get("file_host") == "1",
+                note=request.POST.get("note", "")[:500],
+            )
+    groups = selectors.merge_suggestions(user, session_id)
+    titles = dict(access.visible_cases(user).filter(pk__in=[s.case_id for s in steps]).values_list("id", "title"))
+    return render(
+        request,
+        "assist/merge_suggestions.html",
+        {
+            "groups": groups,
+            "sessions": Session.objects.select_related("term").order_by("-term__number", "-number"),
+            "session_id": session_id,
+            "steps": [(s, titles.get(s.case_id, "")) for s in steps],
+            "error": error,
+            "is_reviewer": access.is_reviewer(user),
+            "threshold": selectors.MERGE_THRESHOLD,
+        },
+        status=400 if error else 200,
+    )
