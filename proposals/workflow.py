@@ -147,6 +147,27 @@ def _guard_cosign(ctx: Context) -> None:
             raise conflict("cosign_already_answered", f"您已{row.get_confirmation_display()}，无需重复操作。")
 
 
+def _guard_cosign_on_behalf(ctx: Context) -> None:
+    """Staff answer for a co-signer only while one is still pending (else the button could not succeed)."""
+    if COSIGNER in ctx.relations and STAFF not in ctx.relations:
+        _guard_cosign(ctx)
+        return
+    if COSIGNER in ctx.relations:
+        row = ctx.case.proposers.filter(user=ctx.user, role=Proposer.Role.COSIGNER).first()
+        if row is not None and row.confirmation == Proposer.Confirmation.PENDING:
+            return
+    pending = ctx.case.proposers.filter(role=Proposer.Role.COSIGNER, confirmation=Proposer.Confirmation.PENDING)
+    if not pending.exists():
+        raise conflict("no_cosigner_pending", "没有待确认的附议人。")
+
+
+def _guard_merge(ctx: Context) -> None:
+    """A case can be merged only when a host exists: another case of its kind, filed or later."""
+    hosts = Case.objects.filter(kind=ctx.case.kind, status__in=MERGE_HOST_STATES).exclude(pk=ctx.case.pk)
+    if not hosts.exists():
+        raise conflict("no_merge_host", f"没有可并入的已立案{ctx.case.get_kind_display()}。")
+
+
 def _guard_submit(ctx: Context) -> None:
     pending = [
         p.user.display_name
@@ -297,7 +318,7 @@ _ACTIONS = [
             FieldSpec("scan", "附议签名扫描件（代录时必填）", "id", required=False),
         ),
         proposer_visible=True,
-        guard=_guard_cosign,
+        guard=_guard_cosign_on_behalf,
     ),
     ActionDef(
         "decline_cosign",
@@ -310,7 +331,7 @@ _ACTIONS = [
             FieldSpec("reason", "说明", "text", required=False, max_length=500),
         ),
         proposer_visible=True,
-        guard=_guard_cosign,
+        guard=_guard_cosign_on_behalf,
     ),
     ActionDef(
         "submit",
@@ -409,6 +430,7 @@ _ACTIONS = [
             FieldSpec("reason", "说明", "text", required=False, max_length=1000),
         ),
         proposer_visible=True,
+        guard=_guard_merge,
     ),
     ActionDef(
         "assign",
