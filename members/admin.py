@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from .admin_roles import SYS, admin_roles_of
 from .models import (
+    CollectiveSigner,
     MemberGroup,
     Membership,
     Organisation,
@@ -127,6 +128,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name",)
     filter_horizontal = ("contacts",)
+
+
+@admin.register(CollectiveSigner)
+class CollectiveSignerAdmin(admin.ModelAdmin):
+    list_display = ("term", "user", "kind", "organisation", "sector", "committee", "group")
+    list_filter = ("term", "kind")
+    search_fields = ("user__name", "user__username")
+    autocomplete_fields = ("user",)
 
 
 for model, fields in [

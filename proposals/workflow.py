@@ -168,7 +168,24 @@ def _guard_merge(ctx: Context) -> None:
         raise conflict("no_merge_host", f"没有可并入的已立案{ctx.case.get_kind_display()}。")
 
 
+def entered_on_behalf(case: Case) -> bool:
+    """Whether staff entered the case on a proposer's behalf (代录): its creator is not its initiator."""
+    return any(p.role == Proposer.Role.INITIATOR and p.user_id != case.created_by_id for p in case.proposers.all())
+
+
+def _guard_reassign(ctx: Context) -> None:
+    """改派/增派 needs a unit to go to: an active unit that does not hold the case already."""
+    from members.models import Unit
+
+    held = [a.unit_id for a in ctx.case.assignments.all() if a.is_live]
+    if not Unit.objects.filter(active=True).exclude(pk__in=held).exists():
+        raise conflict("no_free_unit", "所有承办单位均已在办理本提案，没有可改派或增派的单位。")
+
+
 def _guard_submit(ctx: Context) -> None:
+    if not {INITIATOR, CREATOR} & ctx.relations and not entered_on_behalf(ctx.case):
+        # Any staff member may submit a case staff entered on a proposer's behalf, not a member's own draft.
+        raise forbidden("actor_not_allowed", "提案委只能代为提交由工作人员代录的提案。")
     pending = [
         p.user.display_name
         for p in ctx.case.proposers.all()
@@ -336,7 +353,7 @@ _ACTIONS = [
     ActionDef(
         "submit",
         "提交",
-        frozenset({INITIATOR, CREATOR}),
+        frozenset({INITIATOR, CREATOR, STAFF}),
         PRE_SUBMIT,
         S.SUBMITTED,
         proposer_visible=True,
@@ -461,6 +478,7 @@ _ACTIONS = [
             FieldSpec("reason", "理由", "text", max_length=1000),
         ),
         proposer_visible=True,
+        guard=_guard_reassign,
     ),
     ActionDef(
         "sign",
@@ -549,7 +567,8 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
+        # Every unit on its own signed assignment: a lead or separate unit its reply date, a co-handler
+        # its views date (issue 13).
         fields=(REASON, FieldSpec("due", "申请延至", "date")),
         guard=_guard_request_extension,
     ),
@@ -560,7 +579,6 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
         fields=(
             FieldSpec("due", "批准延至（默认按申请）", "date", required=False),
             FieldSpec("reason", "审批意见", "text", required=False, max_length=1000),
@@ -574,7 +592,6 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
         fields=(REASON,),
         guard=_guard_decide_extension,
     ),
@@ -713,7 +730,7 @@ _ACTIONS = [
         "set_public",
         "公开设置",
         frozenset({PROPOSER, STAFF}),
-        ALL_STATES - {S.DRAFT},
+        ALL_STATES,  # drafts included (issue 13): a proposer may say so before submitting
         fields=(
             FieldSpec("public", "同意公开", "bool", required=False),
             FieldSpec("reason", "不公开理由（不公开时必填）", "text", required=False, max_length=300),

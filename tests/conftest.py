@@ -1,9 +1,9 @@
 import os
 
 import pytest
+from django.core.management.commands import flush
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from django.core.management.commands import flush
 
 from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 from proposals import settings_registry, workdays
@@ -20,10 +20,15 @@ _WORKFLOW_COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     "print_blob": True,
 }
-hypothesis_settings.register_profile("workflow-ci", max_examples=200, derandomize=True, database=None, **_WORKFLOW_COMMON)
+hypothesis_settings.register_profile(
+    "workflow-ci", max_examples=200, derandomize=True, database=None, **_WORKFLOW_COMMON
+)
 hypothesis_settings.register_profile("long", max_examples=2000, **_WORKFLOW_COMMON)
 hypothesis_settings.register_profile(
-    "workflow-quick", max_examples=int(os.environ.get("WORKFLOW_EXAMPLES", "20")), phases=[Phase.explicit, Phase.reuse, Phase.generate], **_WORKFLOW_COMMON
+    "workflow-quick",
+    max_examples=int(os.environ.get("WORKFLOW_EXAMPLES", "20")),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    **_WORKFLOW_COMMON,
 )
 
 

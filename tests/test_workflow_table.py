@@ -400,7 +400,7 @@ SPECS: dict[str, Spec] = {
     ),
     "approve_extension": Spec(("staff",), prepare=_request_extension),
     "refuse_extension": Spec(("staff",), _reason, _request_extension),
-    "reply": Spec(("target",), lambda c: dict(REPLY)),
+    "reply": Spec(("target",), lambda c: dict(REPLY, letter_file=c.scan(Attachment.Purpose.REPLY_LETTER))),
     "return_reply": Spec(("staff",), _reason),
     "accept_reply": Spec(("staff",)),
     "rate": Spec(("member", "member2", "staff"), _rate_payload),

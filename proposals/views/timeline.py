@@ -48,7 +48,8 @@ def _describe(event: AuditEvent) -> str:
         return f"编号：{d.get('display_number', '')}"
     if a == "assign":
         return "；".join(
-            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）"
+            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，"
+            f"{u.get('views_due') or u['due_date']} 前{'送达会办意见' if u.get('views_due') else '答复'}）"
             for u in d.get("units", [])
         )
     if a == "reassign":

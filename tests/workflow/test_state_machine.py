@@ -31,7 +31,7 @@ import json
 import os
 import time
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from io import StringIO
 from typing import NamedTuple
 
@@ -40,7 +40,14 @@ from django.core.management import call_command
 from django.db import transaction
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from audit.models import AuditEvent
 from core import clock
@@ -87,7 +94,14 @@ MAX_CASES = 3
 STARTS = (dt.date(2025, 3, 3), dt.date(2025, 1, 9), dt.date(2025, 9, 26))  # regular, plenary, before 国庆
 
 # Figures of the run (all examples of one pytest process).
-FIGURES: dict = {"sequences": 0, "steps": 0, "case_states": set(), "assignment_states": set(), "actions": Counter(), "rules": Counter()}
+FIGURES: dict = {
+    "sequences": 0,
+    "steps": 0,
+    "case_states": set(),
+    "assignment_states": set(),
+    "actions": Counter(),
+    "rules": Counter(),
+}
 
 
 # --- Liveness over the abstract workflow ---------------------------------------------------------------
@@ -142,7 +156,7 @@ def _abstract_moves(status: str, live: tuple[AbsAssignment, ...]):
             yield _settle(action.to_state, live)
 
 
-@lru_cache(maxsize=None)
+@cache
 def can_finish(status: str, live: tuple[AbsAssignment, ...]) -> bool:
     """Whether the table's moves lead from here to ``closed`` or an end state (breadth-first search)."""
     seen = {(status, live)}
@@ -166,7 +180,18 @@ def abstract_state(case: Case) -> tuple[str, tuple[AbsAssignment, ...]]:
 
 # --- What a case is made of, to see that a refusal changed nothing -----------------------------------------
 
-RELATED = (Assignment, Proposer, Rating, Reply, Extension, ContactRecord, CoHandlerView, FollowUp, KeyProposal, Attachment)
+RELATED = (
+    Assignment,
+    Proposer,
+    Rating,
+    Reply,
+    Extension,
+    ContactRecord,
+    CoHandlerView,
+    FollowUp,
+    KeyProposal,
+    Attachment,
+)
 
 
 def snapshot(case_id: int) -> dict:
@@ -261,7 +286,9 @@ class WorkflowMachine(RuleBasedStateMachine):
                 return None
             out["host"] = data.draw(st.sampled_from(list(hosts.values_list("pk", flat=True))), label="host")
         elif name == "assign":
-            shape = data.draw(st.sampled_from(["single", "lead_co", "lead_co2", "separate2", "separate3"]), label="shape")
+            shape = data.draw(
+                st.sampled_from(["single", "lead_co", "lead_co2", "separate2", "separate3"]), label="shape"
+            )
             units = data.draw(st.permutations(self.units), label="units")
             roles = {
                 "single": ["lead"],
@@ -289,15 +316,17 @@ class WorkflowMachine(RuleBasedStateMachine):
         elif name == "request_return":
             out["suggested_unit"] = next(u.pk for u in self.units if u.pk != assignment.unit_id)
         elif name == "request_extension":
-            limit = workdays.add_months(clock.local_date(assignment.assigned_at), settings_registry.get("extension_max_months"))
-            current = assignment.due_date
+            limit = workdays.add_months(
+                clock.local_date(assignment.assigned_at), settings_registry.get("extension_max_months")
+            )
+            current = assignment.step_due
             if limit <= current:
                 return None
             out["due"] = min(limit, current + dt.timedelta(days=30)).isoformat()
         elif name == "reply":
             if settings_registry.needs_class(case.kind):
                 out["reply_class"] = data.draw(st.sampled_from("ABC"), label="class")
-            if settings_registry.get("reply_letter_file_required"):
+            if settings_registry.needs_letter_file(case.kind):
                 out["letter_file"] = upload(case, user, Attachment.Purpose.REPLY_LETTER).pk
         elif name == "rate":
             ratings = st.sampled_from(["satisfied", "basic", "unsatisfied"])
@@ -322,9 +351,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         return out
 
     def perform(self, action_name, user, case: Case, data_: dict, assignment: Assignment | None):
-        return services.perform(
-            action_name, user, case.pk, data_, assignment_id=assignment.pk if assignment else None
-        )
+        return services.perform(action_name, user, case.pk, data_, assignment_id=assignment.pk if assignment else None)
 
     def expect_success(self, action_name, user, case, data_, assignment, why: str):
         before = self.events()
@@ -385,12 +412,16 @@ class WorkflowMachine(RuleBasedStateMachine):
         fresh = Case.objects.get(pk=case.pk)
         assignment = Assignment.objects.get(pk=item.assignment.pk) if item.assignment else None
         data_ = self.build_data(item.action, fresh, user, assignment, data)
-        assert data_ is not None, f"{item.action.name} offered to {key} on case {case.pk} ({case.status}) but no valid data exists"
+        assert data_ is not None, (
+            f"{item.action.name} offered to {key} on case {case.pk} ({case.status}) but no valid data exists"
+        )
         self.expect_success(item.action.name, user, fresh, data_, assignment, f"offered to {key}")
 
     # Hypothesis draws rules uniformly: three more names for the offered move, so most steps move cases on.
     offered_again = precondition(lambda self: self.cases)(rule(data=st.data())(lambda self, data: self.offered(data)))
-    offered_once_more = precondition(lambda self: self.cases)(rule(data=st.data())(lambda self, data: self.offered(data)))
+    offered_once_more = precondition(lambda self: self.cases)(
+        rule(data=st.data())(lambda self, data: self.offered(data))
+    )
     offered_thrice = precondition(lambda self: self.cases)(rule(data=st.data())(lambda self, data: self.offered(data)))
 
     @precondition(lambda self: self.cases)
@@ -412,7 +443,8 @@ class WorkflowMachine(RuleBasedStateMachine):
                 was_offered = False
         else:
             was_offered = visible_cases(user).filter(pk=case.pk).exists() and any(
-                a.action.name == action.name and (a.assignment.pk if a.assignment else None) == (assignment.pk if assignment else None)
+                a.action.name == action.name
+                and (a.assignment.pk if a.assignment else None) == (assignment.pk if assignment else None)
                 for a in available_actions(user, Case.objects.get(pk=case.pk))
             )
         data_ = self.build_data(action, case, user, assignment, data) if was_offered else None
@@ -426,7 +458,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         except WorkflowError:
             pass
         else:
-            raise AssertionError(f"{action.name} by {key} on case {case.pk} ({case.status}) succeeded but was not offered")
+            raise AssertionError(
+                f"{action.name} by {key} on case {case.pk} ({case.status}) succeeded but was not offered"
+            )
         assert snapshot(case.pk) == before_shot, f"refused {action.name} changed the case"
         new = list(AuditEvent.objects.order_by("seq").values_list("action", "outcome")[before:])
         assert new == [(action.name, AuditEvent.Outcome.REFUSED)], new
@@ -481,7 +515,9 @@ class WorkflowMachine(RuleBasedStateMachine):
             return
         for seq in NumberSequence.objects.all():
             numbers = sorted(
-                Case.objects.filter(session=seq.session, kind=seq.kind, number__isnull=False).values_list("number", flat=True)
+                Case.objects.filter(session=seq.session, kind=seq.kind, number__isnull=False).values_list(
+                    "number", flat=True
+                )
             )
             assert numbers == list(range(1, seq.last + 1)), (seq.session_id, seq.kind, numbers, seq.last)
 
