@@ -52,6 +52,7 @@ from .relations import (  # noqa: F401
     INITIATOR,
     LEADER,
     PROPOSER,
+    PROXY,
     REVIEWER,
     STAFF,
     SYSTEM,
@@ -168,11 +169,6 @@ def _guard_merge(ctx: Context) -> None:
         raise conflict("no_merge_host", f"没有可并入的已立案{ctx.case.get_kind_display()}。")
 
 
-def entered_on_behalf(case: Case) -> bool:
-    """Whether staff entered the case on a proposer's behalf (代录): its creator is not its initiator."""
-    return any(p.role == Proposer.Role.INITIATOR and p.user_id != case.created_by_id for p in case.proposers.all())
-
-
 def _guard_reassign(ctx: Context) -> None:
     """改派/增派 needs a unit to go to: an active unit that does not hold the case already."""
     from members.models import Unit
@@ -183,9 +179,6 @@ def _guard_reassign(ctx: Context) -> None:
 
 
 def _guard_submit(ctx: Context) -> None:
-    if not {INITIATOR, CREATOR} & ctx.relations and not entered_on_behalf(ctx.case):
-        # Any staff member may submit a case staff entered on a proposer's behalf, not a member's own draft.
-        raise forbidden("actor_not_allowed", "提案委只能代为提交由工作人员代录的提案。")
     pending = [
         p.user.display_name
         for p in ctx.case.proposers.all()
@@ -353,7 +346,7 @@ _ACTIONS = [
     ActionDef(
         "submit",
         "提交",
-        frozenset({INITIATOR, CREATOR, STAFF}),
+        frozenset({INITIATOR, CREATOR, PROXY}),  # any staff member submits a case staff entered (issue 13)
         PRE_SUBMIT,
         S.SUBMITTED,
         proposer_visible=True,

@@ -40,6 +40,7 @@ from proposals.workflow import (
     INITIATOR,
     LEADER,
     PROPOSER,
+    PROXY,
     REVIEWER,
     STAFF,
     SYSTEM,
@@ -214,6 +215,8 @@ def allowed(action: ActionDef, scn: Scenario, key_state: str = "") -> set[str]:
             found |= {"member"} if scn.status == "draft" else {"member", "member2"}
         elif token == CREATOR:
             found.add(scn.creator)
+        elif token == PROXY and scn.creator == "staff":
+            found.add("staff")
         elif token == STAFF:
             found.add("staff")
         elif token == REVIEWER:
