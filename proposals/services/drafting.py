@@ -131,7 +131,7 @@ def _submit(ctx: Context, data: dict) -> Outcome:
     return Outcome({"source": case.source}, on_behalf_of=on_behalf)
 
 
-COLLECTIVE_BODY = {
+COLLECTIVE_BODY: dict[str, str] = {
     Proposer.Collective.ORGANISATION: "organisation",
     Proposer.Collective.SECTOR: "sector",
     Proposer.Collective.COMMITTEE: "committee",

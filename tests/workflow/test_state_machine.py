@@ -399,14 +399,22 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert self.events() == before + 1
         self.cases.append(case.pk)
         # Half the cases start further on (through the same services), so 30 steps reach the handling stages.
-        stage = data.draw(st.sampled_from(["draft", "submitted", "filed", "filed", "filed"]), label="stage")
-        if stage == "draft":
+        stages = ["draft", "submitted", "filed", "assigned", "handling", "handling"]
+        stage = stages.index(data.draw(st.sampled_from(stages), label="stage"))
+        if stage == 0:
             return
         for row in case.proposers.filter(role=Proposer.Role.COSIGNER):
             self.expect_success("cosign", row.user, case, {}, None, "fast-forward")
         self.expect_success("submit", w.member, case, {}, None, "fast-forward")
-        if stage == "filed":
+        if stage >= 2:
             self.expect_success("file", w.reviewer, case, {}, None, "fast-forward")
+        if stage >= 3:
+            units = self.build_data(ACTIONS["assign"], case, w.staff, None, data)
+            self.expect_success("assign", w.staff, case, units, None, "fast-forward")
+        if stage >= 4:
+            for a in Assignment.objects.filter(case=case).select_related("unit"):
+                contact = a.unit.contacts.first()
+                self.expect_success("sign", contact, case, {}, a, "fast-forward")
 
     @precondition(lambda self: self.cases)
     @rule(data=st.data())
