@@ -215,6 +215,25 @@ def weight(action) -> int:
     return 2
 
 
+STARTED = time.monotonic()
+
+
+def figures() -> dict:
+    return {
+        "sequences": FIGURES["sequences"],
+        "steps": FIGURES["steps"],
+        "distinct_case_states": len(FIGURES["case_states"]),
+        "distinct_assignment_states": len(FIGURES["assignment_states"]),
+        "actions": dict(FIGURES["actions"]),
+        "seconds": round(time.monotonic() - STARTED, 1),
+    }
+
+
+def write_figures(path: str) -> None:
+    with open(path, "w") as out:
+        json.dump({**figures(), "case_states": sorted(FIGURES["case_states"])}, out, ensure_ascii=False, indent=1)
+
+
 class WorkflowMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
@@ -239,6 +258,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.users.pop("outsider")
 
     def teardown(self):
+        if os.environ.get("WORKFLOW_FIGURES"):
+            write_figures(
+                os.environ["WORKFLOW_FIGURES"]
+            )  # after every sequence, so a long run stopped early still tells
         self._stack.close()
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
@@ -552,17 +575,11 @@ def test_random_sequences_of_actions_keep_every_case_live_consistent_and_account
     profile = settings.get_current_profile_name()
     chosen = settings.get_profile(profile if profile == "long" else os.environ.get("WORKFLOW_PROFILE", "workflow-ci"))
     run_state_machine_as_test(WorkflowMachine, settings=chosen)
-    figures = {
+    found = {
         "profile": profile if profile == "long" else "workflow-ci",
-        "sequences": FIGURES["sequences"],
-        "steps": FIGURES["steps"],
-        "distinct_case_states": len(FIGURES["case_states"]),
-        "distinct_assignment_states": len(FIGURES["assignment_states"]),
-        "actions": dict(FIGURES["actions"]),
-        "rules": dict(FIGURES["rules"]),
-        "seconds": round(time.monotonic() - started, 1),
+        **figures(),
+        "test_seconds": round(time.monotonic() - started, 1),
     }
-    print(json.dumps(figures, ensure_ascii=False, indent=1))
+    print(json.dumps(found, ensure_ascii=False, indent=1))
     if os.environ.get("WORKFLOW_FIGURES"):
-        with open(os.environ["WORKFLOW_FIGURES"], "w") as out:
-            json.dump({**figures, "case_states": sorted(FIGURES["case_states"])}, out, ensure_ascii=False, indent=1)
+        write_figures(os.environ["WORKFLOW_FIGURES"])
