@@ -424,7 +424,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert self.events() == before + 1
         self.cases.append(case.pk)
         # Half the cases start further on (through the same services), so 30 steps reach the handling stages.
-        stages = ["draft", "submitted", "filed", "assigned", "handling", "handling"]
+        stages = ["draft", "submitted", "filed", "assigned", "handling", "replied"]
         stage = stages.index(data.draw(st.sampled_from(stages), label="stage"))
         if stage == 0:
             return
@@ -440,6 +440,12 @@ class WorkflowMachine(RuleBasedStateMachine):
             for a in Assignment.objects.filter(case=case).select_related("unit"):
                 contact = a.unit.contacts.first()
                 self.expect_success("sign", contact, case, {}, a, "fast-forward")
+        if stage >= 5:  # every replying unit replies and staff accept: ratings, 不满意 and re-handling come next
+            for a in Assignment.objects.filter(case=case, role__in=REPLYING_ROLES).select_related("unit"):
+                contact = a.unit.contacts.first()
+                reply = self.build_data(ACTIONS["reply"], case, contact, a, data)
+                self.expect_success("reply", contact, case, reply, a, "fast-forward")
+                self.expect_success("accept_reply", w.staff, case, {}, a, "fast-forward")
 
     def offered(self, data):
         FIGURES["rules"]["offered"] += 1
