@@ -231,6 +231,11 @@ def _guard_rate(ctx: Context) -> None:
         proposer = next(p for p in case.proposers.all() if p.user_id == ctx.actor.pk)
         if assignment.ratings.filter(round=case.round, proposer=proposer).exists():
             raise conflict("already_rated", "您已对该单位本轮答复作出评价。")
+    elif STAFF in ctx.relations:
+        # Staff record a paper form for a proposer who still owes a rating; with none left there is nothing to record.
+        rated = set(assignment.ratings.filter(round=case.round).values_list("proposer_id", flat=True))
+        if not any(p.counts and p.pk not in rated for p in case.proposers.all()):
+            raise conflict("all_rated", "全部提案人均已对该单位本轮答复作出评价。")
 
 
 def _guard_rehandle(ctx: Context) -> None:

@@ -61,3 +61,25 @@ def test_reassign_is_not_offered_when_every_active_unit_already_holds_the_case(w
         Unit.objects.exclude(pk__in=[world.unit.pk, world.unit2.pk, world.unit3.pk]).update(active=False)
         assert "reassign" not in offered(world.staff, b.case)
         refused_with("no_free_unit", "reassign", world.staff, b.case.pk, {"unit": world.unit.pk, "reason": "改派。"})
+
+
+def test_staff_are_not_offered_to_record_a_rating_once_every_proposer_has_rated(world):
+    with clock.frozen(T0):
+        b = CaseBuilder(world).replied()
+        lead = b.assignment(world.unit)
+
+        def staff_may_rate() -> bool:
+            b.case.refresh_from_db()
+            return any(a.action.name == "rate" and a.assignment == lead for a in available_actions(world.staff, b.case))
+
+        assert staff_may_rate()
+        b.rated()
+        assert not staff_may_rate()
+        refused_with(
+            "all_rated",
+            "rate",
+            world.staff,
+            b.case.pk,
+            {"reply_rating": "satisfied", "contact_rating": "satisfied", "proposer": world.member.pk},
+            assignment_id=lead.pk,
+        )
