@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
 from audit import trail as audit
@@ -33,6 +34,7 @@ from members.models import Membership, Role, Session, Term, Unit, User
 from proposals import services, settings_registry, workdays
 from proposals.models import (
     Assignment,
+    Attachment,
     Case,
     Category,
     ContactRecord,
@@ -137,6 +139,25 @@ def drive(shape: str, a: Actors, start: dt.date, **texts) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+def _letter(case: Case, user) -> Attachment:
+    """The stamped reply letter uploaded with the reply (required for proposals by default)."""
+    attachment = Attachment(
+        case=case,
+        purpose=Attachment.Purpose.REPLY_LETTER,
+        original_name="答复函.pdf",
+        content_type="application/pdf",
+        size=len(_PDF),
+        uploaded_by=user,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save("答复函.pdf", ContentFile(_PDF), save=False)
+    attachment.save()
+    return attachment
+
+
+_PDF = b"%PDF-1.4\n%demo reply letter\n"
+
+
 def _drive(
     shape: str, a: Actors, start: dt.date, *, title: str, facts: str, suggestions: str, category: Category
 ) -> Case:
@@ -219,6 +240,7 @@ def _drive(
             "contact_person": "李科长",
             "contact_phone": "0917-6212345",
             "letter": "您提出的提案收悉。我单位高度重视，经认真研究，现答复如下：已将相关事项落实到位。",
+            "letter_file": _letter(case, a.contact).pk,
         },
         lead,
     )
@@ -406,6 +428,8 @@ class Replayer:
                             row[name] = plan["units"].get(value, value)
                         elif value in plan["users"] and model._meta.get_field(name[:-3]).related_model is User:
                             row[name] = plan["users"][value]
+                if model is Reply:
+                    row["letter_file_id"] = None  # the prototype's letter file belongs to the prototype case
                 if model is Proposer and not row["collective"] and row["sector_id"] is not None:
                     m = self._snapshot(row["user_id"])
                     row["sector_id"], row["committee_id"], row["group_id"] = m.sector_id, m.committee_id, m.group_id

@@ -26,6 +26,7 @@ from demo import names as N
 from demo.totp import ensure_demo_totp
 from members.models import (
     Affiliation,
+    CollectiveSigner,
     MemberGroup,
     Membership,
     Organisation,
@@ -49,6 +50,7 @@ from proposals.models import (
     Proposer,
     RejectionGround,
 )
+from proposals.services.drafting import COLLECTIVE_BODY
 
 PASSWORD = "Chencang@2026"
 TERM_NUMBER = 4
@@ -811,6 +813,14 @@ class Seeder:
         """What a case's texts may quote: its place, its year and its figures."""
         return {"p": plan.place, "y": plan.create_day.year, "y0": plan.create_day.year - 1, **plan.figures}
 
+    def _named_signer(self, case, plan: Plan) -> None:
+        """The body of a collective case names its initiator as contact (organisations) or convener."""
+        row = case.proposers.get(role=Proposer.Role.INITIATOR)
+        body = {f: getattr(row, f"{f}_id") for f in CollectiveSigner.BODIES}
+        body = {f"{f}_id": v for f, v in body.items() if v is not None and f == COLLECTIVE_BODY[plan.collective]}
+        kind = CollectiveSigner.Kind.CONTACT if plan.organisation else CollectiveSigner.Kind.CONVENER
+        CollectiveSigner.objects.get_or_create(term=case.term, user=plan.initiator, defaults={"kind": kind}, **body)
+
     def _texts(self, plan: Plan) -> dict:
         ctx = self._context(plan)
         return {
@@ -841,6 +851,9 @@ class Seeder:
                 **texts,
             )
         plan.case_id = cid = case.pk
+        if plan.collective and not paper:
+            self._named_signer(case, plan)
+            self.upload(cid, plan.initiator, Attachment.Purpose.SEALED_SCAN, "盖章件.pdf")
         if plan.route == "draft":
             return
         cosign_day = min(plan.create_day + days(rng.randint(0, 2)), plan.submit_day)
@@ -1152,6 +1165,10 @@ class Seeder:
                     "signer": self.signer_of[unit.pk],
                     "contact_person": self.contact_of[unit.pk].display_name,
                     "contact_phone": self.units[unit.name].phone or "0917-6200000",
+                    # The stamped letter goes with the reply (required for proposals by default).
+                    "letter_file": self.upload(
+                        cid, self.contact_of[unit.pk], Attachment.Purpose.REPLY_LETTER, "答复函.pdf"
+                    ).pk,
                 },
                 live[unit.pk].pk,
             )

@@ -13,6 +13,7 @@ from core.params import parse_id
 from .admin_roles import ROLE_FIELDS, SYS, admin_roles_of
 from .models import (
     ROLE_GROUPS,
+    CollectiveSigner,
     MemberGroup,
     Membership,
     Organisation,
@@ -184,6 +185,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name",)
     filter_horizontal = ("contacts",)
+
+
+@admin.register(CollectiveSigner)
+class CollectiveSignerAdmin(admin.ModelAdmin):
+    list_display = ("term", "user", "kind", "organisation", "sector", "committee", "group")
+    list_filter = ("term", "kind")
+    search_fields = ("user__name", "user__username")
+    autocomplete_fields = ("user",)
 
 
 for model, fields in [

@@ -33,6 +33,7 @@ _SYSADMIN_DATA = [
     "members.membergroup",
     "members.partybranch",
     "members.organisation",
+    "members.collectivesigner",
     "members.membership",
     "proposals.category",
     "proposals.rejectionground",

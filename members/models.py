@@ -236,6 +236,68 @@ class Organisation(models.Model):
         return self.name
 
 
+class CollectiveSigner(models.Model):
+    """Who signs a collective proposal for a body in one term (DOMAIN.md: "an organisation acts through the
+    member(s) it names"): a party or people's organisation, a sector (界别), a special committee (专委会) or a
+    members' group names its contact (联系人) or convener (召集人); only they may submit its collective cases."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", "联系人"
+        CONVENER = "convener", "召集人"
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="collective_signers", verbose_name="届次")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="collective_signers", verbose_name="委员")
+    kind = models.CharField("身份", max_length=20, choices=Kind.choices, default=Kind.CONTACT)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="党派团体"
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="界别"
+    )
+    committee = models.ForeignKey(
+        SpecialCommittee, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="专委会"
+    )
+    group = models.ForeignKey(
+        MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="委员小组"
+    )
+
+    BODIES = ("organisation", "sector", "committee", "group")
+
+    class Meta:
+        verbose_name = "集体提案联系人/召集人"
+        verbose_name_plural = "集体提案联系人/召集人"
+        ordering = ["term", "id"]
+        constraints = [
+            # Exactly one body per row.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        organisation__isnull=False, sector__isnull=True, committee__isnull=True, group__isnull=True
+                    )
+                    | models.Q(
+                        organisation__isnull=True, sector__isnull=False, committee__isnull=True, group__isnull=True
+                    )
+                    | models.Q(
+                        organisation__isnull=True, sector__isnull=True, committee__isnull=False, group__isnull=True
+                    )
+                    | models.Q(
+                        organisation__isnull=True, sector__isnull=True, committee__isnull=True, group__isnull=False
+                    )
+                ),
+                name="collective_signer_one_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        body = self.organisation or self.sector or self.committee or self.group
+        return f"{self.term} {body} {self.get_kind_display()}：{self.user}"
+
+    @classmethod
+    def may_sign(cls, user, term, **body) -> bool:
+        """Whether ``user`` is a named contact or convener of the body (``organisation=…`` etc.) in ``term``."""
+        return cls.objects.filter(term=term, user=user, **body).exists()
+
+
 class Affiliation(models.TextChoices):
     CPC = "cpc", "中共党员"
     MINGE = "minge", "民革"

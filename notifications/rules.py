@@ -197,7 +197,7 @@ def _assigned_body(h: Happening) -> str:
     a = h.assignment
     return (
         f"办理方式：{a.get_role_display()}。请于 {a.return_deadline:%Y年%m月%d日} 前签收或申请退回；"
-        f"答复期限 {a.due_date:%Y年%m月%d日}。"
+        f"{a.step_due_label} {a.step_due:%Y年%m月%d日}。"
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.models import Role
+from members.models import Role, User
 
 from .models import Assignment, AssignmentStatus, Attachment, Case, KeyProposal, Proposer
 from .relations import (
@@ -36,7 +36,8 @@ def visible_cases(user) -> QuerySet[Case]:
     - everyone: published cases;
     - proposers (initiator, co-signers invited or confirmed, merged-in) and whoever created
       the case (staff entering a paper proposal on a member's behalf see that draft);
-    - staff and reviewers: every case once submitted — never members' unsubmitted drafts;
+    - staff and reviewers: every case once submitted — never members' unsubmitted drafts; staff also
+      every draft a staff member entered on a proposer's behalf (any staff member may submit it);
     - unit contacts: cases assigned to their unit, until reassigned away from it;
     - leaders: the key proposals they supervise.
     """
@@ -47,6 +48,9 @@ def visible_cases(user) -> QuerySet[Case]:
     q = published | Q(created_by=user) | Q(id__in=Proposer.objects.filter(user=user).values("case_id"))
     if Role.STAFF in roles or Role.REVIEWER in roles:
         q |= Q(submitted_at__isnull=False)
+    if Role.STAFF in roles:
+        # Drafts entered on a proposer's behalf (代录) by any staff member: any staff member may submit them.
+        q |= Q(created_by__in=User.objects.filter(groups__name=Role.STAFF).values("pk"))
     if Role.UNIT in roles:
         live = Assignment.objects.filter(unit__in=unit_ids(user)).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
         q |= Q(id__in=live.values("case_id"))

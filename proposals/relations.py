@@ -16,6 +16,7 @@ INITIATOR = "initiator"  # the first proposer
 COSIGNER = "cosigner"  # invited to co-sign (pending, confirmed or declined)
 PROPOSER = "proposer"  # a proposer who counts: initiator, confirmed co-signer, merged-in
 CREATOR = "creator"  # entered the case (staff entering a paper proposal on someone's behalf)
+PROXY = "proxy"  # any staff member, on a case staff entered on a proposer's behalf (代录)
 STAFF = "staff"
 REVIEWER = "reviewer"
 UNIT = "unit"  # a contact of the unit whose assignment the action names
@@ -27,6 +28,7 @@ ACTOR_LABELS = {
     COSIGNER: "受邀附议人",
     PROPOSER: "提案人",
     CREATOR: "录入人",
+    PROXY: "提案委（代录件）",
     STAFF: "提案委",
     REVIEWER: "审查",
     UNIT: "承办单位",
@@ -76,6 +78,8 @@ def relations(user, case: Case) -> frozenset[str]:
     if case.created_by_id == user.pk:
         found.add(CREATOR)
     for p in case.proposers.all():
+        if Role.STAFF in roles and p.role == Proposer.Role.INITIATOR and p.user_id != case.created_by_id:
+            found.add(PROXY)
         if p.user_id != user.pk:
             continue
         if p.role == Proposer.Role.COSIGNER:

@@ -67,7 +67,9 @@ DEFINITIONS: dict[str, SettingDef] = {
             str,
             choices=("latest_before_filing", "next_session"),
         ),
-        SettingDef("reply_letter_file_required", "答复须上传盖章答复函", False, bool),
+        SettingDef("proposal_reply_letter_required", "提案答复须上传盖章答复函", True, bool),
+        SettingDef("suggestion_reply_letter_required", "建议答复须上传盖章答复函", False, bool),
+        SettingDef("collective_sealed_scan_required", "集体提案须上传盖章扫描件", True, bool),
         SettingDef("reminder_days_before", "到期前提醒（工作日）", 3, int, 0, 30),
     ]
 }
@@ -127,6 +129,10 @@ def set_value(key: str, value: Any, *, by=None) -> Any:
 
 def needs_class(kind: str) -> bool:
     return get(f"{kind}_reply_class")
+
+
+def needs_letter_file(kind: str) -> bool:
+    return get(f"{kind}_reply_letter_required")
 
 
 def needs_rating(kind: str) -> bool:

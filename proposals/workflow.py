@@ -52,6 +52,7 @@ from .relations import (  # noqa: F401
     INITIATOR,
     LEADER,
     PROPOSER,
+    PROXY,
     REVIEWER,
     STAFF,
     SYSTEM,
@@ -147,6 +148,36 @@ def _guard_cosign(ctx: Context) -> None:
             raise conflict("cosign_already_answered", f"您已{row.get_confirmation_display()}，无需重复操作。")
 
 
+def _guard_cosign_on_behalf(ctx: Context) -> None:
+    """Staff answer for a co-signer only while one is still pending (else the button could not succeed)."""
+    if COSIGNER in ctx.relations and STAFF not in ctx.relations:
+        _guard_cosign(ctx)
+        return
+    if COSIGNER in ctx.relations:
+        row = ctx.case.proposers.filter(user=ctx.user, role=Proposer.Role.COSIGNER).first()
+        if row is not None and row.confirmation == Proposer.Confirmation.PENDING:
+            return
+    pending = ctx.case.proposers.filter(role=Proposer.Role.COSIGNER, confirmation=Proposer.Confirmation.PENDING)
+    if not pending.exists():
+        raise conflict("no_cosigner_pending", "没有待确认的附议人。")
+
+
+def _guard_merge(ctx: Context) -> None:
+    """A case can be merged only when a host exists: another case of its kind, filed or later."""
+    hosts = Case.objects.filter(kind=ctx.case.kind, status__in=MERGE_HOST_STATES).exclude(pk=ctx.case.pk)
+    if not hosts.exists():
+        raise conflict("no_merge_host", f"没有可并入的已立案{ctx.case.get_kind_display()}。")
+
+
+def _guard_reassign(ctx: Context) -> None:
+    """改派/增派 needs a unit to go to: an active unit that does not hold the case already."""
+    from members.models import Unit
+
+    held = [a.unit_id for a in ctx.case.assignments.all() if a.is_live]
+    if not Unit.objects.filter(active=True).exclude(pk__in=held).exists():
+        raise conflict("no_free_unit", "所有承办单位均已在办理本提案，没有可改派或增派的单位。")
+
+
 def _guard_submit(ctx: Context) -> None:
     pending = [
         p.user.display_name
@@ -200,6 +231,11 @@ def _guard_rate(ctx: Context) -> None:
         proposer = next(p for p in case.proposers.all() if p.user_id == ctx.actor.pk)
         if assignment.ratings.filter(round=case.round, proposer=proposer).exists():
             raise conflict("already_rated", "您已对该单位本轮答复作出评价。")
+    elif STAFF in ctx.relations:
+        # Staff record a paper form for a proposer who still owes a rating; with none left there is nothing to record.
+        rated = set(assignment.ratings.filter(round=case.round).values_list("proposer_id", flat=True))
+        if not any(p.counts and p.pk not in rated for p in case.proposers.all()):
+            raise conflict("all_rated", "全部提案人均已对该单位本轮答复作出评价。")
 
 
 def _guard_rehandle(ctx: Context) -> None:
@@ -297,7 +333,7 @@ _ACTIONS = [
             FieldSpec("scan", "附议签名扫描件（代录时必填）", "id", required=False),
         ),
         proposer_visible=True,
-        guard=_guard_cosign,
+        guard=_guard_cosign_on_behalf,
     ),
     ActionDef(
         "decline_cosign",
@@ -310,12 +346,12 @@ _ACTIONS = [
             FieldSpec("reason", "说明", "text", required=False, max_length=500),
         ),
         proposer_visible=True,
-        guard=_guard_cosign,
+        guard=_guard_cosign_on_behalf,
     ),
     ActionDef(
         "submit",
         "提交",
-        frozenset({INITIATOR, CREATOR}),
+        frozenset({INITIATOR, CREATOR, PROXY}),  # any staff member submits a case staff entered (issue 13)
         PRE_SUBMIT,
         S.SUBMITTED,
         proposer_visible=True,
@@ -409,6 +445,7 @@ _ACTIONS = [
             FieldSpec("reason", "说明", "text", required=False, max_length=1000),
         ),
         proposer_visible=True,
+        guard=_guard_merge,
     ),
     ActionDef(
         "assign",
@@ -439,6 +476,7 @@ _ACTIONS = [
             FieldSpec("reason", "理由", "text", max_length=1000),
         ),
         proposer_visible=True,
+        guard=_guard_reassign,
     ),
     ActionDef(
         "sign",
@@ -527,7 +565,8 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
+        # Every unit on its own signed assignment: a lead or separate unit its reply date, a co-handler
+        # its views date (issue 13).
         fields=(REASON, FieldSpec("due", "申请延至", "date")),
         guard=_guard_request_extension,
     ),
@@ -538,7 +577,6 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
         fields=(
             FieldSpec("due", "批准延至（默认按申请）", "date", required=False),
             FieldSpec("reason", "审批意见", "text", required=False, max_length=1000),
@@ -552,7 +590,6 @@ _ACTIONS = [
         IN_HANDLING,
         scope="assignment",
         assignment_states=frozenset({A.SIGNED}),
-        assignment_roles=REPLYING_ROLES,
         fields=(REASON,),
         guard=_guard_decide_extension,
     ),
@@ -691,7 +728,7 @@ _ACTIONS = [
         "set_public",
         "公开设置",
         frozenset({PROPOSER, STAFF}),
-        ALL_STATES - {S.DRAFT},
+        ALL_STATES,  # drafts included (issue 13): a proposer may say so before submitting
         fields=(
             FieldSpec("public", "同意公开", "bool", required=False),
             FieldSpec("reason", "不公开理由（不公开时必填）", "text", required=False, max_length=300),

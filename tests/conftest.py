@@ -2,11 +2,34 @@ import os
 
 import pytest
 from django.core.management.commands import flush
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from audit.db_triggers import create_audit_triggers, drop_audit_triggers
 from proposals import settings_registry, workdays
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
+
+# Hypothesis profiles of the workflow state machine (tests/workflow/test_state_machine.py). Under plain
+# pytest it runs "workflow-ci": 200 sequences of up to 30 steps, derandomized so that CI is repeatable
+# (a fixed seed, still a real search: Hypothesis generates and shrinks as usual). ``--hypothesis-profile=long``
+# is the longer local run, with a fresh random seed each time.
+_WORKFLOW_COMMON = {
+    "stateful_step_count": 30,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    "print_blob": True,
+}
+hypothesis_settings.register_profile(
+    "workflow-ci", max_examples=200, derandomize=True, database=None, **_WORKFLOW_COMMON
+)
+hypothesis_settings.register_profile("long", max_examples=2000, **_WORKFLOW_COMMON)
+hypothesis_settings.register_profile(
+    "workflow-quick",
+    max_examples=int(os.environ.get("WORKFLOW_EXAMPLES", "20")),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    **_WORKFLOW_COMMON,
+)
 
 
 def skip_or_fail(reason: str):

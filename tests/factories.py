@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from core import clock
 from members.models import (
     Affiliation,
+    CollectiveSigner,
     Membership,
     Role,
     Sector,
@@ -27,6 +28,7 @@ from members.models import (
 )
 from proposals import services
 from proposals.models import Assignment, Attachment, Case, Category, RejectionGround
+from proposals.services.drafting import COLLECTIVE_BODY
 
 PASSWORD = "Chencang@2026"
 _seq = itertools.count(1)
@@ -94,6 +96,29 @@ def upload(case: Case, user: User, purpose: str = Attachment.Purpose.ATTACHMENT,
     attachment.file.save(name, ContentFile(b"%PDF-1.4\n%test\n"), save=False)
     attachment.save()
     return attachment
+
+
+def reply_letter(case: Case, user: User) -> Attachment:
+    """The stamped reply letter a unit uploads with its reply (required for proposals by default)."""
+    return upload(case, user, Attachment.Purpose.REPLY_LETTER, "答复函.pdf")
+
+
+def sealed_scan(case: Case, user: User) -> Attachment:
+    """The sealed scan a collective case is submitted with (required by default)."""
+    return upload(case, user, Attachment.Purpose.SEALED_SCAN, "盖章件.pdf")
+
+
+def named_signer(case: Case, user: User | None = None) -> CollectiveSigner:
+    """Make ``user`` (default: the initiator) the named contact of the collective body of ``case``'s initiator
+    row in the case's term, and upload the sealed scan: what a collective case needs before it is submitted."""
+    row = case.proposers.get(role="initiator")
+    user = user or row.user
+    field = COLLECTIVE_BODY[row.collective]
+    signer, _ = CollectiveSigner.objects.get_or_create(
+        term=case.term, user=user, **{f"{field}_id": getattr(row, f"{field}_id")}
+    )
+    sealed_scan(case, user)
+    return signer
 
 
 class World:
@@ -191,6 +216,7 @@ class CaseBuilder:
                 "signer": "赵局长",
                 "contact_person": "钱科长",
                 "contact_phone": "0917-6212345",
+                "letter_file": reply_letter(self.case, self.w.unit_user).pk,
             },
             assignment=self.assignment(self.w.unit),
         )

@@ -138,6 +138,7 @@ def test_a_reply_without_a_class_is_refused(world):
 def test_a_merge_into_a_case_of_the_other_kind_is_refused(world):
     with clock.frozen(T0):
         suggestion = CaseBuilder(world, title="关于城镇生活污水处理的建议").converted().case
+        CaseBuilder(world).filed()  # a host of the right kind exists, so 并案 is offered at all
         case = CaseBuilder(world).submitted().case
     error = _refused(
         lambda: services.perform("merge", world.reviewer, case.pk, {"host": suggestion.pk}),

@@ -40,6 +40,7 @@ from proposals.workflow import (
     INITIATOR,
     LEADER,
     PROPOSER,
+    PROXY,
     REVIEWER,
     STAFF,
     SYSTEM,
@@ -214,6 +215,8 @@ def allowed(action: ActionDef, scn: Scenario, key_state: str = "") -> set[str]:
             found |= {"member"} if scn.status == "draft" else {"member", "member2"}
         elif token == CREATOR:
             found.add(scn.creator)
+        elif token == PROXY and scn.creator == "staff":
+            found.add("staff")
         elif token == STAFF:
             found.add("staff")
         elif token == REVIEWER:
@@ -400,7 +403,7 @@ SPECS: dict[str, Spec] = {
     ),
     "approve_extension": Spec(("staff",), prepare=_request_extension),
     "refuse_extension": Spec(("staff",), _reason, _request_extension),
-    "reply": Spec(("target",), lambda c: dict(REPLY)),
+    "reply": Spec(("target",), lambda c: dict(REPLY, letter_file=c.scan(Attachment.Purpose.REPLY_LETTER))),
     "return_reply": Spec(("staff",), _reason),
     "accept_reply": Spec(("staff",)),
     "rate": Spec(("member", "member2", "staff"), _rate_payload),

@@ -93,10 +93,22 @@ class Assignment(models.Model):
 
     @property
     def step_due(self):
-        """When this assignment's next step is due: a co-handler's views, everyone else's reply."""
+        """THE due date of this assignment, everywhere (case page, notices, reminders, overdue board): a
+        co-handler's views date, everyone else's reply date."""
         if self.role == AssignmentRole.CO and self.views_due:
             return self.views_due
         return self.due_date
+
+    @property
+    def step_due_label(self) -> str:
+        return "会办意见期限" if self.role == AssignmentRole.CO and self.views_due else "答复期限"
+
+    def is_overdue(self, today) -> bool:
+        """The one definition (overdue_q) for one row in hand: owes its step and is past its due date."""
+        due = self.views_due if self.role == AssignmentRole.CO else self.due_date
+        return (
+            self.status in OWING_STATES and self.case.status in HANDLING_CASE_STATES and due is not None and due < today
+        )
 
     @property
     def is_live(self) -> bool:

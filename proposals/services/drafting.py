@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from audit import trail as audit
 from core import clock
-from members.models import Membership, Role, Session, Term, User
+from members.models import CollectiveSigner, Membership, Role, Session, Term, User
 
-from .. import payloads
+from .. import payloads, settings_registry
 from ..access import visible_cases
 from ..errors import conflict, forbidden, invalid, not_found
 from ..models import (
+    Attachment,
     Case,
     Category,
     Kind,
@@ -111,6 +112,8 @@ def _submit(ctx: Context, data: dict) -> Outcome:
                 "界别和委员小组（联组）提案只能在大会期间提出。",
                 {"proposers": ["界别和委员小组提案只能在大会期间提出。"]},
             )
+        if row.collective:
+            _check_collective(case, row)
         if not row.collective:
             # Snapshot: the case keeps the membership as it was when submitted.
             row.sector_id, row.committee_id, row.group_id = (
@@ -126,6 +129,38 @@ def _submit(ctx: Context, data: dict) -> Outcome:
     initiator = next(r for r in rows if r.is_initiator)
     on_behalf = initiator.user if ctx.actor.pk != initiator.user_id else None
     return Outcome({"source": case.source}, on_behalf_of=on_behalf)
+
+
+COLLECTIVE_BODY: dict[str, str] = {
+    Proposer.Collective.ORGANISATION: "organisation",
+    Proposer.Collective.SECTOR: "sector",
+    Proposer.Collective.COMMITTEE: "committee",
+    Proposer.Collective.GROUP: "group",
+}
+
+
+def _check_collective(case: Case, row: Proposer) -> None:
+    """A collective case is submitted for its body by the member the body named (contact or convener) in
+    the case's term, with the sealed scan kept with the case (a setting, on by default)."""
+    body_field = COLLECTIVE_BODY[row.collective]
+    body_id = getattr(row, f"{body_field}_id")
+    body = getattr(row, body_field)
+    if body_id is None or not CollectiveSigner.may_sign(row.user, case.term, **{f"{body_field}_id": body_id}):
+        name = str(body) if body is not None else Proposer.Collective(row.collective).label
+        raise invalid(
+            "collective_signer_required",
+            f"{row.user.display_name}不是{name}本届指定的联系人或召集人，不能以其名义提出集体提案。",
+            {"proposers": [f"须由{name}指定的联系人或召集人提出。"]},
+        )
+    if (
+        settings_registry.get("collective_sealed_scan_required")
+        and not case.attachments.filter(purpose=Attachment.Purpose.SEALED_SCAN).exists()
+    ):
+        raise invalid(
+            "sealed_scan_required",
+            "集体提案须上传盖章（或召集人签名）的扫描件。",
+            {"sealed_scan": ["请上传盖章扫描件。"]},
+        )
 
 
 @handler("withdraw")

@@ -13,6 +13,7 @@ from ..access import visible_cases
 from ..errors import conflict, invalid, not_found
 from ..models import (
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Attachment,
     CoHandlerView,
@@ -60,7 +61,17 @@ def _assign(ctx: Context, data: dict) -> Outcome:
     created = [_new_assignment(ctx.case, unit, role, ctx.user) for unit, role in zip(units, roles)]
     ctx.case.assigned_at = _now()
     return Outcome(
-        {"units": [{"unit": a.unit.name, "role": a.role, "due_date": a.due_date.isoformat()} for a in created]}
+        {
+            "units": [
+                {
+                    "unit": a.unit.name,
+                    "role": a.role,
+                    "due_date": a.due_date.isoformat(),
+                    **({"views_due": a.views_due.isoformat()} if a.views_due else {}),
+                }
+                for a in created
+            ]
+        }
     )
 
 
@@ -192,11 +203,12 @@ def _extension_limit(assignment: Assignment) -> dt.date:
 
 def _check_extension_due(assignment: Assignment, due: dt.date) -> None:
     limit = _extension_limit(assignment)
-    if due <= assignment.due_date:
+    current, what = assignment.step_due, assignment.step_due_label
+    if due <= current:
         raise invalid(
             "extension_not_later",
-            f"延期后的日期须晚于现答复期限 {assignment.due_date:%Y年%m月%d日}。",
-            {"due": ["须晚于现答复期限。"]},
+            f"延期后的日期须晚于现{what} {current:%Y年%m月%d日}。",
+            {"due": [f"须晚于现{what}。"]},
         )
     if due > limit:
         raise invalid(
@@ -225,8 +237,11 @@ def _approve_extension(ctx: Context, data: dict) -> Outcome:
     extension, assignment = ctx.extra["extension"], ctx.unit_assignment
     due = data.get("due") or extension.requested_due
     _check_extension_due(assignment, due)
-    old_due = assignment.due_date
-    assignment.due_date = due
+    old_due = assignment.step_due
+    if assignment.role == AssignmentRole.CO:
+        assignment.views_due = due  # a co-handler's step is its views, due to the lead
+    else:
+        assignment.due_date = due
     assignment.save()
     extension.state = Extension.State.APPROVED
     extension.approved_due = due
@@ -257,7 +272,7 @@ def _reply(ctx: Context, data: dict) -> Outcome:
     letter_file = None
     if data.get("letter_file"):
         letter_file = _attachment(case, data["letter_file"], "letter_file", (Attachment.Purpose.REPLY_LETTER,))
-    elif settings_registry.get("reply_letter_file_required"):
+    elif settings_registry.needs_letter_file(case.kind):
         raise invalid("letter_file_required", "请上传盖章的答复函。", {"letter_file": ["请上传盖章的答复函。"]})
     reply = Reply.objects.draft_of(assignment) or Reply(
         assignment=assignment, case=case, round=assignment.round, created_by=ctx.actor

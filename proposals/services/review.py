@@ -71,9 +71,18 @@ def _file(ctx: Context, data: dict) -> Outcome:
     )
 
 
+def suggestion_title(title: str) -> str:
+    """A converted case's title names what it now is: “关于…的提案” becomes “关于…的建议”."""
+    if title.endswith("提案"):
+        return title[: -len("提案")] + "建议"
+    return title
+
+
 @handler("convert_to_suggestion")
 def _convert(ctx: Context, data: dict) -> Outcome:
     case = ctx.case
+    original_title = case.title
+    case.title = suggestion_title(case.title)
     case.conversion_consent = data["consent"]
     case.status_reason = data["reason"]
     _take_number(case, Kind.SUGGESTION)
@@ -83,6 +92,8 @@ def _convert(ctx: Context, data: dict) -> Outcome:
             "consent": data["consent"],
             "number": case.number,
             "display_number": case.display_number,
+            "original_title": original_title,
+            "title": case.title,
         }
     )
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.params import MAX_CASE_NUMBER, id_param, parse_id
-from proposals import access, services, workflow
+from proposals import access, services, uploads, workflow
 from proposals.errors import WorkflowError
 from proposals.models import Assignment, Attachment, Case, Proposer, Reply
 
 from .common import case_url, is_htmx
-from .forms import FILE_FIELDS, ROLE_CHOICES, _unit_choices, build_form, post_data, unit_rows
+from .forms import FILE_FIELDS, LETTER_UPLOAD, ROLE_CHOICES, _unit_choices, build_form, post_data, unit_rows
 from .timeline import timeline_for
 
 
@@ -87,7 +88,11 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
         "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
         "unit_choices": _unit_choices() if action.name == "assign" else [],
         "role_choices": ROLE_CHOICES,
-        "file_purposes": [(name, FILE_FIELDS[name]) for name in form.fields if name in FILE_FIELDS],
+        "file_purposes": [
+            (name, FILE_FIELDS[name])
+            for name in form.fields
+            if name in FILE_FIELDS and not (name == "letter_file" and LETTER_UPLOAD in form.fields)
+        ],
         "reply_draft": reply_draft,
         "host_case": Case.objects.filter(pk=parse_id(form["host"].value())).first()
         if "host" in form.fields and parse_id(form["host"].value())
@@ -97,6 +102,23 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
         "proposals/_action_form.html" if is_htmx(request) and request.method == "GET" else "proposals/action_page.html"
     )
     return render(request, template, context, status=status)
+
+
+def _upload_reply_letter(request: HttpRequest, case: Case, assignment) -> int | None:
+    """Store the letter chosen in the reply form; it stays with the case even if the reply is refused, so the
+    re-rendered form offers it again and nothing typed or uploaded is lost. Nothing is stored when the reply
+    itself would be refused: services.perform then refuses it (and records the refusal)."""
+    try:
+        workflow.check(workflow.ACTIONS["reply"], request.user, case, assignment)
+    except WorkflowError:
+        return None
+    if Attachment.Purpose.REPLY_LETTER not in access.upload_purposes(request.user, case):
+        return None
+    with transaction.atomic():
+        letter = uploads.store(
+            case, request.user, request.FILES[LETTER_UPLOAD], Attachment.Purpose.REPLY_LETTER, assignment
+        )
+    return letter.pk
 
 
 @login_required
@@ -142,6 +164,8 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return HttpResponse(status=405)
     data = post_data(action, request.POST)
     try:
+        if action.name == "reply" and request.FILES.get(LETTER_UPLOAD) and assignment is not None:
+            data["letter_file"] = _upload_reply_letter(request, case, assignment) or data.get("letter_file")
         services.perform(action.name, request.user, case.pk, data, assignment_id=assignment.pk if assignment else None)
     except WorkflowError as error:
         if error.kind == WorkflowError.NOT_FOUND and not action.on_assignment:

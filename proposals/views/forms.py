@@ -16,7 +16,8 @@ from proposals.action_forms import action_form_class
 from proposals.models import AssignmentRole, Attachment, Case, Category, Proposer, RejectionGround
 from proposals.workflow import ActionDef
 
-UNIT_ROWS = 4  # rows of the assignment picker; more units can be added by several assignments
+UNIT_ROWS = 4
+LETTER_UPLOAD = "letter_upload"  # the reply form's own file input for the stamped letter  # rows of the assignment picker; more units can be added by several assignments
 
 FILE_FIELDS = {
     "scan": Attachment.Purpose.COSIGN_SCAN,
@@ -85,6 +86,13 @@ def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> 
             )
         elif name == "host":
             fields[name] = forms.IntegerField(label=field.label, required=field.required, widget=forms.HiddenInput)
+    if action.name == "reply":
+        # The stamped letter is uploaded with the reply itself (issue 13); one uploaded before is still offered.
+        fields["letter_file"].label = "或选择已上传的盖章答复函"
+        fields[LETTER_UPLOAD] = forms.FileField(label="上传盖章答复函（PDF/OFD）", required=False)
+        form.order_fields(
+            [LETTER_UPLOAD, "letter_file"] + [n for n in fields if n not in (LETTER_UPLOAD, "letter_file")]
+        )
     return form
 
 

@@ -51,7 +51,9 @@ def _describe(event: AuditEvent) -> str:
         return f"编号：{d('display_number', '')}"
     if a == "assign":
         return "；".join(
-            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，{u['due_date']} 前答复）" for u in d("units", [])
+            f"{u['unit']}（{ROLE_LABELS.get(u['role'], u['role'])}，"
+            f"{u.get('views_due') or u['due_date']} 前{'送达会办意见' if u.get('views_due') else '答复'}）"
+            for u in d("units", [])
         )
     if a == "reassign":
         replaced = f"由{d('replaced_unit')}改为" if d("replaced_unit") else "增派"

@@ -239,10 +239,10 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
         mine.filter(
             status__in=[AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
             case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING],
-        ).order_by("due_date", "id")[: WORKBENCH_PAGE + 1]
+        ).order_by(Coalesce("views_due", "due_date"), "id")[: WORKBENCH_PAGE + 1]  # each row's own due date
     )
     for a in in_hand:
-        a.overdue = a.due_date < today
+        a.overdue = a.is_overdue(today)
     return render(
         request,
         "proposals/wb_unit.html",

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import clock
 from proposals.models import Case
@@ -18,6 +19,18 @@ def act(client, case_id, action, body=None, status=200):
     response = client.post(f"/api/cases/{case_id}/actions/{action}/", body or {}, format="json")
     assert response.status_code == status, (action, response.json())
     return response.json()
+
+
+def upload_letter(client, case_id, assignment_id) -> int:
+    """The stamped reply letter (required for proposals), uploaded as multipart like any file of the API."""
+    letter = SimpleUploadedFile("答复函.pdf", b"%PDF-1.7\n%letter\n", content_type="application/pdf")
+    response = client.post(
+        f"/api/cases/{case_id}/attachments/",
+        {"file": letter, "purpose": "reply_letter", "assignment": assignment_id},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()["id"]
 
 
 def assignment_of(client, case_id, unit_name):
@@ -82,7 +95,7 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
         "contact_person": "钱科长",
         "contact_phone": "0917-6212345",
     }
-    act(lead, case_id, "reply", reply)
+    act(lead, case_id, "reply", {**reply, "letter_file": upload_letter(lead, case_id, lead_id)})
     assert member.get(f"/api/cases/{case_id}/replies/").json() == []  # not yet accepted
     assert act(staff, case_id, "accept_reply", {"assignment": lead_id})["status"] == "replied"
     assert len(member.get(f"/api/cases/{case_id}/replies/").json()) == 1
@@ -90,7 +103,8 @@ def test_a_joint_proposal_goes_from_draft_to_published_through_the_api(world, as
     act(member, case_id, "rate", {"assignment": lead_id, "reply_rating": "unsatisfied", "contact_rating": "basic"})
     act(cosigner, case_id, "rate", {"assignment": lead_id, "reply_rating": "satisfied", "contact_rating": "satisfied"})
     assert act(staff, case_id, "rehandle", {"reason": "提案人不满意"})["status"] == "rehandling"
-    act(lead, case_id, "reply", {**reply, "letter": "已落实首期资金。", "reply_class": "A"})
+    second = {"letter": "已落实首期资金。", "reply_class": "A", "letter_file": upload_letter(lead, case_id, lead_id)}
+    act(lead, case_id, "reply", {**reply, **second})
     assert act(staff, case_id, "accept_reply", {"assignment": lead_id})["status"] == "replied"
     for client in (member, cosigner):
         act(

@@ -184,6 +184,10 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
             f.locator("input[name=signer]").fill("赵局长")
             f.locator("input[name=contact_person]").fill("钱科长")
             f.locator("input[name=contact_phone]").fill("0917-6212345")
+            # The stamped letter is uploaded in the reply form itself (issue 13).
+            f.locator("input[name=letter_upload]").set_input_files(
+                files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%stamped\n"}]
+            )
 
         return fill
 

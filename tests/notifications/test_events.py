@@ -13,7 +13,7 @@ from core import clock
 from notifications import sms
 from notifications.models import Notification, NotificationPreference, OutboxMessage
 from proposals import services
-from tests.factories import CaseBuilder
+from tests.factories import CaseBuilder, reply_letter
 
 PROPOSERS = {"member", "member2"}
 
@@ -223,7 +223,9 @@ EVENTS = [
     (
         "reply_tells_staff",
         lambda w: CaseBuilder(w).handling(),
-        lambda w, b: b.act("reply", w.unit_user, REPLY, assignment=lead(w, b)),
+        lambda w, b: b.act(
+            "reply", w.unit_user, {**REPLY, "letter_file": reply_letter(b.case, w.unit_user).pk}, assignment=lead(w, b)
+        ),
         {"staff"},
         set(),
     ),

@@ -151,6 +151,7 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
             "membergroup",
             "partybranch",
             "organisation",
+            "collectivesigner",
         )
     },
     "proposals.calendarday": SYS_DATA,

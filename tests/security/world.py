@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from core import clock
 from members.models import Role
 from notifications.models import Notification
-from tests.factories import CaseBuilder, UserFactory, World, upload
+from tests.factories import CaseBuilder, UserFactory, World, reply_letter, upload
 
 ADMIN_GROUPS = ("sysadmin", "secadmin", "auditor")
 ROLES = ("anonymous", "member", "other_member", "staff", "reviewer", "unit", "other_unit", "leader", *ADMIN_GROUPS)
@@ -80,6 +80,7 @@ def build() -> SecurityWorld:
             "signer": "赵局长",
             "contact_person": "钱科长",
             "contact_phone": "0917-6212345",
+            "letter_file": reply_letter(b.case, w.unit_user).pk,
         },
         assignment=lead,
     )

@@ -11,7 +11,7 @@ from core import clock
 from members.models import Organisation, Sector, SpecialCommittee
 from proposals import services
 from proposals.models import Kind
-from tests.factories import PASSWORD, CaseBuilder, make_member
+from tests.factories import PASSWORD, CaseBuilder, make_member, named_signer
 
 T0 = dt.date(2026, 3, 2)
 LATER = dt.date(2026, 9, 1)  # well past every three-month due date of T0
@@ -109,6 +109,7 @@ def build_mix(world) -> dict[str, CaseBuilder]:
             collective="organisation",
             organisation=party.pk,
         )
+        named_signer(case)
         built["party"] = _builder(w, case).submitted().act("file", w.reviewer)
     assert built["converted"].refresh().kind == Kind.SUGGESTION
     assert lead.refresh().status == "closed"

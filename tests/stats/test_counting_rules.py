@@ -9,7 +9,7 @@ from members.models import Sector, SpecialCommittee
 from proposals import services
 from proposals.models import ContactRecord, Extension
 from reporting import stats
-from tests.factories import CaseBuilder, make_member
+from tests.factories import CaseBuilder, make_member, named_signer, reply_letter
 from tests.stats.conftest import _builder
 
 T0 = dt.date(2026, 3, 2)
@@ -24,7 +24,12 @@ LETTER = {
 
 def reply(b: CaseBuilder, unit, user, reply_class: str = "A") -> CaseBuilder:
     a = b.assignment(unit)
-    b.act("reply", user, {"reply_class": reply_class, **LETTER}, assignment=a)
+    b.act(
+        "reply",
+        user,
+        {"reply_class": reply_class, **LETTER, "letter_file": reply_letter(b.case, user).pk},
+        assignment=a,
+    )
     return b.act("accept_reply", b.w.staff, assignment=b.assignment(unit))
 
 
@@ -207,18 +212,18 @@ def test_counts_by_sector_and_committee_split_by_kind_with_rates_beside(world):
     plenary = dt.date(2026, 1, 9)
 
     def draft(user, cosigners=(), **kw):
-        return _builder(
-            w,
-            services.create_draft(
-                user,
-                title="关于职业技术教育人才培养的提案",
-                facts="情况。",
-                suggestions="建议。",
-                category=w.category.pk,
-                cosigners=list(cosigners),
-                **kw,
-            ),
+        case = services.create_draft(
+            user,
+            title="关于职业技术教育人才培养的提案",
+            facts="情况。",
+            suggestions="建议。",
+            category=w.category.pk,
+            cosigners=list(cosigners),
+            **kw,
         )
+        if kw.get("collective"):
+            named_signer(case)  # the committee or sector names its convener, who submits with the sealed scan
+        return _builder(w, case)
 
     with clock.frozen(plenary):
         p1 = draft(w.member, [zhao.pk]).act("cosign", zhao).act("submit", w.member).act("file", w.reviewer)

@@ -18,6 +18,7 @@ def page(client, user, url, **kwargs):
 
 def test_the_case_page_shows_exactly_the_available_actions_as_buttons(client, world):
     with clock.frozen(DAY):
+        CaseBuilder(world, title="关于车站片区改造的提案").filed()  # a host for 并案, which is offered only then
         b = CaseBuilder(world).submitted()
         html = page(client, world.reviewer, reverse("proposals:case_detail", args=[b.case.pk])).content.decode()
     for name in ("file", "reject", "merge", "return_for_revision", "convert_to_suggestion", "edit_for_review"):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core import clock
 from proposals.views.timeline import proposer_timeline
-from tests.factories import CaseBuilder
+from tests.factories import CaseBuilder, reply_letter
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -26,6 +26,7 @@ def rehandled(world):
                 "signer": "赵局长",
                 "contact_person": "钱科长",
                 "contact_phone": "0917-6212345",
+                "letter_file": reply_letter(b.case, world.unit_user).pk,
             },
             assignment=lead,
         )
