@@ -89,7 +89,8 @@ class Convert(TypedDict):
     display_number: str
     reason: str
     consent: str
-    original_title: NotRequired[str]  # the title before it became a suggestion's
+    original_title: str  # the title before it became a suggestion's (…的提案 → …的建议)
+    title: str
 
 
 class Reject(TypedDict):
