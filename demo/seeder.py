@@ -398,7 +398,9 @@ class Seeder:
             adverb = self.rng.choice(N.ADVERBS) if attempt and self.rng.random() < 0.6 else ""
             title = N.title(theme, wording, p, suffix, adverb)
             if title not in self.titles:
-                self.titles.add(title)
+                # Reserve the other kind's title too: a proposal converted at review becomes "…的建议" and must
+                # not meet a suggestion of the same words.
+                self.titles.update({title, title[: -len(suffix)] + ("建议" if suffix == "提案" else "提案")})
                 return title, p
         raise RuntimeError(f"no unused title left for {theme['key']}")
 
@@ -517,6 +519,7 @@ class Seeder:
     def plan_cases(self) -> None:
         self.plans: list[Plan] = []
         self.titles: set[str] = set()
+        self.facts_seen: set[str] = set()
         self.matter_weights = N.matter_weights()
         T = self.today
         # The source report's two named key proposals, each at the place it is about.
@@ -823,9 +826,16 @@ class Seeder:
 
     def _texts(self, plan: Plan) -> dict:
         ctx = self._context(plan)
+        # Two cases of one matter at one place in one year (a merged case and its host) may draw the same
+        # paragraphs; members never write the same facts twice, so draw again.
+        for _ in range(20):
+            facts = N.facts(plan.theme, self.rng, ctx)
+            if facts not in self.facts_seen:
+                break
+        self.facts_seen.add(facts)
         return {
             "title": plan.title,
-            "facts": N.facts(plan.theme, self.rng, ctx),
+            "facts": facts,
             "suggestions": N.suggestions(plan.theme, self.rng, ctx),
             "category": self.categories.get(plan.theme["category"], self.categories.get("其他")).pk,
             "kind": plan.kind,

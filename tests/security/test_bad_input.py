@@ -15,7 +15,7 @@ from core import clock
 from proposals import services
 from proposals.models import Attachment, Case, ContactRecord, Proposer, Reply
 from tests.auth_helpers import login
-from tests.factories import CaseBuilder
+from tests.factories import CaseBuilder, reply_letter
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 HUGE = "情" * 100_000
@@ -182,6 +182,7 @@ def test_hostile_text_in_action_fields_is_shown_escaped_on_the_case_page_and_the
         "signer": "赵局长",
         "contact_person": "钱科长",
         "contact_phone": "0917-6212345",
+        "letter_file": reply_letter(b.case, world.unit_user).pk,
     }
     assert api_post(unit, f"/api/cases/{b.case.pk}/actions/reply/", reply).status_code == 200
     assert ContactRecord.objects.get(case=b.case).summary == contact["summary"]
