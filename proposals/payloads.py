@@ -12,7 +12,7 @@ class); all others are written on every successful event of that action.
 """
 
 import logging
-from typing import Any, NotRequired, TypedDict, get_type_hints
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 
@@ -324,8 +324,3 @@ def read(event: Any, key: str, default: Any = None) -> Any:
     if action in PAYLOADS and key not in declared(action):
         _broken(f"a reader reads {key!r} of {action}, which never writes it")
     return (event.data or {}).get(key, default)
-
-
-def type_hints(action: str) -> dict[str, Any]:
-    """The declared type of each key (the API's event schema and the tests use them)."""
-    return get_type_hints(PAYLOADS[action])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import time
 
 from django.apps import apps
@@ -28,27 +26,6 @@ DEMO_LOGINS = [
     ("secadmin", "安全管理员（角色、锁定、双因素重置）"),
     ("auditor", "审计管理员（只读审计日志）"),
 ]
-
-
-@contextlib.contextmanager
-def warnings_once(logger_name: str):
-    """Each distinct warning of ``logger_name`` once: replaying four years of history asks the calendar about
-    the missing next year hundreds of times, and one line says it."""
-    seen: set[str] = set()
-
-    def first_time(record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message in seen:
-            return False
-        seen.add(message)
-        return True
-
-    logger = logging.getLogger(logger_name)
-    logger.addFilter(first_time)
-    try:
-        yield
-    finally:
-        logger.removeFilter(first_time)
 
 
 class Command(BaseCommand):
@@ -80,7 +57,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（seed={seed}）……")
         seeder = Seeder(seed=seed, demo_logins=demo, out=self.progress(started))
-        with warnings_once("proposals.workdays"), index.paused():  # the history is indexed once at the end
+        with index.paused():  # the history is indexed once at the end (proposals.workdays warns once per year itself)
             seeder.run()
         with transaction.atomic(), history_is_silent():
             assist_demo.add_same_matter_cases(seeder.member, out=self.stdout.write)
