@@ -124,6 +124,10 @@ def _ppr_order(ppr) -> None:
 
 def _spacing(paragraph, *, line: int | None = LINE_PITCH, rule: str = "exact", before: int = 0, after: int = 0):
     ppr = paragraph._p.get_or_add_pPr()
+    if line != LINE_PITCH:
+        # Off the 28.95 pt line grid (tables, the 版头, titles): LibreOffice would otherwise snap each
+        # line to the grid whatever the exact spacing says.
+        _set(ppr, "w:snapToGrid", val=0)
     spacing = _set(ppr, "w:spacing", before=before, after=after)
     if line is not None:
         spacing.set(qn("w:line"), str(line))
@@ -316,11 +320,17 @@ def masthead(document, field: str = "{{ header_text }}", *, size: int = 30) -> N
         color=RED,
         line=round(size * 1.3 * 20),
     )
-    para(document, first=0)
 
 
 def number_rule(document, *, left: str | None = None, right: str | None = None, center: str | None = None) -> None:
-    """The 发文字号 line (centred; or 发文字号 left and 签发人 right) with the red 版头 rule under it."""
+    """The 发文字号 line (centred; or 发文字号 left and 签发人 right) with the red 版头 rule under it; without
+    a number, the rule right under the 发文机关标志."""
+    if left is None and center is None:
+        paragraph = para(document, first=0, line=240)
+        _border(paragraph, "bottom", size=12, color=RED, space=4)
+        para(document, first=0)
+        return
+    para(document, first=0)
     paragraph = para(document, first=0, align=WD_ALIGN_PARAGRAPH.CENTER if center is not None else None)
     if center is not None:
         run(paragraph, center)
@@ -467,7 +477,7 @@ def proposal_form():
 def filing_notice():
     d = new_document()
     masthead(d)
-    number_rule(d, center="")
+    number_rule(d)
     title(d, "{{ kind_label }}立案通知")
     para(d, "{{ addressee }}：", first=0)
     loop(d, "body", "line", "{{ line }}")
@@ -478,7 +488,7 @@ def filing_notice():
 def rejection_notice():
     d = new_document()
     masthead(d)
-    number_rule(d, center="")
+    number_rule(d)
     title(d, "{{ kind_label }}不予立案通知")
     para(d, "{{ addressee }}：", first=0)
     loop(d, "body", "line", "{{ line }}")
@@ -523,15 +533,15 @@ def assignment_notice():
 def assignment_list():
     d = new_document(landscape=True)
     masthead(d)
-    number_rule(d, center="")
+    number_rule(d)
     title(d, "{{ session_name }}{{ kind_label }}交办清单")
     para(d, "共{{ count }}件。交办日期：{{ assigned_dates }}。", first=2)
     grid(
         d,
         [
-            ("序号", "index", 11),
+            ("序号", "index", 13),
             ("编号", "number", 34),
-            ("案由", "title", 66),
+            ("案由", "title", 64),
             ("提案人", "proposers", 26),
             ("主办单位", "lead", 28),
             ("会办单位", "co", 31),

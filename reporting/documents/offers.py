@@ -61,7 +61,8 @@ def case_documents(user, case: Case) -> list[Offer]:
         offers.append(Offer("filing_notice", "立案通知", case, "", case.pk))
     if case.status == Status.REJECTED and (office or proposer):
         offers.append(Offer("rejection_notice", "不予立案通知", case, "", case.pk))
-    live = [a for a in case.assignments.select_related("unit").order_by("id") if a.is_live]
+    # .all(): the case page has prefetched them (with their units), so the list costs no query there.
+    live = sorted((a for a in case.assignments.all() if a.is_live), key=lambda a: a.pk)
     for a in live:
         if office or a.unit_id in mine:
             offers.append(Offer("assignment_notice", f"交办通知书（{a.unit.name}）", a, f"assignment={a.pk}", case.pk))
@@ -83,7 +84,7 @@ def case_documents(user, case: Case) -> list[Offer]:
         for a in live:
             if a.role == AssignmentRole.CO or a.pk not in accepted:
                 continue
-            for p in case.proposers.select_related("user", "organisation", "sector", "group", "committee"):
+            for p in case.proposers.all():
                 if not p.counts:
                     continue
                 if office or a.unit_id in mine or p.user_id == user.pk:
