@@ -26,7 +26,18 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 class DocumentSettingsForm(forms.ModelForm):
     class Meta:
         model = DocumentSettings
-        exclude = ("updated_by",)
+        fields = (
+            "committee",
+            "header_text",
+            "issuer",
+            "number_pattern",
+            "reply_number_pattern",
+            "cc",
+            "printer",
+            "reply_cc",
+            "office_contact",
+            "office_phone",
+        )
 
     def _pattern(self, name: str, **names: str) -> str:
         value = self.cleaned_data[name]
@@ -154,12 +165,20 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
     @admin.display(description="模板文件")
     def download(self, obj):
-        return format_html('<a href="{}">下载此版本</a>', reverse("admin:reporting_documenttemplate_file", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">下载此版本</a>', reverse("admin:reporting_documenttemplate_file", args=[obj.pk])
+        )
 
     def get_urls(self):
         extra = [
-            path("current/<slug:kind>/", self.admin_site.admin_view(self.current_file), name="reporting_documenttemplate_current"),
-            path("<int:pk>/file/", self.admin_site.admin_view(self.version_file), name="reporting_documenttemplate_file"),
+            path(
+                "current/<slug:kind>/",
+                self.admin_site.admin_view(self.current_file),
+                name="reporting_documenttemplate_current",
+            ),
+            path(
+                "<int:pk>/file/", self.admin_site.admin_view(self.version_file), name="reporting_documenttemplate_file"
+            ),
         ]
         return extra + super().get_urls()
 

@@ -24,14 +24,14 @@ from members.models import Session, Term
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
 from proposals.filters import filter_cases
 from reporting import documents, exports, stats
+from reporting import jobs as reporting_jobs
 from reporting.documents import batch as documents_batch
-from reporting.documents import proposal_documents as documents_kinds
 from reporting.documents import offers as documents_offers
 from reporting.documents import pdf as documents_pdf
 from reporting.documents import printing as documents_printing
+from reporting.documents import proposal_documents as documents_kinds
 from reporting.documents import responses as documents_responses
 from reporting.documents import selectors as document_selectors
-from reporting import jobs as reporting_jobs
 from reporting.models import DashboardSnapshot
 
 LEAGUE_HEADERS = [
@@ -188,7 +188,10 @@ def _pdf_or_page(request: HttpRequest, content: bytes, *, case=None) -> bytes | 
         if request.GET:
             word_url += "?" + request.GET.urlencode()
         return render(
-            request, "reporting/pdf_unavailable.html", {"reason": str(error), "word_url": word_url, "case": case}, status=503
+            request,
+            "reporting/pdf_unavailable.html",
+            {"reason": str(error), "word_url": word_url, "case": case},
+            status=503,
         )
 
 

@@ -22,6 +22,9 @@ This module imports only python-docx: it needs no Django.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -114,7 +117,17 @@ def _defaults(document) -> None:
 
 def _ppr_order(ppr) -> None:
     """Word is strict about the order of pPr children: sort the ones these helpers add."""
-    order = ["w:pStyle", "w:keepNext", "w:pageBreakBefore", "w:pBdr", "w:tabs", "w:snapToGrid", "w:spacing", "w:ind", "w:jc"]
+    order = [
+        "w:pStyle",
+        "w:keepNext",
+        "w:pageBreakBefore",
+        "w:pBdr",
+        "w:tabs",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:jc",
+    ]
     rank = {qn(t): i for i, t in enumerate(order)}
     children = sorted(ppr, key=lambda c: rank.get(c.tag, len(order) + (1 if c.tag == qn("w:rPr") else 0)))
     for child in children:
@@ -346,7 +359,15 @@ def number_rule(document, *, left: str | None = None, right: str | None = None, 
 
 
 def title(document, text: str, *, size: int = TITLE_PT) -> None:
-    para(document, text, align=WD_ALIGN_PARAGRAPH.CENTER, first=0, font=FONT_TITLE, size=size, line=round(size * 1.5 * 20))
+    para(
+        document,
+        text,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first=0,
+        font=FONT_TITLE,
+        size=size,
+        line=round(size * 1.5 * 20),
+    )
     para(document, first=0)
 
 
@@ -662,16 +683,40 @@ BUILDERS = {
 }
 
 
-def main() -> None:
-    OUT.mkdir(exist_ok=True)
+FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def save(document, path: Path) -> None:
+    """Byte for byte the same on every run: fixed document properties and zip entry times, so a rebuild
+    changes the committed file only when the layout or the text changed."""
+    props = document.core_properties
+    props.author = props.last_modified_by = "陈仓区政协提案管理系统"
+    props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, source.read(item.filename))
+
+
+def main(out: Path = OUT) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
     for key, build in BUILDERS.items():
         document = build()
-        document.core_properties.author = "陈仓区政协提案管理系统"
         document.core_properties.title = key
-        path = OUT / f"{key}.docx"
-        document.save(str(path))
-        print(path)
+        path = out / f"{key}.docx"
+        save(document, path)
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":
-    main()
+    for written_path in main():
+        print(written_path)

@@ -253,9 +253,7 @@ def build_assignment_notice(assignment: Assignment, issue: Issue) -> dict[str, A
         )
     rehandle = ""
     if assignment.round > 1:
-        rehandle = (
-            f"该件经提案人评价后重新办理，第{assignment.round}轮答复期限为{chinese_date(assignment.due_date)}。"
-        )
+        rehandle = f"该件经提案人评价后重新办理，第{assignment.round}轮答复期限为{chinese_date(assignment.due_date)}。"
     return {
         **basics,
         "unit": assignment.unit.name,
@@ -273,7 +271,9 @@ def build_assignment_notice(assignment: Assignment, issue: Issue) -> dict[str, A
             f"如认为该件不属于你单位职责范围，请于{chinese_date(assignment.return_deadline)}前提出退回申请并说明理由；"
             "逾期未提出的，视为签收。",
         ],
-        "doc_number": notice_number(issue, "assignment_notice", f"assignment:{assignment.pk}", assignment.assigned_at, case),
+        "doc_number": notice_number(
+            issue, "assignment_notice", f"assignment:{assignment.pk}", assignment.assigned_at, case
+        ),
         "date": chinese_date(assignment.assigned_at),
     }
 
@@ -332,8 +332,14 @@ def session_assignment_cases(session):
         .exclude(status__in=[Status.MERGED, Status.WITHDRAWN, Status.REJECTED])
         .distinct()
         .select_related("session")
-        .prefetch_related("proposers__user", "proposers__organisation", "proposers__sector", "proposers__group",
-                          "proposers__committee", "assignments__unit")
+        .prefetch_related(
+            "proposers__user",
+            "proposers__organisation",
+            "proposers__sector",
+            "proposers__group",
+            "proposers__committee",
+            "assignments__unit",
+        )
         .order_by("kind", "number")
     )
 
@@ -356,7 +362,8 @@ def build_assignment_list(session, issue: Issue) -> dict[str, Any]:
                 "proposers": proposer_names(case),
                 "lead": "、".join(a.unit.name for a in replying),
                 "co": "、".join(
-                    f"{a.unit.name}（会办意见{chinese_date(a.views_due)}前）" if a.views_due else a.unit.name for a in co
+                    f"{a.unit.name}（会办意见{chinese_date(a.views_due)}前）" if a.views_due else a.unit.name
+                    for a in co
                 ),
                 "due": chinese_date(due),
             }
@@ -548,7 +555,9 @@ register(
             "rating_window": "15",
             "instruction": "请在收到答复之日起15个工作日内填写本表。",
         },
-        filename=lambda s: f"征询意见表_{s.case.number or s.case.pk}_{s.assignment.unit.name}_{s.proposer.display_name}",
+        filename=lambda s: (
+            f"征询意见表_{s.case.number or s.case.pk}_{s.assignment.unit.name}_{s.proposer.display_name}"
+        ),
     )
 )
 
@@ -690,9 +699,7 @@ def build_catalogue(listing: Listing, issue: Issue) -> dict[str, Any]:
                 "title": case.title,
                 "proposers": proposer_names(case),
                 "category": case.category.name if case.category_id else "",
-                "units": "、".join(
-                    a.unit.name + ("（会办）" if a.role == AssignmentRole.CO else "") for a in live
-                ),
+                "units": "、".join(a.unit.name + ("（会办）" if a.role == AssignmentRole.CO else "") for a in live),
                 "status": case.status_label,
             }
         )

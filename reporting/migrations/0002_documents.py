@@ -6,86 +6,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentNumberSeries',
+            name="DocumentNumberSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('series', models.CharField(max_length=60, verbose_name='文号序列')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份')),
-                ('last', models.PositiveIntegerField(default=0, verbose_name='已用最大号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("series", models.CharField(max_length=60, verbose_name="文号序列")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份")),
+                ("last", models.PositiveIntegerField(default=0, verbose_name="已用最大号")),
             ],
             options={
-                'verbose_name': '文号序列',
-                'verbose_name_plural': '文号序列',
-                'constraints': [models.UniqueConstraint(fields=('series', 'year'), name='uniq_document_number_series')],
+                "verbose_name": "文号序列",
+                "verbose_name_plural": "文号序列",
+                "constraints": [models.UniqueConstraint(fields=("series", "year"), name="uniq_document_number_series")],
             },
         ),
         migrations.CreateModel(
-            name='DocumentSettings',
+            name="DocumentSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('committee', models.CharField(default='中国人民政治协商会议陈仓区委员会', max_length=60, verbose_name='委员会名称')),
-                ('header_text', models.CharField(default='政协陈仓区委员会提案委员会', max_length=40, verbose_name='版头（发文机关标志）')),
-                ('issuer', models.CharField(default='政协陈仓区委员会提案委员会', max_length=40, verbose_name='发文机关署名')),
-                ('number_pattern', models.CharField(default='陈政协提〔{year}〕{number}号', help_text='交办通知书、催办通知的发文字号；{year} 为年份，{number} 为当年顺序号。', max_length=40, verbose_name='发文字号格式')),
-                ('reply_number_pattern', models.CharField(default='{unit}函〔{year}〕{number}号', help_text='承办单位答复函的文号；{unit} 为单位名称，每个单位每年单独编号。', max_length=40, verbose_name='答复函文号格式')),
-                ('cc', models.CharField(default='区委办公室，区人大常委会办公室，区政府办公室', max_length=200, verbose_name='抄送')),
-                ('printer', models.CharField(default='政协陈仓区委员会办公室', max_length=40, verbose_name='印发机关')),
-                ('reply_cc', models.CharField(default='区政协提案委员会', max_length=100, verbose_name='答复函抄送')),
-                ('office_contact', models.CharField(default='提案委员会办公室', max_length=30, verbose_name='提案委联系人')),
-                ('office_phone', models.CharField(default='0917-6212000', max_length=30, verbose_name='提案委联系电话')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "committee",
+                    models.CharField(
+                        default="中国人民政治协商会议陈仓区委员会", max_length=60, verbose_name="委员会名称"
+                    ),
+                ),
+                (
+                    "header_text",
+                    models.CharField(
+                        default="政协陈仓区委员会提案委员会", max_length=40, verbose_name="版头（发文机关标志）"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(default="政协陈仓区委员会提案委员会", max_length=40, verbose_name="发文机关署名"),
+                ),
+                (
+                    "number_pattern",
+                    models.CharField(
+                        default="陈政协提〔{year}〕{number}号",
+                        help_text="交办通知书、催办通知的发文字号；{year} 为年份，{number} 为当年顺序号。",
+                        max_length=40,
+                        verbose_name="发文字号格式",
+                    ),
+                ),
+                (
+                    "reply_number_pattern",
+                    models.CharField(
+                        default="{unit}函〔{year}〕{number}号",
+                        help_text="承办单位答复函的文号；{unit} 为单位名称，每个单位每年单独编号。",
+                        max_length=40,
+                        verbose_name="答复函文号格式",
+                    ),
+                ),
+                (
+                    "cc",
+                    models.CharField(
+                        default="区委办公室，区人大常委会办公室，区政府办公室", max_length=200, verbose_name="抄送"
+                    ),
+                ),
+                ("printer", models.CharField(default="政协陈仓区委员会办公室", max_length=40, verbose_name="印发机关")),
+                ("reply_cc", models.CharField(default="区政协提案委员会", max_length=100, verbose_name="答复函抄送")),
+                (
+                    "office_contact",
+                    models.CharField(default="提案委员会办公室", max_length=30, verbose_name="提案委联系人"),
+                ),
+                (
+                    "office_phone",
+                    models.CharField(default="0917-6212000", max_length=30, verbose_name="提案委联系电话"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公文设置',
-                'verbose_name_plural': '公文设置',
+                "verbose_name": "公文设置",
+                "verbose_name_plural": "公文设置",
             },
         ),
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='文书')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('content', models.BinaryField(verbose_name='模板文件')),
-                ('filename', models.CharField(max_length=200, verbose_name='文件名')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('uploaded_at', models.DateTimeField(verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=40, verbose_name="文书")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("content", models.BinaryField(verbose_name="模板文件")),
+                ("filename", models.CharField(max_length=200, verbose_name="文件名")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("uploaded_at", models.DateTimeField(verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公文模板',
-                'verbose_name_plural': '公文模板',
-                'ordering': ['kind', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'version'), name='uniq_document_template_version')],
+                "verbose_name": "公文模板",
+                "verbose_name_plural": "公文模板",
+                "ordering": ["kind", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "version"), name="uniq_document_template_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IssuedDocumentNumber',
+            name="IssuedDocumentNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='文书')),
-                ('object_key', models.CharField(max_length=80, verbose_name='对象')),
-                ('series', models.CharField(max_length=60, verbose_name='文号序列')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份')),
-                ('number', models.PositiveIntegerField(verbose_name='顺序号')),
-                ('text', models.CharField(max_length=80, verbose_name='文号')),
-                ('issued_at', models.DateTimeField(verbose_name='编号时间')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='编号人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=40, verbose_name="文书")),
+                ("object_key", models.CharField(max_length=80, verbose_name="对象")),
+                ("series", models.CharField(max_length=60, verbose_name="文号序列")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份")),
+                ("number", models.PositiveIntegerField(verbose_name="顺序号")),
+                ("text", models.CharField(max_length=80, verbose_name="文号")),
+                ("issued_at", models.DateTimeField(verbose_name="编号时间")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编号人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已编文号',
-                'verbose_name_plural': '已编文号',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_key'), name='uniq_issued_document'), models.UniqueConstraint(fields=('series', 'year', 'number'), name='uniq_issued_number')],
+                "verbose_name": "已编文号",
+                "verbose_name_plural": "已编文号",
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_key"), name="uniq_issued_document"),
+                    models.UniqueConstraint(fields=("series", "year", "number"), name="uniq_issued_number"),
+                ],
             },
         ),
     ]

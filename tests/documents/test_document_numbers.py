@@ -28,8 +28,12 @@ def test_a_document_keeps_its_number_and_the_next_one_takes_the_next(db):
 
 
 def test_each_unit_numbers_its_letters_in_its_own_series(db):
-    a = numbers.issue("reply_letter", "reply:1", series="unit:1", pattern="{unit}函〔{year}〕{number}号", year=2026, unit="区住建局")
-    b = numbers.issue("reply_letter", "reply:2", series="unit:2", pattern="{unit}函〔{year}〕{number}号", year=2026, unit="区教育局")
+    a = numbers.issue(
+        "reply_letter", "reply:1", series="unit:1", pattern="{unit}函〔{year}〕{number}号", year=2026, unit="区住建局"
+    )
+    b = numbers.issue(
+        "reply_letter", "reply:2", series="unit:2", pattern="{unit}函〔{year}〕{number}号", year=2026, unit="区教育局"
+    )
     assert (a, b) == ("区住建局函〔2026〕1号", "区教育局函〔2026〕1号")
 
 
@@ -46,10 +50,14 @@ def test_numbers_taken_at_the_same_moment_never_repeat(postgres_only):
     def take(i: int) -> None:
         try:
             barrier.wait()
-            results.append(numbers.issue("assignment_notice", f"assignment:{i}", series="notice", pattern=PATTERN, year=2026))
+            results.append(
+                numbers.issue("assignment_notice", f"assignment:{i}", series="notice", pattern=PATTERN, year=2026)
+            )
             # the same document asked twice at once gets one number
-            results.append(numbers.issue("assignment_notice", "assignment:shared", series="notice", pattern=PATTERN, year=2026))
-        except BaseException as error:  # noqa: BLE001 — reported below
+            results.append(
+                numbers.issue("assignment_notice", "assignment:shared", series="notice", pattern=PATTERN, year=2026)
+            )
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

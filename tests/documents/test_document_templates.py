@@ -47,7 +47,9 @@ def text_of(content: bytes) -> str:
 
 def test_an_uploaded_template_is_used_and_the_upload_is_audited(client, world, sysadmin):
     login(client, sysadmin)
-    response = upload(client, "filing_notice", docx_with("{{ header_text }}", "新版：{{ addressee }}，{{ number }}已立案。"))
+    response = upload(
+        client, "filing_notice", docx_with("{{ header_text }}", "新版：{{ addressee }}，{{ number }}已立案。")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     template = DocumentTemplate.objects.get(kind="filing_notice")
     assert (template.version, template.active, template.uploaded_by) == (1, True, sysadmin)
@@ -91,7 +93,9 @@ def test_a_broken_template_is_refused_with_the_reason(client, sysadmin):
     html = upload(client, "filing_notice", b"not a word file", name="x.docx").content.decode()
     assert "不是有效的 Word 文件" in html
     # a loop over a field that is a string, reading a row attribute that does not exist: fails the trial
-    html = upload(client, "assignment_list", docx_with("{%p for r in rows %}", "{{ r.nonexistent }}", "{%p endfor %}")).content.decode()
+    html = upload(
+        client, "assignment_list", docx_with("{%p for r in rows %}", "{{ r.nonexistent }}", "{%p endfor %}")
+    ).content.decode()
     assert "用示例数据试生成失败" in html
     assert not DocumentTemplate.objects.exists()
 

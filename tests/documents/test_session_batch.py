@@ -26,7 +26,7 @@ def start(client, user, session, fmt):
 
 
 def test_the_zip_holds_one_word_notice_per_unit_in_number_order(client, world, session_cases):
-    first, second = session_cases
+    first, _second = session_cases
     response = start(client, world.staff, first.session, "zip")
     job = Job.objects.get(kind="session_notices_zip")
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"

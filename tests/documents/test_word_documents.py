@@ -276,7 +276,9 @@ def test_the_key_catalogue_is_landscape_and_lists_the_designated_key_proposals_o
     from reporting.documents import selectors
 
     year = case.filed_at.year
-    listing = kinds.Listing(scope=f"{year}年度", year=year, items=list(selectors.key_proposals_of_year(Case.objects.all(), year)))
+    listing = kinds.Listing(
+        scope=f"{year}年度", year=year, items=list(selectors.key_proposals_of_year(Case.objects.all(), year))
+    )
     content = make("key_catalogue", listing)
     text = text_of(content)
     assert f"{year}年度重点提案目录" in text and case.title in text and case.display_number in text
@@ -307,3 +309,13 @@ def test_text_with_markup_characters_stays_text(world):
     builder = CaseBuilder(world, title="关于<b>标签</b>与&符号的建议").filed()
     text = text_of(make("proposal_form", builder.refresh()))
     assert "关于<b>标签</b>与&符号的建议" in text
+
+
+def test_the_committed_templates_are_what_the_build_script_makes(tmp_path):
+    from reporting.documents import build_templates
+
+    for path in build_templates.main(tmp_path):
+        committed = build_templates.OUT / path.name
+        assert path.read_bytes() == committed.read_bytes(), (
+            f"{path.name}: run python reporting/documents/build_templates.py"
+        )
