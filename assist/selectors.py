@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 
 from core import clock
 from members.models import Session
@@ -13,7 +15,7 @@ from proposals import access
 from proposals.models import Assignment, Case, Proposer, Reply
 
 from . import engine, index
-from .models import CaseIndex
+from .models import CaseIndex, SynonymGroup
 
 # Two cases whose cosine reaches this are put in one merge group (average linkage, so a group does not
 # chain through one broad case). Measured on bench/assist/cases.jsonl with `assist_eval --merge`.
@@ -184,3 +186,22 @@ def merge_suggestions(user, session_id: int | None = None, threshold: float = ME
                 groups.append(MergeGroup(host, rest, round(score, 3), _host_reason(host)))
     groups.sort(key=lambda g: (-len(g.members), -g.score, g.host.pk))
     return groups
+
+
+# --- The synonym list ---------------------------------------------------------------------------------
+
+
+def may_edit_synonyms(user) -> bool:
+    """Staff (提案委) keep the synonym list; members, units, reviewers and leaders do not see it."""
+    return access.is_staff(user)
+
+
+def synonym_groups(user):
+    """Every synonym group, active ones first, for the staff page (PermissionDenied for anyone else)."""
+    if not may_edit_synonyms(user):
+        raise PermissionDenied("只有提案委工作人员可以维护同义词表。")
+    return SynonymGroup.objects.order_by("-active", "id")
+
+
+def synonym_group_or_404(user, pk: int) -> SynonymGroup:
+    return get_object_or_404(synonym_groups(user), pk=pk)

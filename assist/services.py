@@ -1,14 +1,23 @@
-"""Writes: acting on a merge suggestion. Every step is one action of the workflow through
-proposals.services.perform (one transaction and one audit event each; a refusal changes nothing and is
-reported for its case)."""
+"""Writes: acting on a merge suggestion, and the synonym list. Every merge-suggestion step is one action of
+the workflow through proposals.services.perform (one transaction and one audit event each; a refusal changes
+nothing and is reported for its case). A synonym group is created, changed or deleted in one transaction with
+one audit event; the cases that mention its old or new words are reindexed in that transaction
+(assist.signals)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from audit import trail as audit
 from proposals import access, services
 from proposals.errors import WorkflowError
 from proposals.models import Case
+
+from . import selectors
+from .models import SynonymGroup
 
 
 @dataclass
@@ -48,3 +57,45 @@ def _do(user, action: str, case_id: int, data: dict) -> Step:
     except WorkflowError as error:
         return Step(case_id, action, False, error.message, error.code)
     return Step(case_id, action, True, "已完成")
+
+
+# --- The synonym list ---------------------------------------------------------------------------------
+
+
+def _may_edit(user) -> None:
+    if not selectors.may_edit_synonyms(user):
+        raise PermissionDenied("只有提案委工作人员可以维护同义词表。")
+
+
+def _state(group: SynonymGroup) -> dict:
+    return {"words": group.word_list(), "active": group.active, "note": group.note}
+
+
+@transaction.atomic
+def create_synonym_group(user, *, words: list[str], active: bool = True, note: str = "") -> SynonymGroup:
+    _may_edit(user)
+    group = SynonymGroup.objects.create(words=" ".join(words), active=active, note=note)
+    audit.record("synonym_group_created", actor=user, obj=group, data=_state(group))
+    return group
+
+
+@transaction.atomic
+def update_synonym_group(user, group_id: int, *, words: list[str], active: bool, note: str) -> SynonymGroup:
+    _may_edit(user)
+    group = SynonymGroup.objects.select_for_update().get(pk=group_id)
+    before = _state(group)
+    group.words, group.active, group.note = " ".join(words), active, note
+    group.save()
+    after = _state(group)
+    changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+    audit.record("synonym_group_changed", actor=user, obj=group, data={"words": after["words"], "changed": changed})
+    return group
+
+
+@transaction.atomic
+def delete_synonym_group(user, group_id: int) -> None:
+    _may_edit(user)
+    group = SynonymGroup.objects.select_for_update().get(pk=group_id)
+    state = _state(group)
+    group.delete()
+    audit.record("synonym_group_deleted", actor=user, object_type="synonymgroup", object_id=group_id, data=state)

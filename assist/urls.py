@@ -10,4 +10,7 @@ urlpatterns = [
     path("assist/cases/<int:pk>/similar/", views.case_similar, name="case_similar"),
     path("assist/similar/draft/", views.draft_similar, name="draft_similar"),
     path("assist/merge/", views.merge_suggestions, name="merge_suggestions"),
+    path("assist/synonyms/", views.synonyms, name="synonyms"),
+    path("assist/synonyms/<int:pk>/edit/", views.synonym_edit, name="synonym_edit"),
+    path("assist/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym_delete"),
 ]

@@ -1,19 +1,21 @@
 """The pages of assist: the "类似提案" panels (htmx partials loaded by proposals' pages through template
-hooks, so a slow or failed lookup never holds up the page or the submit button) and the merge-suggestion
-page for staff and reviewers."""
+hooks, so a slow or failed lookup never holds up the page or the submit button), the merge-suggestion
+page for staff and reviewers, and the synonym list staff keep."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import Session
 from proposals import access
 
 from . import selectors, services
+from .forms import SynonymGroupForm
 
 
 @login_required
@@ -85,7 +87,56 @@ def merge_suggestions(request: HttpRequest) -> HttpResponse:
             "steps": [(s, titles.get(s.case_id, "")) for s in steps],
             "error": error,
             "is_reviewer": access.is_reviewer(user),
+            "may_edit_synonyms": selectors.may_edit_synonyms(user),
             "threshold": selectors.MERGE_THRESHOLD,
         },
         status=400 if error else 200,
     )
+
+
+# --- The synonym list (staff) --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The list of synonym groups, with the form to add one (POST adds it)."""
+    groups = selectors.synonym_groups(request.user)
+    form = SynonymGroupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        group = services.create_synonym_group(request.user, **form.cleaned_data)
+        messages.success(request, f"已添加同义词组“{group}”，提到这些词的提案已重新索引。")
+        return redirect("assist:synonyms")
+    return render(
+        request,
+        "assist/synonyms.html",
+        {"groups": list(groups), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.synonym_group_or_404(request.user, pk)
+    form = SynonymGroupForm(request.POST if request.method == "POST" else None, group=group)
+    if request.method == "POST" and form.is_valid():
+        group = services.update_synonym_group(request.user, group.pk, **form.cleaned_data)
+        messages.success(request, f"已保存同义词组“{group}”，提到修改前后这些词的提案已重新索引。")
+        return redirect("assist:synonyms")
+    return render(
+        request, "assist/synonym_edit.html", {"group": group, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: asks to confirm; POST: deletes the group."""
+    group = selectors.synonym_group_or_404(request.user, pk)
+    if request.method == "POST":
+        label = str(group)
+        services.delete_synonym_group(request.user, group.pk)
+        messages.success(request, f"已删除同义词组“{label}”，提到这些词的提案已重新索引。")
+        return redirect("assist:synonyms")
+    return render(request, "assist/synonym_delete.html", {"group": group})

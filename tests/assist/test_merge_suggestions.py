@@ -120,3 +120,10 @@ def test_the_merge_page_costs_a_bounded_number_of_queries(client, world, elevato
     client.get("/assist/merge/")
     with django_assert_max_num_queries(16):
         assert client.get("/assist/merge/").status_code == 200
+
+
+def test_staff_find_the_synonym_list_from_the_merge_page_and_reviewers_do_not(client, world):
+    client.force_login(world.staff)
+    assert 'href="/assist/synonyms/"' in client.get("/assist/merge/").content.decode()
+    client.force_login(world.reviewer)
+    assert 'href="/assist/synonyms/"' not in client.get("/assist/merge/").content.decode()

@@ -18,6 +18,12 @@ After every step (``@invariant``), for every case:
 - consistency: no automatic move is left to apply, and the case state agrees with its assignments;
 - numbers unique and consecutive per session and kind, and each sequence's counter at its last number.
 
+What keeps it cheap (CI: 200 sequences per database within 5 minutes) without checking less: the people
+and units are made once per test below every sequence's savepoint (the rollback of a sequence keeps them);
+liveness is searched once per abstract state (``can_finish`` is cached); which users may open a case is
+one query; audit events are read by sequence number since the last check (every step that writes checks
+its events, so a stray event fails the next check); snapshots read each table once for all cases.
+
 Profiles (tests/conftest.py): ``ci`` (the default under pytest: 200 sequences of up to 30 steps,
 derandomized) and ``long`` (``--hypothesis-profile=long``). ``WORKFLOW_FIGURES=path`` writes the run's
 figures (sequences, steps, distinct states) as JSON.
@@ -38,6 +44,7 @@ from typing import NamedTuple
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -194,15 +201,24 @@ RELATED = (
 )
 
 
-def snapshot(case_id: int) -> dict:
-    shot = {"case": list(Case.objects.filter(pk=case_id).values())}
+def snapshot(*case_ids: int) -> dict:
+    """Every row of the cases and of what they are made of (one query per table, however many cases)."""
+    shot = {"case": list(Case.objects.filter(pk__in=case_ids).order_by("pk").values())}
     for model in RELATED:
-        shot[model.__name__] = list(model.objects.filter(case_id=case_id).order_by("pk").values())
+        shot[model.__name__] = list(model.objects.filter(case_id__in=case_ids).order_by("pk").values())
     shot["numbers"] = list(NumberSequence.objects.order_by("pk").values())
     return shot
 
 
 # --- The machine -------------------------------------------------------------------------------------------
+
+
+def with_people(cases):
+    """What available_actions() reads of a case, in three queries (it would take four on its own)."""
+    return cases.prefetch_related(
+        Prefetch("proposers", Proposer.objects.select_related("user")),
+        Prefetch("assignments", Assignment.objects.select_related("unit")),
+    )
 
 
 def weight(action) -> int:
@@ -234,6 +250,33 @@ def write_figures(path: str) -> None:
         json.dump({**figures(), "case_states": sorted(FIGURES["case_states"])}, out, ensure_ascii=False, indent=1)
 
 
+class Cast(NamedTuple):
+    world: World
+    member3: object
+    staff2: object
+    unit4: object
+    units: list
+    users: dict
+    visible: dict
+
+
+_CAST: list[Cast] = []
+
+
+def make_people() -> Cast:
+    """Everyone the sequences act as, made once before the first sequence: each sequence runs in a
+    savepoint above them, whose rollback leaves them as they were."""
+    _CAST.clear()
+    w = World()
+    member3 = make_member(w.term, username="m4", name="赵委员")
+    staff2 = UserFactory(username="s2", name="提案委小陈", roles=[Role.STAFF])
+    unit4, unit4_user = make_unit("区卫健局")
+    users = {**w.users(), "member3": member3, "staff2": staff2, "unit4": unit4_user}
+    users.pop("outsider")
+    _CAST.append(Cast(w, member3, staff2, unit4, [w.unit, w.unit2, w.unit3, unit4], users, {}))
+    return _CAST[0]
+
+
 class WorkflowMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
@@ -249,13 +292,12 @@ class WorkflowMachine(RuleBasedStateMachine):
     def build_world(self, start):
         self.today = start
         self._stack.enter_context(clock.frozen(start))
-        w = self.w = World()
-        self.member3 = make_member(w.term, username="m4", name="赵委员")
-        self.staff2 = UserFactory(username="s2", name="提案委小陈", roles=[Role.STAFF])
-        self.unit4, self.unit4_user = make_unit("区卫健局")
-        self.units = [w.unit, w.unit2, w.unit3, self.unit4]
-        self.users = {**w.users(), "member3": self.member3, "staff2": self.staff2, "unit4": self.unit4_user}
-        self.users.pop("outsider")
+        # The people and units are the same in every sequence and no action changes them: they are made once
+        # per test (``make_people()``, below every sequence's savepoint) instead of once a sequence.
+        cast = _CAST[0]
+        self.w, self.member3, self.staff2, self.unit4 = cast.world, cast.member3, cast.staff2, cast.unit4
+        self.units, self.users = cast.units, cast.users
+        self.seen = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
 
     def teardown(self):
         if os.environ.get("WORKFLOW_FIGURES"):
@@ -270,21 +312,43 @@ class WorkflowMachine(RuleBasedStateMachine):
     def case(self, index: int) -> Case:
         return Case.objects.get(pk=self.cases[index % len(self.cases)])
 
-    def events(self) -> int:
-        return AuditEvent.objects.count()
+    def new_events(self) -> list[tuple[str, str]]:
+        """(action, outcome) of the events written since the last call: every step that writes checks them
+        all, so an event no step accounts for fails the next check (and no step needs a count first)."""
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=self.seen).order_by("seq").values_list("seq", "action", "outcome")
+        )
+        if rows:
+            self.seen = rows[-1][0]
+        return [(action, outcome) for _, action, outcome in rows]
 
-    def offered_to_all(self, case: Case) -> list[tuple[str, object, object]]:
-        """(user key, user, Available) for every user and every action offered on ``case``."""
-        found = []
-        fresh = Case.objects.prefetch_related("proposers__user", "assignments__unit").get(pk=case.pk)
+    def offered_to_all(self, case_id: int) -> tuple[Case, list[tuple[str, object, object]]]:
+        """The case as it is now, and (user key, user, Available) for every user and every action offered on it."""
+        fresh = with_people(Case.objects).get(pk=case_id)
+        offered = {}
         for key, user in self.users.items():
             if not relations(user, fresh):
                 continue  # no relation to the case, no action can be offered (the table names relations only)
-            if not visible_cases(user).filter(pk=case.pk).exists():
-                continue
-            for item in available_actions(user, fresh):
-                found.append((key, user, item))
-        return found
+            if items := available_actions(user, fresh):
+                offered[key] = items
+        # Whether each user offered something may open the case: visible_cases() of each, in one query.
+        seen = self.visible_to(case_id, offered)
+        return fresh, [(key, self.users[key], item) for key, items in offered.items() if seen[key] for item in items]
+
+    def visible_to(self, case_id: int, keys) -> dict[str, bool]:
+        if not keys:
+            return {}
+        checks = {f"v_{key}": Exists(self.visible(key).filter(pk=OuterRef("pk"))) for key in keys}
+        row = Case.objects.filter(pk=case_id).values(**checks).get()
+        return {key: row[f"v_{key}"] for key in keys}
+
+    def visible(self, key: str):
+        """visible_cases() of a user, built once per test: the queryset is lazy (each use reads the database
+        anew) and depends only on the user's roles and units, which no action changes."""
+        cache = _CAST[0].visible
+        if key not in cache:
+            cache[key] = visible_cases(self.users[key])
+        return cache[key]
 
     def build_data(self, action, case: Case, user, assignment: Assignment | None, data) -> dict | None:
         """Valid data for ``action`` by ``user`` (None: no valid data exists)."""
@@ -389,7 +453,6 @@ class WorkflowMachine(RuleBasedStateMachine):
         return services.perform(action_name, user, case.pk, data_, assignment_id=assignment.pk if assignment else None)
 
     def expect_success(self, action_name, user, case, data_, assignment, why: str):
-        before = self.events()
         try:
             self.perform(action_name, user, case, data_, assignment)
         except WorkflowError as error:
@@ -398,7 +461,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 f"{', ' + assignment.role + '/' + assignment.status if assignment else ''}) refused: "
                 f"{error.code} {error.message} data={data_}"
             ) from None
-        new = list(AuditEvent.objects.order_by("seq").values_list("action", "outcome")[before:])
+        new = self.new_events()
         assert new == [(action_name, AuditEvent.Outcome.SUCCESS)], (action_name, new)
         FIGURES["actions"][action_name] += 1
 
@@ -409,7 +472,6 @@ class WorkflowMachine(RuleBasedStateMachine):
         w = self.w
         cosigners = data.draw(st.lists(st.sampled_from([w.member2.pk, self.member3.pk]), unique=True, max_size=2))
         by = data.draw(st.sampled_from(["member", "staff", "staff2"]), label="drafted_by")
-        before = self.events()
         fields = {
             "title": f"关于第{len(self.cases) + 1}件事项的提案",
             "facts": "情况分析。",
@@ -421,7 +483,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             case = services.create_draft(w.member, **fields)
         else:
             case = services.create_draft(self.users[by], on_behalf_of=w.member.pk, **fields)
-        assert self.events() == before + 1
+        assert self.new_events() == [("create", AuditEvent.Outcome.SUCCESS)]
         self.cases.append(case.pk)
         # Half the cases start further on (through the same services), so 30 steps reach the handling stages.
         stages = ["draft", "submitted", "filed", "assigned", "handling", "replied"]
@@ -449,15 +511,15 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def offered(self, data):
         FIGURES["rules"]["offered"] += 1
-        case = self.case(data.draw(st.integers(0, MAX_CASES - 1), label="case"))
-        options = self.offered_to_all(case)
+        index = data.draw(st.integers(0, MAX_CASES - 1), label="case")
+        # The case and its assignments as available_actions() just read them (nothing was written since).
+        case, options = self.offered_to_all(self.cases[index % len(self.cases)])
         if not options:
             return
         # Moves that change a state are drawn more often than notes and settings, so sequences get far.
         weighted = [o for o in options for _ in range(weight(o[2].action))]
         key, user, item = data.draw(st.sampled_from(weighted), label="offered")
-        fresh = Case.objects.get(pk=case.pk)
-        assignment = Assignment.objects.get(pk=item.assignment.pk) if item.assignment else None
+        fresh, assignment = case, item.assignment
         data_ = self.build_data(item.action, fresh, user, assignment, data)
         assert data_ is not None, (
             f"{item.action.name} offered to {key} on case {case.pk} ({case.status}) but no valid data exists"
@@ -498,17 +560,17 @@ class WorkflowMachine(RuleBasedStateMachine):
             except WorkflowError:
                 was_offered = False
         else:
-            was_offered = visible_cases(user).filter(pk=case.pk).exists() and any(
+            was_offered = self.visible(key).filter(pk=case.pk).exists() and any(
                 a.action.name == action.name
                 and (a.assignment.pk if a.assignment else None) == (assignment.pk if assignment else None)
-                for a in available_actions(user, Case.objects.get(pk=case.pk))
+                for a in available_actions(user, with_people(Case.objects).get(pk=case.pk))
             )
         data_ = self.build_data(action, case, user, assignment, data) if was_offered else None
         if was_offered:
             assert data_ is not None, f"{action.name} offered to {key} on case {case.pk} but no valid data exists"
             self.expect_success(action.name, user, case, data_, assignment, f"offered to {key}")
             return
-        before_shot, before = snapshot(case.pk), self.events()
+        before_shot = snapshot(case.pk)
         try:
             self.perform(action.name, user, case, {}, assignment)
         except WorkflowError:
@@ -518,7 +580,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 f"{action.name} by {key} on case {case.pk} ({case.status}) succeeded but was not offered"
             )
         assert snapshot(case.pk) == before_shot, f"refused {action.name} changed the case"
-        new = list(AuditEvent.objects.order_by("seq").values_list("action", "outcome")[before:])
+        new = self.new_events()
         assert new == [(action.name, AuditEvent.Outcome.REFUSED)], new
 
     def clock_moves_on(self, days: int):
@@ -529,17 +591,16 @@ class WorkflowMachine(RuleBasedStateMachine):
         due = Assignment.objects.filter(
             status=A.PENDING, return_deadline__lt=clock.today(), case__status__in=IN_HANDLING
         ).count()
-        before = self.events()
         call_command("deem_signed", stdout=StringIO())
-        new = list(AuditEvent.objects.order_by("seq").values_list("action", "outcome")[before:])
+        new = self.new_events()
         assert new == [("deem_signed", AuditEvent.Outcome.SUCCESS)] * due, new
         FIGURES["actions"]["deem_signed"] += due
 
     def reminders_run(self):
-        shots, before = [snapshot(pk) for pk in self.cases], self.events()
+        shots = snapshot(*self.cases)
         call_command("send_reminders", stdout=StringIO())
-        assert [snapshot(pk) for pk in self.cases] == shots
-        assert self.events() == before
+        assert snapshot(*self.cases) == shots
+        assert self.new_events() == []
 
     # --- invariants ---
     @invariant()
@@ -547,7 +608,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         if not hasattr(self, "w"):
             return
         FIGURES["steps"] += 1
-        for case in Case.objects.filter(pk__in=self.cases).prefetch_related("assignments"):
+        # Only the fields the checks read (a Case row is wide; this runs after every step).
+        assignments = Prefetch("assignments", Assignment.objects.only("id", "case_id", "role", "status", "round"))
+        for case in Case.objects.filter(pk__in=self.cases).only("id", "status", "round").prefetch_related(assignments):
             state = abstract_state(case)
             FIGURES["case_states"].add(str(state))
             for a in case.assignments.all():
@@ -566,13 +629,14 @@ class WorkflowMachine(RuleBasedStateMachine):
     def numbers_are_unique_and_consecutive(self):
         if not hasattr(self, "w"):
             return
-        for seq in NumberSequence.objects.all():
-            numbers = sorted(
-                Case.objects.filter(session=seq.session, kind=seq.kind, number__isnull=False).values_list(
-                    "number", flat=True
-                )
-            )
-            assert numbers == list(range(1, seq.last + 1)), (seq.session_id, seq.kind, numbers, seq.last)
+        # Two queries whatever the number of sequences: every numbered case, and every counter.
+        numbered: dict[tuple[int, str], list[int]] = {}
+        for session, kind, number in Case.objects.filter(number__isnull=False).values_list("session", "kind", "number"):
+            numbered.setdefault((session, kind), []).append(number)
+        counters = {(seq.session_id, seq.kind): seq.last for seq in NumberSequence.objects.all()}
+        for key in counters.keys() | numbered.keys():
+            numbers, last = sorted(numbered.get(key, [])), counters.get(key, 0)
+            assert numbers == list(range(1, last + 1)), (*key, numbers, last)
 
 
 @pytest.mark.slow
@@ -582,7 +646,11 @@ def test_random_sequences_of_actions_keep_every_case_live_consistent_and_account
     chosen = settings.get_profile(profile if profile == "long" else os.environ.get("WORKFLOW_PROFILE", "workflow-ci"))
     if os.environ.get("WORKFLOW_NO_SHRINK"):  # report the first failing sequence at once (shrinking is slow here)
         chosen = settings(chosen, phases=[Phase.explicit, Phase.reuse, Phase.generate])
-    run_state_machine_as_test(WorkflowMachine, settings=chosen)
+    make_people()
+    try:
+        run_state_machine_as_test(WorkflowMachine, settings=chosen)
+    finally:
+        _CAST.clear()
     found = {
         "profile": profile if profile == "long" else "workflow-ci",
         **figures(),
