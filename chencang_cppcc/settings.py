@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, with the device read from the user's cached state (members.authcache).
+    "members.middleware.OTPMiddleware",
     # Cache-Control: no-store on every answer to a signed-in user and on the whole API.
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -182,6 +183,14 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", 15))
 SESSION_ABSOLUTE_TIMEOUT_HOURS = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_HOURS", 8))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+# Issue 21: the session and what every request reads about its user (the user, its roles, its OTP
+# devices: members.authcache) come from the cache, the database backing the sessions. Only where one
+# cache serves every process (CACHE_URL: Redis) or in one process (DEBUG, tests): with a cache per
+# worker, a logout or a role change made through one worker would go unseen by the others.
+AUTH_STATE_CACHE = env_bool("AUTH_STATE_CACHE", bool(os.environ.get("CACHE_URL")) or DEBUG or env_bool("TESTING"))
+AUTH_STATE_CACHE_SECONDS = int(os.environ.get("AUTH_STATE_CACHE_SECONDS", 300))
+if AUTH_STATE_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Accounts unused this many days are disabled by `manage.py disable_inactive_accounts`.
 ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 90))
 # Two-factor login (django-otp TOTP); the issuer names the entry in the authenticator app.
@@ -467,7 +476,7 @@ DASHBOARD_REFRESH_DELAY = float(os.environ.get("DASHBOARD_REFRESH_DELAY", 5))
 # CACHE_URL=redis://127.0.0.1:6379/1 shares one Redis between workers (Django's built-in backend).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        {"BACKEND": "core.cache.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
         if os.environ.get("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chencang"}
     )

@@ -8,6 +8,8 @@ lifted, and one extra URL, /bench/bare/, a view that does nothing behind the sam
 import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+# Production settings refuse to start without the audit chain's key; the bench's data are throwaway.
+os.environ.setdefault("AUDIT_HMAC_KEY", "bench-only-not-secret-audit-key")
 os.environ["DEBUG"] = "0"
 
 from .settings import *  # noqa: F403

@@ -8,6 +8,7 @@ locks them. Code that calls ``authenticate()`` without a request (a Django shell
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
+from . import authcache
 from .models import User
 
 
@@ -19,11 +20,19 @@ class AxesBackend(AxesStandaloneBackend):
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's ModelBackend, loading the session's user with its role flags (one query, not two)."""
+    """Django's ModelBackend, loading the session's user with its role flags and its confirmed OTP
+    devices — from the cache while nothing of them changed (members.authcache), else in two queries."""
 
     def get_user(self, user_id):
-        try:
-            user = User.objects.with_roles().get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = authcache.load(user_id, lambda: _load_user(user_id))
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _load_user(user_id):
+    from django_otp import devices_for_user
+
+    user = User.objects.with_roles().filter(pk=user_id).first()
+    if user is not None:
+        # members.middleware.OTPMiddleware takes the session's device from here.
+        user._otp_devices = {device.persistent_id: device for device in devices_for_user(user, confirmed=True)}
+    return user

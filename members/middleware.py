@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
 from audit.models import AuditEvent
 
@@ -80,6 +82,22 @@ def _is_passive(request, view_func=None) -> bool:
         or getattr(view_func or getattr(request, "_security_view", None), "passive", False)
         or _view_name(request) == "notifications:bell"
     )
+
+
+class OTPMiddleware(_OTPMiddleware):
+    """django-otp's middleware, taking the session's device from the devices loaded with the user
+    (members.backends, kept by members.authcache) instead of a query on every request. The same
+    checks follow: the device must be the user's and confirmed, else the session forgets it."""
+
+    def _verify_user_sync(self, request, user):
+        devices = getattr(user, "_otp_devices", None)
+        if devices is None or not user.is_authenticated:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device = devices.get(self._normalize_persistent_id(persistent_id)) if persistent_id else None
+        user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SessionTimeoutMiddleware:

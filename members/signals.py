@@ -7,13 +7,14 @@ from django.contrib.auth.models import Group, update_last_login
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from audit import trail as audit
 from audit.models import AuditEvent
 
+from . import authcache
 from .models import ROLE_GROUPS, AdminRole, Role, User
 
 
@@ -50,6 +51,7 @@ def on_login(sender, request, user, **kwargs) -> None:
         last_login=user.last_login,
         last_login_ip=ip,
     )
+    authcache.forget(user.pk)  # the update() above sends no post_save
     session = getattr(request, "session", None)
     if session is not None:
         from .middleware import LOGIN_NOTICE, start_session_clock
@@ -142,7 +144,38 @@ def guard_admin_roles(sender, instance, action, reverse, pk_set, **kwargs) -> No
             check_admin_roles({instance.name, *user.groups.values_list("name", flat=True)})
 
 
+# --- The cached state of signed-in users (members.authcache): stale as soon as it changes -------------
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def forget_user_state(sender, instance, **kwargs) -> None:
+    authcache.forget(instance.pk)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def forget_role_state(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if not reverse:  # user.groups.add/remove/set/clear
+        if action in ("post_add", "post_remove", "post_clear"):
+            authcache.forget(instance.pk)
+    elif action in ("post_add", "post_remove") and pk_set:  # group.user_set.add/remove
+        authcache.forget(*pk_set)
+    elif action == "pre_clear":  # group.user_set.clear(): the users are known only before
+        authcache.forget(*instance.user_set.values_list("pk", flat=True))
+
+
+def forget_device_state(sender, instance, **kwargs) -> None:
+    authcache.forget(instance.user_id)
+
+
 def connect() -> None:
+    from django.apps import apps
+    from django_otp.models import Device
+
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            post_save.connect(forget_device_state, sender=model, dispatch_uid=f"authcache_{model._meta.label}")
+            post_delete.connect(forget_device_state, sender=model, dispatch_uid=f"authcache_del_{model._meta.label}")
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     from axes.signals import user_locked_out
 

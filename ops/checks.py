@@ -40,7 +40,7 @@ def demo_logins_in_production(app_configs, **kwargs):
     return [
         Warning(
             f"DEBUG 已关闭，但存在演示账号：{', '.join(found)}。生产环境请停用或删除这些账号。",
-            hint='python manage.py shell -c "from members.models import User; User.objects.filter(username__in=[...]).update(is_active=False)"',
+            hint='python manage.py shell -c "from members.models import User; User.objects.filter(username__in=[...]).update(is_active=False); from django.core.cache import cache; cache.clear()"',
             id="proposals.W001",
         )
     ]
@@ -56,7 +56,7 @@ def no_superuser_in_production(app_configs, **kwargs):
         Warning(
             f"DEBUG 已关闭，但存在超级用户：{', '.join(found)}。生产环境不设超级用户（三员分立），"
             "请改由系统管理员、安全管理员、审计管理员分别授权。",
-            hint='python manage.py shell -c "from members.models import User; User.objects.filter(is_superuser=True).update(is_superuser=False)"',
+            hint='python manage.py shell -c "from members.models import User; User.objects.filter(is_superuser=True).update(is_superuser=False); from django.core.cache import cache; cache.clear()"',
             id="proposals.W002",
         )
     ]

@@ -133,6 +133,7 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
         cleaned = _validate(action, data)
         case_from = case.status
         assignment_from = assignment.status if assignment else ""
+        before = _field_values(case)
         outcome = HANDLERS[action.name](ctx, cleaned) or Outcome()
         if action.to_state:
             case.status = action.to_state
@@ -142,7 +143,9 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
             assignment.save()
         auto_moves = _apply_automatic_moves(case)
         case.updated_at = clock.now()
-        case.save()
+        # Only what the action changed: a smaller UPDATE, and the similar-case index (assist, on
+        # post_save) is not consulted when no text field moved.
+        case.save(update_fields=_changed_fields(case, before))
         event_data = dict(outcome.data)
         if assignment is not None:
             event_data.setdefault("assignment", assignment.pk)
@@ -168,17 +171,49 @@ def perform(action_name: str, user, case_id, data: dict | None = None, *, assign
     return _guarded(action_name, user, case_id, body)
 
 
+def _field_values(case: Case) -> dict[str, Any]:
+    """The loaded scalar fields of ``case`` (a deferred one, never loaded, cannot have been changed
+    without being set: it then shows up in ``case.__dict__``)."""
+    loaded = case.__dict__
+    return {f.attname: loaded[f.attname] for f in _SCALAR_FIELDS if f.attname in loaded}
+
+
+def _changed_fields(case: Case, before: dict[str, Any]) -> list[str]:
+    """The fields of ``case`` that differ from ``before``, with updated_at and every field whose value
+    may have been changed in place (JSON) — those are always written."""
+    now = case.__dict__
+    changed = [
+        f.name
+        for f in _SCALAR_FIELDS
+        if f.attname in now and (f.attname not in before or now[f.attname] != before[f.attname])
+    ]
+    return [*changed, *_ALWAYS_WRITTEN]
+
+
+# A JSON value can be changed in place, so comparing it with its earlier self proves nothing.
+_ALWAYS_WRITTEN = ["updated_at", *(f.name for f in Case._meta.concrete_fields if f.get_internal_type() == "JSONField")]
+_SCALAR_FIELDS = [f for f in Case._meta.concrete_fields if not f.primary_key and f.name not in _ALWAYS_WRITTEN]
+
+
+_AUTO_MOVE_STATES = frozenset().union(*(move.states for move in AUTO_MOVES))
+
+
 def _apply_automatic_moves(case: Case) -> list[str]:
     """Apply workflow.AUTO_MOVES until none applies; the names of those applied, for the audit event."""
     applied: list[str] = []
+    live: list[Assignment] | None = None
     for _ in range(len(AUTO_MOVES) + 1):
-        live = [a for a in Assignment.objects.filter(case=case) if a.is_live]
+        if case.status not in _AUTO_MOVE_STATES:
+            return applied  # no automatic move starts here: the assignments need not be read
+        if live is None:
+            live = [a for a in Assignment.objects.filter(case=case) if a.is_live]
         move = automatic_move(case, live)
         if move is None:
             return applied
         case.status = move.to_state
         if move.effect:
             move.effect(case)
+            live = None  # an effect may change the assignments: read them again
         applied.append(move.name)
     raise RuntimeError(f"automatic moves do not settle for case {case.pk}: {applied}")
 

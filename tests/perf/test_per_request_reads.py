@@ -72,3 +72,18 @@ def test_the_staff_queues_show_the_ten_oldest_of_each_step(client, world):
     assert context["to_close"] == [] and context["to_publish"] == []
     assert {c["status"]: c["n"] for c in context["counts"]}[Status.SUBMITTED] == 12
     assert Case.objects.filter(status=Status.SUBMITTED).count() == 12
+
+
+def test_the_member_workbench_counts_follow_the_next_action(client, world):
+    """The counts are cached by the audit trail's newest event: any action shows on the next request."""
+    login(client, world.member)
+    with clock.frozen(dt.date(2026, 3, 2)):
+        CaseBuilder(world, title="关于供暖的提案").submitted()
+
+        def counts():
+            return {c["status"]: c["n"] for c in client.get(reverse("proposals:member_workbench")).context["counts"]}
+
+        assert counts() == {Status.SUBMITTED: 1}
+        assert counts() == {Status.SUBMITTED: 1}  # from the cache
+        CaseBuilder(world, title="关于污水处理的提案").filed()
+    assert counts() == {Status.SUBMITTED: 1, Status.FILED: 1}
