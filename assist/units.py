@@ -57,8 +57,11 @@ def name_stem(unit: str) -> str:
     """区住建局 → 住建, 区生态环境分局 → 生态环境, 千河镇 → 千河, 虢镇街道 → 虢镇."""
     stem = unit
     for _ in range(2):
-        stem = _AFFIX.sub("", stem)
-    return stem if len(stem) >= 2 else unit
+        shorter = _AFFIX.sub("", stem)
+        if len(shorter) < 2:
+            break
+        stem = shorter
+    return stem
 
 
 class Profiles:
