@@ -82,13 +82,13 @@ class SimilarCasesView(APIView):
         return Response(out)
 
 
-UNIT_SUGGESTION_FIELDS = {
+UNIT_SUGGESTION_FIELDS: dict[str, serializers.Field] = {
     "unit_id": serializers.IntegerField(),
-        "unit": serializers.CharField(help_text="单位名称"),
-        "score": serializers.FloatField(help_text="推荐分（类似提案的相似度之和等，仅用于排序）"),
-        "count": serializers.IntegerField(help_text="近年类似提案中由该单位主办（会办）的件数"),
-        "reason": serializers.CharField(help_text="推荐理由，如“近3年类似提案 7 件由区住建局主办”"),
-        "examples": serializers.ListField(child=serializers.CharField(), help_text="类似提案的案由（至多 3 件）"),
+    "unit": serializers.CharField(help_text="单位名称"),
+    "score": serializers.FloatField(help_text="推荐分（类似提案的相似度之和等，仅用于排序）"),
+    "count": serializers.IntegerField(help_text="近年类似提案中由该单位主办（会办）的件数"),
+    "reason": serializers.CharField(help_text="推荐理由，如“近3年类似提案 7 件由区住建局主办”"),
+    "examples": serializers.ListField(child=serializers.CharField(), help_text="类似提案的案由（至多 3 件）"),
 }
 SuggestedUnitsSerializer = inline_serializer(
     "SuggestedUnits",

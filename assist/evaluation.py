@@ -267,9 +267,7 @@ def evaluate_units(name: str, train: list[UnitCase], test: list[UnitCase], synon
         own = Counter(case.lead) if case.id in trained else Counter()
         query = engine.vector(doc, index)
         remit = profiles.scores(query, {u: query for u in case.lead} if case.id in trained else None)
-        lead, _ = units.rank(
-            past, text=f"{case.title}\n{case.body}", units=names, prior=prior - own, remit=remit
-        )
+        lead, _ = units.rank(past, text=f"{case.title}\n{case.body}", units=names, prior=prior - own, remit=remit)
         ranked = [s.unit for s in lead]
         top1 += bool(ranked[:1] and ranked[0] in case.lead)
         top3 += bool(set(ranked[:3]) & set(case.lead))
@@ -280,11 +278,7 @@ def evaluate_units(name: str, train: list[UnitCase], test: list[UnitCase], synon
 def units_from_labelled(rows: list[Labelled]) -> list[UnitCase]:
     sessions = sorted({r.session for r in rows if r.session}, key=_session_order)
     order = {s: i for i, s in enumerate(sessions)}
-    return [
-        UnitCase(r.id, r.title, r.body, order.get(r.session, -1), [r.lead_unit], [])
-        for r in rows
-        if r.lead_unit
-    ]
+    return [UnitCase(r.id, r.title, r.body, order.get(r.session, -1), [r.lead_unit], []) for r in rows if r.lead_unit]
 
 
 _CN = {c: i for i, c in enumerate("〇一二三四五六七八九十", 0)}

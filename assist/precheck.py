@@ -206,7 +206,9 @@ def _fields(text: str) -> set[str]:
 
 
 def _items(suggestions: str) -> list[str]:
-    parts = re.split(r"[一二三四五六七八九][是、]|[（(][一二三四五六七八九1-9][)）]|(?:^|[。；;\s])[1-9][.．、]", suggestions)
+    parts = re.split(
+        r"[一二三四五六七八九][是、]|[（(][一二三四五六七八九1-9][)）]|(?:^|[。；;\s])[1-9][.．、]", suggestions
+    )
     return [p for p in parts if len(p.strip()) >= 6]
 
 
@@ -277,7 +279,9 @@ def _ground_promotion(text: str) -> bool:
     return _count(_PROMOTION, text) >= 3
 
 
-_NAMED = re.compile(r"[\u4e00-\u9fff]某某?(?![\u4e00-\u9fff]{0,1}(小区|企业|公司|村|镇|学校|中学|小学|局|项目|医院|单位))")
+_NAMED = re.compile(
+    r"[\u4e00-\u9fff]某某?(?![\u4e00-\u9fff]{0,1}(小区|企业|公司|村|镇|学校|中学|小学|局|项目|医院|单位))"
+)
 _MISCONDUCT = re.compile(
     r"贪污|受贿|收受|侵吞|侵占|挪用|回扣|包庇|纵容|通风报信|优亲厚友|以权谋私|利用职务|失职|渎职|乱收费|违纪|作风"
 )
@@ -338,7 +342,8 @@ def repeat_advice(hit_score: float, detail: dict[str, Any]) -> Advice:
     where = detail.get("number") or detail.get("session") or ""
     text = f"往届已有内容相近的提案《{detail.get('title', '')}》（{where}，相似度 {hit_score:.2f}）"
     text += (
-        f"，{reply.get('unit', '承办单位')}已答复" + (f"（{reply['reply_class']}类）" if reply.get("reply_class") else "")
+        f"，{reply.get('unit', '承办单位')}已答复"
+        + (f"（{reply['reply_class']}类）" if reply.get("reply_class") else "")
         if reply
         else ""
     )

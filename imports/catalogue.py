@@ -163,7 +163,15 @@ def looks_collective(name: str) -> bool:
     return bool(COLLECTIVE_WORDS.search(name)) or len(name) > 6
 
 
-_UNIT_ROLES = {"牵头": "lead", "主办": "lead", "联合": "co", "会办": "co", "协办": "co", "配合": "co", "分办": "separate"}
+_UNIT_ROLES = {
+    "牵头": "lead",
+    "主办": "lead",
+    "联合": "co",
+    "会办": "co",
+    "协办": "co",
+    "配合": "co",
+    "分办": "separate",
+}
 
 
 def parse_unit_cell(value: Any) -> list[tuple[str, str]]:
@@ -353,7 +361,9 @@ class ImportReport:
         if self.created_sessions:
             out.append(f"{'将' if self.dry_run else '已'}新建（往届）会议：{'、'.join(self.created_sessions)}")
         if self.created_organisations:
-            out.append(f"{'将' if self.dry_run else '已'}新建（停用状态）党派团体：{'、'.join(self.created_organisations)}")
+            out.append(
+                f"{'将' if self.dry_run else '已'}新建（停用状态）党派团体：{'、'.join(self.created_organisations)}"
+            )
         if self.created_people:
             out.append(f"{'将' if self.dry_run else '已'}新建（停用状态）人员：{'、'.join(self.created_people)}")
         if self.created_units:
@@ -445,9 +455,7 @@ class Sessions:
             term_number, number = parse_session_name(name)
         except ValueError as error:
             return f"未知的会议“{name}”" if not self.create_missing else str(error)
-        found = (
-            Session.objects.select_related("term").filter(term__number=term_number, number=number).first()
-        )
+        found = Session.objects.select_related("term").filter(term__number=term_number, number=number).first()
         if found is not None:
             ref = self._known[name] = SessionRef(name, term_number, number, found)
             return ref
@@ -768,9 +776,7 @@ def _number_missing(planned: list[PlannedCase], report: ImportReport) -> None:
                     .first()
                     or 0
                 )
-            in_file = max(
-                (p.number for p in planned if p.number and (p.session.key, p.kind) == key), default=0
-            )
+            in_file = max((p.number for p in planned if p.number and (p.session.key, p.kind) == key), default=0)
             highest[key] = max(existing, in_file)
     for plan in planned:
         if plan.number is not None:
@@ -782,7 +788,9 @@ def _number_missing(planned: list[PlannedCase], report: ImportReport) -> None:
         key = (plan.session.key, plan.kind)
         highest[key] += 1
         plan.number = highest[key]
-        report.notes.append(f"第{plan.row}行：无案号，{'将' if report.dry_run else '已'}编为{label}第{plan.number:03d}号。")
+        report.notes.append(
+            f"第{plan.row}行：无案号，{'将' if report.dry_run else '已'}编为{label}第{plan.number:03d}号。"
+        )
 
 
 def import_file(
@@ -931,7 +939,11 @@ class _Writer:
         if membership is None:  # the same person named in rows of two terms
             first = Membership.objects.filter(user=user).first()
             membership = Membership.objects.create(
-                user=user, term=term, sector=first.sector, committee=first.committee, affiliation=first.affiliation,
+                user=user,
+                term=term,
+                sector=first.sector,
+                committee=first.committee,
+                affiliation=first.affiliation,
                 active=False,
             )
         self.created_users[(name, term.pk)] = user

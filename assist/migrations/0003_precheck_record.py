@@ -5,28 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assist', '0002_seed_synonyms'),
-        ('audit', '0002_audit_key_id'),
-        ('proposals', '0010_reply_letter_setting_per_kind'),
+        ("assist", "0002_seed_synonyms"),
+        ("audit", "0002_audit_key_id"),
+        ("proposals", "0010_reply_letter_setting_per_kind"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PrecheckRecord',
+            name="PrecheckRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='提交时的案由')),
-                ('advice', models.JSONField(default=list, help_text='[{rule, message, detail}]', verbose_name='提示')),
-                ('created_at', models.DateTimeField(verbose_name='提交时间')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='precheck_records', to='proposals.case', verbose_name='提案')),
-                ('event', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='audit.auditevent', verbose_name='提交记录')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="提交时的案由")),
+                ("advice", models.JSONField(default=list, help_text="[{rule, message, detail}]", verbose_name="提示")),
+                ("created_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="precheck_records",
+                        to="proposals.case",
+                        verbose_name="提案",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="audit.auditevent",
+                        verbose_name="提交记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预审提示记录',
-                'verbose_name_plural': '预审提示记录',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "预审提示记录",
+                "verbose_name_plural": "预审提示记录",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

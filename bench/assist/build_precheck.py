@@ -492,11 +492,23 @@ VAGUE: list[tuple[str, str, str]] = [
 
 # Too short: a line or two, as a member jots it down on the plenary's first morning.
 SHORT: list[tuple[str, str, str]] = [
-    ("关于在虢镇街道增设公交站点的建议", "虢镇街道新建小区附近没有公交站，居民出行不便。", "建议在小区门口增设一个公交站点。"),
-    ("关于修复千河镇村道的提案", "千河镇有条村道坑洼不平，下雨积水，车辆难行，群众意见大。", "建议尽快安排资金修复该路段，并完善排水沟。"),
+    (
+        "关于在虢镇街道增设公交站点的建议",
+        "虢镇街道新建小区附近没有公交站，居民出行不便。",
+        "建议在小区门口增设一个公交站点。",
+    ),
+    (
+        "关于修复千河镇村道的提案",
+        "千河镇有条村道坑洼不平，下雨积水，车辆难行，群众意见大。",
+        "建议尽快安排资金修复该路段，并完善排水沟。",
+    ),
     ("关于城区增设垃圾桶的建议", "城区部分街道垃圾桶太少，行人乱扔垃圾。", "一是增设垃圾桶；二是加强清运。"),
     ("关于延长图书馆开放时间的提案", "区图书馆晚上五点关门，上班族没时间去。", "建议周末和晚上延长开放时间到九点。"),
-    ("关于整治广场舞噪音的建议", "小区附近广场舞音响声音太大，影响居民休息，多次反映未果。", "建议规定音量和时间，由社区加强管理。"),
+    (
+        "关于整治广场舞噪音的建议",
+        "小区附近广场舞音响声音太大，影响居民休息，多次反映未果。",
+        "建议规定音量和时间，由社区加强管理。",
+    ),
     ("关于在学校门口设置减速带的提案", "某小学门口车速快，学生过马路危险。", "建议设置减速带和人行横道。"),
 ]
 
@@ -807,4 +819,6 @@ if __name__ == "__main__":
         for row in rows():
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     data = [r for r in rows() if r["role"] == "case"]
-    print(f"{path}: {len(data)} cases ({sum(1 for r in data if not r['label'])} clean), {len(rows()) - len(data)} history")
+    print(
+        f"{path}: {len(data)} cases ({sum(1 for r in data if not r['label'])} clean), {len(rows()) - len(data)} history"
+    )

@@ -60,7 +60,8 @@ def test_the_drafting_panel_advises_on_the_typed_text_and_saves_nothing(world, c
     login(client, world.member)
     before = PrecheckRecord.objects.count()
     html = client.post(
-        "/assist/precheck/draft/", {"title": "关于解决宅基地纠纷的提案", "facts": PERSONAL_FACTS, "suggestions": PERSONAL_SUGGESTIONS}
+        "/assist/precheck/draft/",
+        {"title": "关于解决宅基地纠纷的提案", "facts": PERSONAL_FACTS, "suggestions": PERSONAL_SUGGESTIONS},
     ).content.decode()
     assert 'data-rule="personal"' in html and "个人或家庭事务" in html and "可以直接提交" in html
     assert "填写案由和正文后" in client.post("/assist/precheck/draft/", {}).content.decode()
@@ -120,5 +121,5 @@ def test_a_floor_that_cannot_be_met_fails_the_command(tmp_path):
         '{"id": 1, "role": "case", "label": "personal", "title": "关于加强森林防火的提案", "facts": "", "suggestions": ""}\n',
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match="规则 personal 命中率 0.000"):
+    with pytest.raises(CommandError, match=r"规则 personal 命中率 0\.000"):
         call_command("assist_eval", "--precheck", str(path), "--precheck-min-rule", "0.8")

@@ -101,9 +101,7 @@ class Command(BaseCommand):
     def _units(self, results, floor) -> list[str]:
         failures = []
         for r in results:
-            self.stdout.write(
-                f"units {r.name}: train={r.train} test={r.test} top1={r.top1:.3f} top3={r.top3:.3f}"
-            )
+            self.stdout.write(f"units {r.name}: train={r.train} test={r.test} top1={r.top1:.3f} top3={r.top3:.3f}")
             if floor is not None and r.top3 < floor:
                 failures.append(f"建议主办单位 {r.name} top3={r.top3:.3f}（下限 {floor}）")
         return failures
@@ -128,7 +126,9 @@ class Command(BaseCommand):
                 failures.append(f"规则 {rule} 命中率 {rate:.3f}（下限 {floor}）")
         self.stdout.write(f"precheck time per case: p95={result.p95_ms:.1f} ms max={result.max_ms:.1f} ms")
         for row, rules in result.misses[: options["misses"]]:
-            self.stdout.write(f"  {'无问题' if not row['label'] else row['label']} #{row['id']} {row['title']} → {rules}")
+            self.stdout.write(
+                f"  {'无问题' if not row['label'] else row['label']} #{row['id']} {row['title']} → {rules}"
+            )
         if options["precheck_max_clean"] is not None and result.clean_advice_rate > options["precheck_max_clean"]:
             failures.append(f"无问题样例提示率 {result.clean_advice_rate:.3f}（上限 {options['precheck_max_clean']}）")
         if options["precheck_max_ms"] is not None and result.max_ms > options["precheck_max_ms"]:
