@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
 
 from core import clock
 from members.models import Session, Unit
@@ -228,17 +228,23 @@ def _unit_roles(case_ids) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
 
 def _remit_profiles() -> _Remit:
     """The units' profiles from the last years' assignments, rebuilt when assignments change (the key:
-    the newest assignment and the count) — per process, as the synonyms are."""
+    aggregates of the assignments) — per process, as the synonyms are."""
     global _remit
     since = clock.now() - dt.timedelta(days=365 * HISTORY_YEARS)
-    recent = Assignment.objects.filter(assigned_at__gte=since, role__in=[AssignmentRole.LEAD, AssignmentRole.SEPARATE])
-    key = (tuple(recent.aggregate(Max("id"), Count("id")).values()), since.date())
+    recent = Assignment.objects.filter(
+        assigned_at__gte=since, role__in=[AssignmentRole.LEAD, AssignmentRole.SEPARATE]
+    ).exclude(status="withdrawn_from_unit")
+    # Sums too: ids are reused after a rollback (SQLite), so the newest id and the count alone could repeat.
+    key = (
+        tuple(recent.aggregate(Max("id"), Count("id"), Sum("case_id"), Sum("unit_id"), Max("assigned_at")).values()),
+        since.date(),
+    )
     if _remit is not None and _remit.key == key:
         return _remit
     profiles = units.Profiles()
     prior: dict[str, int] = defaultdict(int)
     by_case: dict[int, list[str]] = defaultdict(list)
-    for case_id, name in recent.exclude(status="withdrawn_from_unit").values_list("case_id", "unit__name"):
+    for case_id, name in recent.values_list("case_id", "unit__name"):
         by_case[case_id].append(name)
         prior[name] += 1
     for case_id, vector in CaseIndex.objects.filter(case_id__in=list(by_case)).values_list("case_id", "vector"):
