@@ -65,3 +65,18 @@ def test_the_assignment_form_suggests_units_and_the_draft_page_advises(transacti
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(SHOTS / f"assist-drafting-precheck-{width}.png"), full_page=True)
         assert problems == [], problems
+
+    # At review, the reviewer sees what the member was shown when submitting.
+    case = submitted(
+        w.member,
+        "关于解决我家宅基地纠纷的提案",
+        w,
+        facts="我家与邻居因宅基地界线多年存在争议，村里调解多次没有结果，邻居加盖房屋，严重影响我家通行。",
+        suggestions="建议镇政府和自然资源部门到现场重新勘界，责令邻居拆除违建，恢复我家原有通道。",
+    )
+    page, problems = _page(browser, base, w.reviewer.username)
+    page.goto(f"{base}/cases/{case.pk}/")
+    page.wait_for_selector("#case-precheck .precheck-recorded .precheck-item[data-rule=personal]")
+    assert "提交时的预审提示" in page.locator("#case-precheck").inner_text()
+    page.screenshot(path=str(SHOTS / "assist-review-recorded-precheck.png"), full_page=True)
+    assert problems == []
