@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -79,3 +80,45 @@ class SimilarCasesView(APIView):
                 }
             )
         return Response(out)
+
+
+UNIT_SUGGESTION_FIELDS: dict[str, serializers.Field] = {
+    "unit_id": serializers.IntegerField(),
+    "unit": serializers.CharField(help_text="单位名称"),
+    "score": serializers.FloatField(help_text="推荐分（类似提案的相似度之和等，仅用于排序）"),
+    "count": serializers.IntegerField(help_text="近年类似提案中由该单位主办（会办）的件数"),
+    "reason": serializers.CharField(help_text="推荐理由，如“近3年类似提案 7 件由区住建局主办”"),
+    "examples": serializers.ListField(child=serializers.CharField(), help_text="类似提案的案由（至多 3 件）"),
+}
+SuggestedUnitsSerializer = inline_serializer(
+    "SuggestedUnits",
+    {
+        "lead": inline_serializer(
+            "UnitSuggestion", UNIT_SUGGESTION_FIELDS, many=True, help_text="可能的主办单位（至多 3 个，按可能性排列）"
+        ),
+        "co": inline_serializer("UnitSuggestion", UNIT_SUGGESTION_FIELDS, many=True, help_text="可能的会办单位"),
+    },
+)
+
+
+@extend_schema(tags=["cases"], responses={200: SuggestedUnitsSerializer, **errors(403, 404)})
+class SuggestedUnitsView(APIView):
+    """建议承办单位：根据往年类似提案的交办情况推荐主办和会办单位（仅提案委工作人员；只供参考，不会自动选定）。"""
+
+    def get(self, request, pk):
+        case = access.get_case_or_404(request.user, pk)
+        if not access.is_staff(request.user):
+            raise PermissionDenied("只有提案委工作人员可以查看建议承办单位。")
+        lead, co = selectors.suggested_units(request.user, case)
+
+        def row(s):
+            return {
+                "unit_id": s.unit_id,
+                "unit": s.unit,
+                "score": s.score,
+                "count": s.count,
+                "reason": s.reason,
+                "examples": s.examples,
+            }
+
+        return Response({"lead": [row(s) for s in lead], "co": [row(s) for s in co]})

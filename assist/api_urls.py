@@ -6,4 +6,5 @@ from . import api
 
 urlpatterns = [
     path("cases/<int:pk>/similar/", api.SimilarCasesView.as_view(), name="case-similar"),
+    path("cases/<int:pk>/suggested-units/", api.SuggestedUnitsView.as_view(), name="case-suggested-units"),
 ]

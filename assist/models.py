@@ -60,3 +60,35 @@ class TermStat(models.Model):
     class Meta:
         verbose_name = "词频"
         verbose_name_plural = "词频"
+
+
+class PrecheckRecord(models.Model):
+    """What the pre-submission check (预审) said about a case when it was submitted: kept with the submission
+    so staff and reviewers see, at review, which advice the member had and submitted anyway."""
+
+    case = models.ForeignKey(
+        "proposals.Case", on_delete=models.CASCADE, related_name="precheck_records", verbose_name="提案"
+    )
+    event = models.ForeignKey(
+        "audit.AuditEvent", on_delete=models.SET_NULL, related_name="+", verbose_name="提交记录", null=True
+    )
+    title = models.CharField("提交时的案由", max_length=200)
+    advice = models.JSONField("提示", default=list, help_text="[{rule, message, detail}]")
+    created_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = "预审提示记录"
+        verbose_name_plural = "预审提示记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{len(self.advice)} 条提示）"
+
+    @property
+    def items(self) -> list[dict]:
+        from .precheck import GROUNDS, RULES
+
+        return [
+            {**a, "label": RULES.get(a.get("rule", ""), a.get("rule", "")), "is_ground": a.get("rule") in GROUNDS}
+            for a in self.advice
+        ]

@@ -3,18 +3,20 @@ by proposals.access.visible_cases, all ranked by assist.engine."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from core import clock
-from members.models import Session
+from members.models import Session, Unit
 from proposals import access
-from proposals.models import Assignment, Case, Proposer, Reply
+from proposals.models import Assignment, AssignmentRole, Case, Proposer, Reply
 
-from . import engine, index
+from . import engine, index, units
 from .models import CaseIndex, SynonymGroup
 
 # Two cases whose cosine reaches this are put in one merge group (average linkage, so a group does not
@@ -205,3 +207,139 @@ def synonym_groups(user):
 
 def synonym_group_or_404(user, pk: int) -> SynonymGroup:
     return get_object_or_404(synonym_groups(user), pk=pk)
+# --- Suggested units (issue 22) -------------------------------------------------------------------------
+
+ASSIGNED_STATES = ("assigned", "handling", "replied", "rehandling", "closed")
+HISTORY_YEARS = 3
+
+
+class _AssignedIndex(index.DbIndex):
+    """The database index narrowed to the cases assigned in the last ``HISTORY_YEARS`` years."""
+
+    def scope(self):
+        since = clock.now() - dt.timedelta(days=365 * HISTORY_YEARS)
+        return super().scope().filter(status__in=ASSIGNED_STATES, assigned_at__gte=since)
+
+
+@dataclass
+class _Remit:
+    key: tuple
+    profiles: units.Profiles
+    prior: dict[str, int]
+
+
+_remit: _Remit | None = None
+
+
+def _unit_roles(case_ids) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    leads: dict[int, list[str]] = defaultdict(list)
+    cos: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Assignment.objects.filter(case_id__in=case_ids)
+        .exclude(status="withdrawn_from_unit")
+        .order_by("id")
+        .values_list("case_id", "role", "unit__name")
+    )
+    for case_id, role, name in rows:
+        (cos if role == AssignmentRole.CO else leads)[case_id].append(name)
+    return leads, cos
+
+
+def _remit_profiles() -> _Remit:
+    """The units' profiles from the last years' assignments, rebuilt when assignments change (the key:
+    aggregates of the assignments) — per process, as the synonyms are."""
+    global _remit
+    since = clock.now() - dt.timedelta(days=365 * HISTORY_YEARS)
+    recent = Assignment.objects.filter(
+        assigned_at__gte=since, role__in=[AssignmentRole.LEAD, AssignmentRole.SEPARATE]
+    ).exclude(status="withdrawn_from_unit")
+    # Sums too: ids are reused after a rollback (SQLite), so the newest id and the count alone could repeat.
+    key = (
+        tuple(recent.aggregate(Max("id"), Count("id"), Sum("case_id"), Sum("unit_id"), Max("assigned_at")).values()),
+        since.date(),
+    )
+    if _remit is not None and _remit.key == key:
+        return _remit
+    profiles = units.Profiles()
+    prior: dict[str, int] = defaultdict(int)
+    by_case: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in recent.values_list("case_id", "unit__name"):
+        by_case[case_id].append(name)
+        prior[name] += 1
+    for case_id, vector in CaseIndex.objects.filter(case_id__in=list(by_case)).values_list("case_id", "vector"):
+        for name in by_case[case_id]:
+            profiles.add(name, vector)
+    _remit = _Remit(key, profiles, dict(prior))
+    return _remit
+
+
+def suggested_units(user, case: Case) -> tuple[list[units.Suggestion], list[units.Suggestion]]:
+    """The likely lead units and co-handlers of ``case`` (staff only: the callers check), best first."""
+    idx = _AssignedIndex(user)
+    doc = index.doc_for(case, idx)
+    hits = engine.similar(idx, doc, k=units.NEIGHBOURS, exclude=_related(case))
+    leads, cos = _unit_roles([h.id for h in hits])
+    titles = dict(Case.objects.filter(pk__in=[h.id for h in hits]).values_list("id", "title"))
+    past = [units.Past(h.id, h.score, leads.get(h.id, []), cos.get(h.id, []), titles.get(h.id, "")) for h in hits]
+    active = dict(Unit.objects.filter(active=True).values_list("name", "id"))
+    remit = _remit_profiles()
+    query = engine.vector(doc, idx)
+    title, body = index.source_of(case)
+    lead, co = units.rank(
+        past,
+        text=f"{title}\n{body}",
+        units=active,
+        prior={k: v for k, v in remit.prior.items() if k in active},
+        remit={k: v for k, v in remit.profiles.scores(query).items() if k in active},
+        years=HISTORY_YEARS,
+    )
+    lead = [s for s in lead if s.unit in active]
+    co = [s for s in co if s.unit in active]
+    for s in [*lead, *co]:
+        s.unit_id = active[s.unit]
+    return lead, co
+
+
+# --- The pre-submission check (预审, issue 22) ----------------------------------------------------------------
+
+
+def _earlier(case_session_id: int | None):
+    """Cases of sessions before the current one (the draft's, or the latest held): the repeat rule's pool."""
+    current = Session.objects.filter(pk=case_session_id).first() if case_session_id else None
+    if current is None:
+        current = Session.objects.filter(opens__lte=clock.today()).order_by("-opens").first()
+    return current
+
+
+def precheck(user, title: str, facts: str, suggestions: str, *, exclude: int | None = None, session_id=None):
+    """The advice for a text (assist.precheck's rules) plus a repeat of a case of an earlier session that
+    ``user`` may see, with its accepted reply."""
+    from . import precheck as rules
+
+    advice = rules.check_text(title, facts, suggestions)
+    if len((title or "").strip()) >= 4:
+        current = _earlier(session_id)
+        for item in similar_to_text(user, title, f"{facts}\n{suggestions}", exclude=exclude, k=5):
+            c = item.case
+            if item.score < rules.REPEAT_THRESHOLD or c.status in ("draft", "withdrawn"):
+                continue
+            if current is not None and (c.session is None or c.session.opens >= current.opens):
+                continue
+            reply = item.reply
+            detail = {
+                "id": c.pk,
+                "title": c.title,
+                "number": c.display_number or "",
+                "session": c.session.name if c.session else "",
+                "status": c.status_label,
+                "reply": {
+                    "unit": reply.assignment.unit.name,
+                    "reply_class": reply.reply_class or "",
+                    "letter": reply.letter[:400],
+                }
+                if reply
+                else None,
+            }
+            advice.append(rules.repeat_advice(item.score, detail))
+            break
+    return advice

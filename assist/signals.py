@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from core import clock
 from proposals.models import Case
 from proposals.search import SOURCE_FIELDS
+from proposals.services import action_performed
 
 from . import index
-from .models import SynonymGroup
+from .models import PrecheckRecord, SynonymGroup
 
 
 @receiver(post_save, sender=Case, dispatch_uid="assist_case_saved")
@@ -47,3 +49,27 @@ def _synonyms_changed(sender, instance: SynonymGroup, **kwargs) -> None:
     syn = index.synonyms()
     for case in Case.objects.filter(mentions).only("id", "title", "facts", "suggestions").iterator():
         index.reindex(case, syn)
+
+
+@receiver(action_performed, dispatch_uid="assist_precheck_on_submit")
+def _record_precheck(sender, action, ctx, event, case: Case, **kwargs) -> None:
+    """On submit, inside the submit's transaction: what the pre-submission check shows for the text as
+    submitted (the drafting page showed the same for the same text), kept for staff and reviewers. The
+    repeat rule looks at what the submitter may see, as their drafting page did."""
+    if action.name != "submit":
+        return
+    from . import precheck, selectors
+
+    if index.is_paused():  # the demo's replayed history: no index to search for repeats meanwhile
+        advice = precheck.check_text(case.title, case.facts, case.suggestions)
+    else:
+        advice = selectors.precheck(
+            ctx.user, case.title, case.facts, case.suggestions, exclude=case.pk, session_id=case.session_id
+        )
+    PrecheckRecord.objects.create(
+        case=case,
+        event=event,
+        title=case.title[:200],
+        advice=[a.as_dict() for a in advice],
+        created_at=getattr(event, "at", None) or clock.now(),
+    )

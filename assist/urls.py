@@ -13,4 +13,7 @@ urlpatterns = [
     path("assist/synonyms/", views.synonyms, name="synonyms"),
     path("assist/synonyms/<int:pk>/edit/", views.synonym_edit, name="synonym_edit"),
     path("assist/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym_delete"),
+    path("assist/cases/<int:pk>/units/", views.case_units, name="case_units"),
+    path("assist/cases/<int:pk>/precheck/", views.case_precheck, name="case_precheck"),
+    path("assist/precheck/draft/", views.draft_precheck, name="draft_precheck"),
 ]

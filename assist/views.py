@@ -140,3 +140,56 @@ def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已删除同义词组“{label}”，提到这些词的提案已重新索引。")
         return redirect("assist:synonyms")
     return render(request, "assist/synonym_delete.html", {"group": group})
+# --- Suggested units and the pre-submission check (issue 22) ------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The suggested lead units and co-handlers of a case (staff only), beside the assignment picker or in a
+    row of the bulk assignment page (``?compact=1``). Nothing is selected for the user."""
+    case = access.get_case_or_404(request.user, pk)
+    if not access.is_staff(request.user):
+        raise PermissionDenied("只有提案委工作人员可以查看建议承办单位。")
+    lead, co = selectors.suggested_units(request.user, case)
+    template = "assist/_units_compact.html" if request.GET.get("compact") == "1" else "assist/_units_panel.html"
+    return render(request, template, {"lead": lead, "co": co, "case": case})
+
+
+def _text_of(post) -> tuple[str, str, str]:
+    return post.get("title", "")[:100], post.get("facts", "")[:20000], post.get("suggestions", "")[:20000]
+
+
+@login_required
+@require_POST
+def draft_precheck(request: HttpRequest) -> HttpResponse:
+    """The drafting page's 预审 panel: advice on the text being typed (nothing is saved)."""
+    title, facts, suggestions = _text_of(request.POST)
+    if not (title.strip() or facts.strip() or suggestions.strip()):
+        return render(request, "assist/_precheck_panel.html", {"empty": True})
+    exclude = _int(request.POST.get("case"))
+    advice = selectors.precheck(request.user, title, facts, suggestions, exclude=exclude)
+    return render(request, "assist/_precheck_panel.html", {"advice": advice, "live": True})
+
+
+@login_required
+@require_GET
+def case_precheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case's 预审 panel: for its proposers while it is a draft (or returned), the advice now; for staff
+    and reviewers, what was shown when it was submitted, and the advice on its text now."""
+    from .models import PrecheckRecord
+
+    case = access.get_case_or_404(request.user, pk)
+    reviewing = access.is_staff(request.user) or access.is_reviewer(request.user)
+    editing = case.status in ("draft", "returned")
+    if not reviewing and not editing:
+        raise PermissionDenied("预审提示只在起草和审查时显示。")
+    advice = selectors.precheck(
+        request.user, case.title, case.facts, case.suggestions, exclude=case.pk, session_id=case.session_id
+    )
+    record = PrecheckRecord.objects.filter(case=case).first() if reviewing else None
+    return render(
+        request,
+        "assist/_precheck_panel.html",
+        {"advice": advice, "record": record, "reviewing": reviewing, "case": case},
+    )

@@ -12,6 +12,7 @@ carry no dates); the audit event's data says so by naming the file and row.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import uuid
@@ -106,12 +107,90 @@ def split_list(value: Any) -> list[str]:
 
 
 def parse_proposers(value: Any) -> list[str]:
-    """张三、李四 or 张三（联名人：李四、王五） → ['张三', '李四', '王五'], the initiator first."""
+    """张三、李四 or 张三（联名人：李四、王五） → ['张三', '李四', '王五'], the initiator first; the forms printed
+    catalogues use are read too (see ``parse_proposer_cell``)."""
+    return parse_proposer_cell(value).names
+
+
+@dataclass(frozen=True)
+class ProposerCell:
+    names: list[str]
+    collective: frozenset[str] = frozenset()  # names the cell marks as a collective proposer
+    unnamed: int = 0  # co-signers the cell counts but does not name (罗吉卿等3位委员)
+
+
+# 罗吉卿等3位委员, 谢春峰等委员, 张三等5人, 李四等
+_OTHERS = re.compile(r"等\s*(?:(?P<n>\d+)\s*(?:位|名|人)?)?\s*(?:委员|人|同志)?$")
+# 九三学社济南市委（集体提案）, 冯艳虹（区政协常委）: a note in brackets after a name
+_NOTE = re.compile(r"[（(](?P<note>[^）)]*)[）)]")
+PARTY_WORDS = re.compile(r"民革|民盟|民建|民进|农工|致公|九三|台盟|工商联")
+_CN_NAMES = "零一二三四五六七八九十"
+COLLECTIVE_WORDS = re.compile(
+    r"民革|民盟|民建|民进|农工|致公|九三|台盟|工商联|总工会|团委|共青团|妇联|科协|侨联|文联|台联|青联|"
+    r"委员会|市委|区委|县委|委会|支部|界别|联组|小组|专委会|集体"
+)
+
+
+def parse_proposer_cell(value: Any) -> ProposerCell:
     text = str(value or "").strip()
     match = _JOINT.match(text)
     if match:
-        return list(dict.fromkeys(split_list(match["first"]) + split_list(match["rest"]) + split_list(match["tail"])))
-    return split_list(text)
+        names = split_list(match["first"]) + split_list(match["rest"]) + split_list(match["tail"])
+        return ProposerCell(list(dict.fromkeys(names)))
+    collective: set[str] = set()
+    names: list[str] = []
+    unnamed = 0
+    for part in re.split(r"[、，,；;/／]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        notes = [m["note"] for m in _NOTE.finditer(part)]
+        name = _NOTE.sub("", part).strip()
+        others = _OTHERS.search(name)
+        if others and len(name) > len(others.group(0)):
+            name = name[: others.start()].strip()
+            if others["n"]:
+                unnamed += max(int(others["n"]) - 1, 0)
+        for word in split_list(name):
+            names.append(word)
+            if any("集体" in n for n in notes):
+                collective.add(word)
+    return ProposerCell(list(dict.fromkeys(names)), frozenset(collective), unnamed)
+
+
+def looks_collective(name: str) -> bool:
+    """A party branch, an organisation, a sector or a group rather than a person (民进漳州市委会)."""
+    return bool(COLLECTIVE_WORDS.search(name)) or len(name) > 6
+
+
+_UNIT_ROLES = {
+    "牵头": "lead",
+    "主办": "lead",
+    "联合": "co",
+    "会办": "co",
+    "协办": "co",
+    "配合": "co",
+    "分办": "separate",
+}
+
+
+def parse_unit_cell(value: Any) -> list[tuple[str, str]]:
+    """市发改委等 → [('市发改委', '')]; 市农业农村局（牵头）、市市场监督管理局（联合） → [(…, 'lead'), (…, 'co')]:
+    each unit with the role its note gives ('' when none)."""
+    out: list[tuple[str, str]] = []
+    for part in re.split(r"[、，,；;/／\s]+", str(value or "").strip()):
+        if not part:
+            continue
+        role = ""
+        for note in _NOTE.findall(part):
+            for word, meaning in _UNIT_ROLES.items():
+                if word in note:
+                    role = meaning
+        name = _NOTE.sub("", part).strip()
+        name = re.sub(r"等$", "", name).strip()
+        if name and name not in [n for n, _ in out]:
+            out.append((name, role))
+    return out
 
 
 _CLASS_WORDS = {"A": ("已解决", "采纳"), "B": ("正在解决", "列入计划", "计划解决"), "C": ("留作参考", "参考")}
@@ -131,6 +210,9 @@ def parse_reply_class(value: Any) -> str:
 
 
 _STATUS_WORDS = [
+    # Before 立案: 不予立案 and 未立案 contain it.
+    (Status.REJECTED, ("不予立案", "未立案", "不立案")),
+    (Status.WITHDRAWN, ("撤案", "撤回")),
     (Status.CLOSED, ("办结", "完成")),
     (Status.REHANDLING, ("重新办理",)),
     (Status.REPLIED, ("已答复", "待评价", "答复")),
@@ -139,6 +221,8 @@ _STATUS_WORDS = [
     (Status.FILED, ("已立案", "待交办", "立案", "已登记")),
 ]
 IMPORTABLE_STATES = (Status.FILED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.CLOSED)
+# History that never got a number: imported as it ended, without one (and without units).
+UNNUMBERED_STATES = (Status.REJECTED, Status.WITHDRAWN)
 
 
 def parse_status(value: Any) -> str:
@@ -262,6 +346,9 @@ class ImportReport:
     created_people: list[str] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     created_categories: list[str] = field(default_factory=list)
+    created_sessions: list[str] = field(default_factory=list)
+    created_organisations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # per row: the number a row without 案号 gets, …
 
     @property
     def ok(self) -> bool:
@@ -270,6 +357,13 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [f"文件：{self.filename}，数据行 {self.rows} 行。"]
         out += [str(p) for p in self.problems]
+        out += self.notes
+        if self.created_sessions:
+            out.append(f"{'将' if self.dry_run else '已'}新建（往届）会议：{'、'.join(self.created_sessions)}")
+        if self.created_organisations:
+            out.append(
+                f"{'将' if self.dry_run else '已'}新建（停用状态）党派团体：{'、'.join(self.created_organisations)}"
+            )
         if self.created_people:
             out.append(f"{'将' if self.dry_run else '已'}新建（停用状态）人员：{'、'.join(self.created_people)}")
         if self.created_units:
@@ -299,14 +393,85 @@ class ProposerRef:
     committee: SpecialCommittee | None = None
     membership: Membership | None = None
     create: bool = False
+    create_organisation: bool = False
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23 (term and session numbers)."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        raise ValueError(text)
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+_SESSION_NAME = re.compile(r"^(?P<term>[一二三四五六七八九十]+)届(?P<n>[一二三四五六七八九十]+)次(?:全体)?(?:会议)?$")
+
+
+def parse_session_name(name: str) -> tuple[int, int]:
+    """三届五次会议 → (3, 5); ValueError when the name is not of that form."""
+    match = _SESSION_NAME.match(re.sub(r"\s+", "", name or ""))
+    if not match:
+        raise ValueError(f"无法识别的会议“{name}”（应如“三届五次会议”）")
+    return chinese_number(match["term"]), chinese_number(match["n"])
+
+
+@dataclass
+class SessionRef:
+    """A session of the file: one in the database, or (with --create-missing) a past one to create."""
+
+    name: str
+    term_number: int
+    number: int
+    session: Session | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+class Sessions:
+    def __init__(self, create_missing: bool, report: ImportReport):
+        self.create_missing, self.report = create_missing, report
+        self._known: dict[str, SessionRef] = {}
+
+    def of(self, session: Session) -> SessionRef:
+        ref = self._known.get(session.name)
+        if ref is None:
+            ref = self._known[session.name] = SessionRef(session.name, session.term.number, session.number, session)
+        return ref
+
+    def named(self, name: str) -> SessionRef | str:
+        if name in self._known:
+            return self._known[name]
+        found = Session.objects.select_related("term").filter(name=name).order_by("-term__number").first()
+        if found is not None:
+            return self.of(found)
+        try:
+            term_number, number = parse_session_name(name)
+        except ValueError as error:
+            return f"未知的会议“{name}”" if not self.create_missing else str(error)
+        found = Session.objects.select_related("term").filter(term__number=term_number, number=number).first()
+        if found is not None:
+            ref = self._known[name] = SessionRef(name, term_number, number, found)
+            return ref
+        if not self.create_missing:
+            return f"未知的会议“{name}”（可用 --create-missing 作为往届会议新建）"
+        ref = self._known[name] = SessionRef(name, term_number, number)
+        self.report.created_sessions.append(name)
+        return ref
 
 
 @dataclass
 class PlannedCase:
     row: int
-    session: Session
+    session: SessionRef
     kind: str
-    number: int
+    number: int | None
     title: str
     facts: str
     suggestions: str
@@ -327,11 +492,11 @@ class Resolver:
         self._units = {u.name: u for u in Unit.objects.all()}
         self._categories = {c.name: c for c in Category.objects.all()}
         self._organisations = {o.name: o for o in Organisation.objects.all()}
-        self._groups = {g.name: g for g in MemberGroup.objects.filter(term=term)}
+        self._groups = {g.name: g for g in MemberGroup.objects.filter(term=term)} if term else {}
         self._sectors = {s.name: s for s in Sector.objects.all()}
         self._committees = {c.name: c for c in SpecialCommittee.objects.all()}
         self._members: dict[str, list[Membership]] = {}
-        for m in Membership.objects.filter(term=term).select_related("user"):
+        for m in Membership.objects.filter(term=term).select_related("user") if term else []:
             for key in {m.user.name, m.user.username, m.user.display_name} - {""}:
                 self._members.setdefault(key, []).append(m)
 
@@ -388,9 +553,9 @@ def _text(value: Any) -> str:
 def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
     for position, (_, cells) in enumerate(rows[:10]):
         mapping = map_headers(cells)
-        if {"number", "title"} <= set(mapping.values()):
+        if "title" in mapping.values() and len(mapping) >= 2:
             return position, mapping
-    raise ImportFileError("找不到表头：前 10 行中没有同时含“案号/编号”和“案由/标题”的一行。")
+    raise ImportFileError("找不到表头：前 10 行中没有含“案由/标题”及其他列（提案人、承办单位……）的一行。")
 
 
 def _plan_row(
@@ -398,8 +563,9 @@ def _plan_row(
     cells: list[Any],
     mapping: dict[int, str],
     *,
-    resolver: Resolver,
-    session: Session | None,
+    resolvers: Resolvers,
+    sessions: Sessions,
+    session: SessionRef | None,
     kind: str,
     seen: set,
     report: ImportReport,
@@ -416,53 +582,85 @@ def _plan_row(
         reasons.append(str(error))
         row_kind = kind
     number = None
-    try:
-        parsed = parse_number(_cell(cells, mapping, "number"))
-        number = parsed.number
-    except ValueError as error:
-        reasons.append(str(error))
-        parsed = None
+    parsed = None
+    raw_number = _cell(cells, mapping, "number")
+    if _text(raw_number):  # a row without 案号 is numbered (or not) after every row is read
+        try:
+            parsed = parse_number(raw_number)
+            number = parsed.number
+        except ValueError as error:
+            reasons.append(str(error))
     row_session = session
     session_name = _text(_cell(cells, mapping, "session"))
     if session_name:
-        row_session = Session.objects.filter(term=resolver.term, name=session_name).first()
-        if row_session is None:
-            reasons.append(f"未知的会议“{session_name}”")
+        found = sessions.named(session_name)
+        if isinstance(found, str):
+            reasons.append(found)
+            row_session = None
+        else:
+            row_session = found
     elif row_session is None and parsed and parsed.year:
-        row_session = Session.objects.filter(term=resolver.term, opens__year=parsed.year).first()
+        by_year = Session.objects.select_related("term").filter(opens__year=parsed.year).order_by("-term__number")
+        row_session = sessions.of(by_year[0]) if by_year else None
     if row_session is None and not session_name:
         reasons.append("无法确定所属会议（请用 --session 指定，或在表中加“会议”列）")
     if number is not None and row_session is not None:
-        key = (row_session.pk, row_kind, number)
+        key = (row_session.key, row_kind, number)
+        label = f"{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号"
         if key in seen:
-            reasons.append(
-                f"编号重复：本文件中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号"
-            )
-        elif Case.objects.filter(session=row_session, kind=row_kind, number=number).exists():
-            reasons.append(
-                f"编号重复：系统中已有{row_session.name}{'建议' if row_kind == Kind.SUGGESTION else ''}第{number}号"
-            )
+            reasons.append(f"编号重复：本文件中已有{label}")
+        elif (
+            row_session.session is not None
+            and Case.objects.filter(session=row_session.session, kind=row_kind, number=number).exists()
+        ):
+            reasons.append(f"编号重复：系统中已有{label}")
         seen.add(key)
+    resolver = resolvers.for_session(row_session)
 
     proposers: list[ProposerRef] = []
-    names = parse_proposers(_cell(cells, mapping, "proposers")) + split_list(_cell(cells, mapping, "cosigners"))
+    cell = parse_proposer_cell(_cell(cells, mapping, "proposers"))
+    names = cell.names + split_list(_cell(cells, mapping, "cosigners"))
     if not names:
         reasons.append("提案人为空")
+    if cell.unnamed:
+        report.notes.append(f"第{n}行：另有 {cell.unnamed} 位联名委员未列出姓名，只导入列出的提案人。")
     for name in dict.fromkeys(names):
         found = resolver.proposer(name)
         if isinstance(found, ProposerRef):
             proposers.append(found)
         elif resolver.create_missing and "重名" not in found:
-            proposers.append(ProposerRef(name, create=True))
-            if name not in report.created_people:
-                report.created_people.append(name)
+            if name in cell.collective or looks_collective(name):
+                proposers.append(
+                    ProposerRef(name, collective=Proposer.Collective.ORGANISATION, create_organisation=True)
+                )
+                if name not in report.created_organisations:
+                    report.created_organisations.append(name)
+            else:
+                proposers.append(ProposerRef(name, create=True))
+                if name not in report.created_people:
+                    report.created_people.append(name)
         else:
             reasons.append(found)
 
     units: list[tuple[str, Unit | None, str]] = []
-    lead = split_list(_cell(cells, mapping, "lead_units"))
-    co = split_list(_cell(cells, mapping, "co_units"))
-    separate = split_list(_cell(cells, mapping, "separate_units"))
+    lead_items = parse_unit_cell(_cell(cells, mapping, "lead_units"))
+    co_items = parse_unit_cell(_cell(cells, mapping, "co_units"))
+    separate_items = parse_unit_cell(_cell(cells, mapping, "separate_units"))
+    if any(role for _, role in lead_items):
+        # 市农业农村局（牵头）、市市场监督管理局（联合）: the notes say each unit's part.
+        annotated = [(name_, role or "") for name_, role in lead_items]
+        lead = [name_ for name_, role in annotated if role == "lead"]
+        unnoted = [name_ for name_, role in annotated if not role]
+        if not lead and unnoted:
+            lead, unnoted = unnoted[:1], unnoted[1:]
+        co = [name_ for name_, role in annotated if role == "co"] + unnoted
+        separate = [name_ for name_, role in annotated if role == "separate"]
+    else:
+        lead = [name_ for name_, _ in lead_items]
+        co, separate = [], []
+    co += [name_ for name_, role in co_items if role != "lead"]
+    lead += [name_ for name_, role in co_items if role == "lead"]
+    separate += [name_ for name_, _ in separate_items]
     if len(lead) > 1 and not separate:
         # Several units in the 主办 column and no 分办 column: the office meant separate handling.
         separate, lead = lead, []
@@ -475,7 +673,7 @@ def _plan_row(
         reasons.append("有会办单位但没有主办单位")
     if len(separate) == 1 and not lead:
         separate_only = separate[0]
-        roles = [(separate_only, AssignmentRole.LEAD)]
+        roles = [(separate_only, AssignmentRole.LEAD)] + [(n_, AssignmentRole.CO) for n_ in co]
     for unit_name, role in roles:
         unit = resolver.unit(unit_name)
         if unit is None and not resolver.create_missing:
@@ -506,18 +704,24 @@ def _plan_row(
     except ValueError as error:
         reasons.append(str(error))
         status = ""
-    if status and status not in IMPORTABLE_STATES:
+    if status and status not in IMPORTABLE_STATES + UNNUMBERED_STATES:
         reasons.append(f"办理状态“{Status(status).label}”不能导入")
-    if not status:
-        status = (Status.CLOSED if reply_class else Status.ASSIGNED) if units else Status.FILED
-    if status == Status.FILED and units:
-        status = Status.ASSIGNED
-    if status != Status.FILED and not units and not any(r.startswith("未知的承办单位") for r in reasons):
-        reasons.append(f"办理状态为“{Status(status).label}”但没有承办单位")
+    if status in UNNUMBERED_STATES:
+        if number is not None:
+            reasons.append(f"办理状态为“{Status(status).label}”的提案不应有案号")
+        units = []  # it never reached the units
+    else:
+        if not status:
+            status = (Status.CLOSED if reply_class else Status.ASSIGNED) if units else Status.FILED
+        if status == Status.FILED and units:
+            status = Status.ASSIGNED
+        if status != Status.FILED and not units and not any(r.startswith("未知的承办单位") for r in reasons):
+            reasons.append(f"办理状态为“{Status(status).label}”但没有承办单位")
 
     if reasons:
         report.problems.append(RowProblem(n, reasons))
         return None
+    assert row_session is not None
     return PlannedCase(
         n,
         row_session,
@@ -533,6 +737,60 @@ def _plan_row(
         proposers,
         units,
     )
+
+
+class Resolvers:
+    """One Resolver per term (a created term has nobody in it yet)."""
+
+    def __init__(self, default_term, create_missing: bool):
+        self.default_term, self.create_missing = default_term, create_missing
+        self._by_term: dict[int | None, Resolver] = {}
+
+    def for_session(self, ref: SessionRef | None) -> Resolver:
+        if ref is None:
+            term = self.default_term
+        elif ref.session is not None:
+            term = ref.session.term
+        else:
+            term = Term.objects.filter(number=ref.term_number).first()
+        key = term.pk if term else None
+        if key not in self._by_term:
+            self._by_term[key] = Resolver(term, self.create_missing)
+        return self._by_term[key]
+
+
+def _number_missing(planned: list[PlannedCase], report: ImportReport) -> None:
+    """A row without 案号: numbered after its session's highest (in the database and in the file), in file
+    order, when it was filed or later; kept unnumbered when it never was (不予立案, 撤案)."""
+    highest: dict[tuple[str, str], int] = {}
+    for plan in planned:
+        key = (plan.session.key, plan.kind)
+        if key not in highest:
+            existing = 0
+            if plan.session.session is not None:
+                existing = (
+                    Case.objects.filter(session=plan.session.session, kind=plan.kind)
+                    .exclude(number=None)
+                    .order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                    or 0
+                )
+            in_file = max((p.number for p in planned if p.number and (p.session.key, p.kind) == key), default=0)
+            highest[key] = max(existing, in_file)
+    for plan in planned:
+        if plan.number is not None:
+            continue
+        label = f"{plan.session.name}{'建议' if plan.kind == Kind.SUGGESTION else ''}"
+        if plan.status in UNNUMBERED_STATES:
+            report.notes.append(f"第{plan.row}行：无案号，状态为“{Status(plan.status).label}”，导入后不编号。")
+            continue
+        key = (plan.session.key, plan.kind)
+        highest[key] += 1
+        plan.number = highest[key]
+        report.notes.append(
+            f"第{plan.row}行：无案号，{'将' if report.dry_run else '已'}编为{label}第{plan.number:03d}号。"
+        )
 
 
 def import_file(
@@ -559,12 +817,14 @@ def import_file(
     if session is not None and session_obj is None:
         raise ImportFileError(f"没有名为“{session}”的会议。")
     term = session_obj.term if session_obj else Term.current()
-    if term is None:
+    if term is None and not create_missing:
         raise ImportFileError("没有当前届次，请用 --session 指定会议。")
     rows = read_rows(source, filename)
     header_at, mapping = _find_header(rows)
     report = ImportReport(filename=filename, dry_run=dry_run)
-    resolver = Resolver(term, create_missing)
+    sessions = Sessions(create_missing, report)
+    resolvers = Resolvers(term, create_missing)
+    default_session = sessions.of(session_obj) if session_obj else None
     seen: set = set()
     planned = []
     for n, cells in rows[header_at + 1 :]:
@@ -572,11 +832,21 @@ def import_file(
             continue
         report.rows += 1
         plan = _plan_row(
-            n, list(cells), mapping, resolver=resolver, session=session_obj, kind=kind, seen=seen, report=report
+            n,
+            list(cells),
+            mapping,
+            resolvers=resolvers,
+            sessions=sessions,
+            session=default_session,
+            kind=kind,
+            seen=seen,
+            report=report,
         )
         if plan:
             planned.append(plan)
     report.would_import = len(planned)
+    if not report.problems:
+        _number_missing(planned, report)
     if dry_run or report.problems:
         return report
     with transaction.atomic():
@@ -595,14 +865,17 @@ class _Writer:
         self.created_units: dict[str, Unit] = {}
         self.created_categories: dict[str, Category] = {}
         self.collective_users: dict[tuple, User] = {}
+        self.created_organisations: dict[str, Organisation] = {}
 
     def write(self, planned: list[PlannedCase]) -> None:
         highest: dict[tuple[int, str], int] = {}
         for plan in planned:
-            case = self._case(plan)
+            session = self._session(plan.session)
+            case = self._case(plan, session)
             self.report.imported.append(case.pk)
-            key = (plan.session.pk, plan.kind)
-            highest[key] = max(highest.get(key, 0), plan.number)
+            if plan.number is not None:
+                key = (session.pk, plan.kind)
+                highest[key] = max(highest.get(key, 0), plan.number)
         for (session_id, kind), number in highest.items():
             NumberSequence.objects.bulk_create(
                 [NumberSequence(session_id=session_id, kind=kind)], ignore_conflicts=True
@@ -612,8 +885,40 @@ class _Writer:
                 sequence.last = number
                 sequence.save(update_fields=["last"])
 
+    def _session(self, ref: SessionRef) -> Session:
+        """The session of a row; a session (and term) of an earlier term that the database lacks is created
+        as a past one: its dates reckoned back from the current term (five years a term, one session a
+        year), never current."""
+        if ref.session is not None:
+            return ref.session
+        term = Term.objects.filter(number=ref.term_number).first()
+        if term is None:
+            current = Term.current() or Term.objects.order_by("-number").first()
+            base = current.start_date if current else self.today
+            years_back = 5 * ((current.number if current else ref.term_number + 1) - ref.term_number)
+            start = base.replace(year=base.year - years_back, month=1, day=1)
+            term = Term.objects.create(
+                number=ref.term_number,
+                name=f"{_CN_NAMES[ref.term_number] if ref.term_number < len(_CN_NAMES) else ref.term_number}届",
+                start_date=start,
+                end_date=start.replace(year=start.year + 5) - dt.timedelta(days=1),
+                is_current=False,
+            )
+        opens = term.start_date.replace(year=term.start_date.year + ref.number - 1, month=1, day=10)
+        session, _ = Session.objects.get_or_create(
+            term=term,
+            number=ref.number,
+            defaults={"name": ref.name, "opens": opens, "closes": opens + dt.timedelta(days=4)},
+        )
+        ref.session = session
+        return session
+
     # Missing people, units and categories are recorded inactive: visible to staff, never able to log in.
-    def _missing_user(self, name: str) -> tuple[User, Membership]:
+    def _missing_user(self, name: str, term=None) -> tuple[User, Membership]:
+        term = term or self.term
+        if (name, term.pk) in self.created_users:
+            user = self.created_users[(name, term.pk)]
+            return user, Membership.objects.get(user=user, term=term)
         if name not in self.created_users:
             user = User.objects.create(username=f"import-{uuid.uuid4().hex[:12]}", name=name, is_active=False)
             user.set_unusable_password()
@@ -623,14 +928,34 @@ class _Writer:
             committee, _ = SpecialCommittee.objects.get_or_create(name="待核实", defaults={"order": 999})
             Membership.objects.create(
                 user=user,
-                term=self.term,
+                term=term,
                 sector=sector,
                 committee=committee,
                 affiliation=Affiliation.MASSES,
                 active=False,
             )
         user = self.created_users[name]
-        return user, Membership.objects.get(user=user, term=self.term)
+        membership = Membership.objects.filter(user=user, term=term).first()
+        if membership is None:  # the same person named in rows of two terms
+            first = Membership.objects.filter(user=user).first()
+            membership = Membership.objects.create(
+                user=user,
+                term=term,
+                sector=first.sector,
+                committee=first.committee,
+                affiliation=first.affiliation,
+                active=False,
+            )
+        self.created_users[(name, term.pk)] = user
+        return user, membership
+
+    def _organisation(self, name: str) -> Organisation:
+        if name not in self.created_organisations:
+            kind = Organisation.Kind.PARTY if PARTY_WORDS.search(name) else Organisation.Kind.PEOPLES_ORG
+            self.created_organisations[name], _ = Organisation.objects.get_or_create(
+                name=name[:80], defaults={"kind": kind, "active": False}
+            )
+        return self.created_organisations[name]
 
     def _collective_user(self, ref: ProposerRef) -> User:
         """A collective proposer with no named member in the legacy file acts through a placeholder account."""
@@ -660,13 +985,13 @@ class _Writer:
             )
         return self.created_categories[plan.category_name]
 
-    def _case(self, plan: PlannedCase) -> Case:
+    def _case(self, plan: PlannedCase, session: Session) -> Case:
         status = plan.status
-        reached = IMPORTABLE_STATES.index(status)
+        reached = IMPORTABLE_STATES.index(status) if status in IMPORTABLE_STATES else -1
         now = self.now
         case = Case.objects.create(
-            term=self.term,
-            session=plan.session,
+            term=session.term,
+            session=session,
             kind=plan.kind,
             number=plan.number,
             status=status,
@@ -678,7 +1003,7 @@ class _Writer:
             created_at=now,
             updated_at=now,
             submitted_at=now,
-            filed_at=now,
+            filed_at=now if reached >= 0 else None,
             assigned_at=now if reached >= 1 else None,
             replied_at=now if reached >= 3 else None,
             rating_deadline=(
@@ -689,14 +1014,15 @@ class _Writer:
             closed_at=now if status == Status.CLOSED else None,
         )
         self._proposers(case, plan.proposers)
-        self._assignments(case, plan)
+        if reached >= 0:
+            self._assignments(case, plan)
         audit.record(
             "import",
             actor=self.user,
             obj=case,
             case=case,
             to_state=case.status,
-            data={"row": plan.row, "file": self.filename, "number": case.display_number},
+            data={"row": plan.row, "file": self.filename, "number": case.display_number or ""},
         )
         return case
 
@@ -715,8 +1041,11 @@ class _Writer:
                 committee=ref.committee,
             )
             membership = ref.membership
+            if ref.create_organisation:
+                row.organisation = self._organisation(ref.name)
+                ref = ProposerRef(ref.name, collective=ref.collective, organisation=row.organisation)
             if ref.create:
-                row.user, membership = self._missing_user(ref.name)
+                row.user, membership = self._missing_user(ref.name, case.term)
             elif ref.user is not None:
                 row.user = ref.user
             else:

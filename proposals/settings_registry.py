@@ -71,6 +71,9 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("suggestion_reply_letter_required", "建议答复须上传盖章答复函", False, bool),
         SettingDef("collective_sealed_scan_required", "集体提案须上传盖章扫描件", True, bool),
         SettingDef("reminder_days_before", "到期前提醒（工作日）", 3, int, 0, 30),
+        # The pre-submission check (assist.precheck, issue 22): advice only, never a refusal.
+        SettingDef("precheck_body_min_chars", "预审：正文最少字数（少于此数提示）", 120, int, 0, 5000),
+        SettingDef("precheck_body_max_chars", "预审：正文最多字数（超过此数提示）", 5000, int, 500, 20000),
     ]
 }
 

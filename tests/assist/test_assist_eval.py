@@ -44,3 +44,16 @@ def test_a_broken_file_is_answered_in_chinese(tmp_path):
         call_command("assist_eval", str(path))
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("assist_eval", str(tmp_path / "missing.jsonl"))
+
+
+def test_the_suggested_lead_unit_holds_its_floor_on_the_hand_written_labels(capsys):
+    # Issue 22's target is top-3 ≥ 0.8 on the hand-written set (measured 0.803 leave-one-out); the floor sits a
+    # little below so CI fails on a real regression, not on a one-case wobble.
+    call_command("assist_eval", "bench/assist/cases.jsonl", "--units", "--units-min", "0.78")
+    out = capsys.readouterr().out
+    assert "units leave-one-out" in out and "units time-split" in out
+
+
+def test_the_database_time_split_needs_two_sessions_of_assignments():
+    with pytest.raises(CommandError, match="没有足够的已交办提案"):
+        call_command("assist_eval", "--units-db")

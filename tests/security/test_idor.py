@@ -39,6 +39,9 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "api:case-actions": [("GET", "/api/cases/{case}/actions/")],
     "api:case-similar": [("GET", "/api/cases/{case}/similar/")],
     "assist:case_similar": [("GET", "/assist/cases/{case}/similar/")],
+    "api:case-suggested-units": [("GET", "/api/cases/{case}/suggested-units/")],
+    "assist:case_units": [("GET", "/assist/cases/{case}/units/")],
+    "assist:case_precheck": [("GET", "/assist/cases/{case}/precheck/")],
     **{
         f"api:case-action-{name}": [("POST", f"/api/cases/{{case}}/actions/{name}/")]
         for name, action in ACTIONS.items()

@@ -288,12 +288,18 @@ MATRIX: dict[str, list[Probe]] = {
     "api:sessions": [GET(api())],
     "api:stats-summary": [GET(api(ok=STATS))],
     "api:case-similar": [GET(case_api(), kwargs=CASE)],
+    "api:case-suggested-units": [GET(case_api(ok={"staff"}), kwargs=CASE)],  # issue 22: staff only
     "api:schema": [GET(public())],
     "api:docs": [GET(public())],
     # --- Review assistance (issue 15) -------------------------------------------------------------
     "assist:case_similar": [GET(case_page(), kwargs=CASE)],
     "assist:draft_similar": [POST(page(), body={"title": "老旧小区加装电梯"})],
     "assist:merge_suggestions": [GET(page(ok={"staff", "reviewer"})), POST(page(ok={"staff", "reviewer"}), body={})],
+    # --- Review assistance, part 2 (issue 22): suggested units to staff; 预审 to drafters and reviewers --------
+    "assist:case_units": [GET(case_page(ok={"staff"}), kwargs=CASE)],
+    # The world's case is in handling: past drafting, so only staff and reviewers see its 预审 record.
+    "assist:case_precheck": [GET(case_page(ok={"staff", "reviewer"}), kwargs=CASE)],
+    "assist:draft_precheck": [POST(page(), body={"title": "老旧小区加装电梯"})],
     # --- Accounts (part B) ---------------------------------------------------------------------------
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help=".xlsx 或 .csv（UTF-8 或 GB18030）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不做任何修改")
         parser.add_argument(
-            "--create-missing", action="store_true", help="未知的提案人和单位以停用状态新建，而不是拒绝该行"
+            "--create-missing",
+            action="store_true",
+            help="未知的提案人、党派团体和单位以停用状态新建，未知的往届会议（如“三届五次会议”）作为往届新建，而不是拒绝该行",
         )
         parser.add_argument("--session", help="所属会议名称，如：四届三次会议")
         parser.add_argument("--kind", choices=Kind.values, default=Kind.PROPOSAL)
