@@ -323,7 +323,7 @@ def to_docx(scope: Scope, blocks: list[Block]) -> bytes:
     documents.add_title(document, title(scope) + "（草稿）")
     for block in blocks:
         if block.kind == "heading":
-            documents.add_paragraph(document, block.text, heading=True)
+            documents.add_paragraph(document, block.text, indent=False, heading=True)
         elif block.kind == "subheading":
             documents.add_paragraph(document, block.text, heading=True)
         elif block.kind == "table" and block.table is not None:
