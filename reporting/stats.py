@@ -367,6 +367,7 @@ PROPOSER_TYPES = [
 
 _LEAGUE_COUNTS = (
     "assigned",
+    "replying",
     "signed_on_time",
     "replied",
     "replies_due",
@@ -775,22 +776,31 @@ def review_outcomes(cases) -> dict:
     return counts
 
 
-def handling_figures(cases, today: dt.date) -> dict:
-    """Units and replies of the scope: live replying assignments, those replied (first round accepted),
-    the reply rate; cases re-handled; B-class commitments (closed cases whose last accepted reply of a
-    replying unit is class B) and those whose follow-up (回头看) is marked delivered."""
-    live = Assignment.objects.filter(case__in=cases).exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
-    replying = live.filter(role__in=REPLYING)
-    counts = replying.order_by().aggregate(
-        replying=Count("id"), replied=Count("id", filter=Q(first_accepted_at__isnull=False))
+def handling_figures(cases, league: dict) -> dict:
+    """Units and replies of the scope, from the unit league (so they cannot disagree with it): units with
+    live assignments, replying assignments, those replied (first round accepted), the reply rate; cases
+    re-handled; B-class commitments (closed cases whose last accepted reply of a replying unit is class
+    B) and those whose follow-up (回头看) is marked delivered."""
+    totals = league["totals"]
+    # Only assignments with some accepted class-B reply can have B as their last class: the semi-join
+    # narrows the rows the last-class subquery runs for.
+    b_class = (
+        Assignment.objects.filter(
+            case=OuterRef("pk"),
+            role__in=REPLYING,
+            replies__state=Reply.State.ACCEPTED,
+            replies__reply_class="B",
+        )
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .annotate(last_class=_last_accepted_class_subquery())
+        .filter(last_class="B")
     )
-    b_class = replying.annotate(last_class=_last_accepted_class_subquery()).filter(last_class="B", case=OuterRef("pk"))
     b_cases = cases.filter(status=Status.CLOSED).filter(Exists(b_class))
     b = b_cases.order_by().aggregate(total=Count("id"), delivered=Count("id", filter=Q(follow_up_done=True)))
     return {
-        "handling_units": live.values("unit").distinct().count(),
-        "replying": counts["replying"],
-        "reply_rate": _rate(counts["replied"], counts["replying"]),
+        "handling_units": sum(1 for r in league["rows"] if r["assigned"]),
+        "replying": totals["replying"],
+        "reply_rate": _rate(totals["replied"], totals["replying"]),
         "rehandled": cases.filter(round__gt=1).count(),
         "b_commitments": b["total"],
         "b_delivered": b["delivered"],
@@ -816,7 +826,9 @@ def award_candidates(cases, league: dict) -> dict:
     from django.db.models import Subquery
 
     class_a = (
-        Assignment.objects.filter(case=OuterRef("pk"), role__in=REPLYING)
+        Assignment.objects.filter(
+            case=OuterRef("pk"), role__in=REPLYING, replies__state=Reply.State.ACCEPTED, replies__reply_class="A"
+        )
         .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
         .annotate(last_class=Subquery(_last_accepted_class()))
         .filter(last_class="A")
@@ -889,7 +901,7 @@ def dashboard(
             "sector_table": group_table(cases, "sector", today),
             "committee_table": group_table(cases, "committee", today),
         }
-    headline.update(handling_figures(cases, today))
+    headline.update(handling_figures(cases, league))
     return {
         "term": {"id": term.pk, "name": term.name},
         "session": {"id": session.pk, "name": session.name} if session is not None else None,
