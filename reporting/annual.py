@@ -315,22 +315,90 @@ def opening(blocks: list[Block]) -> str:
     return next((b.text for b in blocks if b.kind == "paragraph" and not b.text.endswith("：")), "")
 
 
-def to_docx(scope: Scope, blocks: list[Block]) -> bytes:
-    """The Word draft (until the documents engine takes it over): title, paragraphs, tables."""
-    from reporting import documents
+# --- The Word and PDF draft: a document kind of the documents engine (reporting.documents) -------
 
-    document = documents.new_document()
-    documents.add_title(document, title(scope) + "（草稿）")
-    for block in blocks:
-        if block.kind == "heading":
-            documents.add_paragraph(document, block.text, indent=False, heading=True)
-        elif block.kind == "subheading":
-            documents.add_paragraph(document, block.text, heading=True)
-        elif block.kind == "table" and block.table is not None:
-            documents.add_paragraph(document, block.table.title, indent=False, heading=True)
-            documents.add_grid(
-                document, block.table.header, block.table.rows or [["（无）"] + [""] * (len(block.table.header) - 1)]
-            )
+
+@dataclass
+class Draft:
+    """What the document kind renders: the scope and the blocks its text template gave."""
+
+    scope: Scope
+    blocks: list[Block]
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def _body(blocks: list[Block]) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = []
+    for b in blocks:
+        if b.kind == "table" and b.table is not None:
+            rows = b.table.rows or [["（无）"] + [""] * (len(b.table.header) - 1)]
+            body.append({"kind": "table", "text": "", "title": b.table.title, "header": b.table.header, "rows": rows})
         else:
-            documents.add_paragraph(document, block.text)
-    return documents.to_bytes(document)
+            body.append({"kind": b.kind, "text": b.text, "title": "", "header": [], "rows": []})
+    return body
+
+
+def _text_figures(values: dict[str, Any]) -> dict[str, str]:
+    """The figures as the Word template shows them: counts as digits, rates as 85.7%."""
+    return {k: pct(v) if k.endswith(("_rate", "_share")) else str(v) for k, v in values.items()}
+
+
+def build_document(draft: Draft, issue) -> dict[str, Any]:
+    return {
+        "title": title(draft.scope) + "（草稿）",
+        "scope": draft.scope.title,
+        "body": _body(draft.blocks),
+        "n": _text_figures(draft.figures),
+    }
+
+
+def _sample() -> dict[str, Any]:
+    names = list(FIGURES) + [f"contact_{p}_{x}" for p in ("intake", "handling", "reply") for x in ("cases", "rate")]
+    return {
+        "title": "政协陈仓区委员会四届提案工作情况报告（草稿）",
+        "scope": "四届以来",
+        "body": [
+            {"kind": "heading", "text": "一、提案提交和审查情况", "title": "", "header": [], "rows": []},
+            {"kind": "subheading", "text": "（一）按类别", "title": "", "header": [], "rows": []},
+            {"kind": "paragraph", "text": "四届一次会议以来共立案提案393件。", "title": "", "header": [], "rows": []},
+            {"kind": "table", "text": "", "title": "按类别", "header": ["类别", "件数"], "rows": [["经济", "112"]]},
+        ],
+        "n": dict.fromkeys(names, "1"),
+    }
+
+
+def register_document_kind() -> None:
+    from reporting.documents import DocumentKind, register
+
+    register(
+        DocumentKind(
+            key="annual_report",
+            title="提案工作情况报告",
+            scope="year",
+            fields={
+                "title": "标题",
+                "scope": "统计范围（如：2025年度、四届三次会议、四届以来）",
+                "body": "正文（由报告文字模板生成：b.kind 为 heading 一级标题 / subheading 二级标题 / paragraph 段落 / "
+                "table 表格；b.text 文字；表格的 b.title 表名、b.header 表头、b.rows 各行）",
+                "n": "各项数字（n.proposals_filed 立案提案、n.suggestions 建议、n.key_proposals 重点提案、"
+                "n.filing_rate 立案率 等，与统计分析相同）",
+            },
+            build=build_document,
+            sample=_sample,
+            filename=lambda draft: title(draft.scope) + "（草稿）",
+        )
+    )
+
+
+def draft(scope: Scope, data: dict, source: str | None = None) -> Draft:
+    return Draft(scope, render(scope, data, source), figures(data))
+
+
+def to_docx(scope: Scope, blocks: list[Block], figures_: dict[str, Any] | None = None, *, user=None) -> bytes:
+    """The Word draft, made by the documents engine from the kind's template (the office's upload, or
+    the committed reporting/documents/templates/annual_report.docx)."""
+    from reporting.documents import engine, get
+
+    kind = get("annual_report")
+    assert kind is not None
+    return engine.make(kind, Draft(scope, blocks, figures_ or {}), user=user)

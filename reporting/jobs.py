@@ -131,8 +131,13 @@ def case_changed(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
 # --- The annual 提案工作情况报告 (issue 23) ----------------------------------------------------------
 
 
-def start_annual_report(user, term: Term, session: Session | None, year: int | None):
-    params = {"term": term.pk, "session": session.pk if session else None, "year": year}
+def start_annual_report(user, term: Term, session: Session | None, year: int | None, fmt: str = "docx"):
+    params = {
+        "term": term.pk,
+        "session": session.pk if session else None,
+        "year": year,
+        "format": "pdf" if fmt == "pdf" else "docx",
+    }
     return services.start("annual_report", user=user, params=params)
 
 
@@ -152,19 +157,29 @@ def _annual_report(job, progress) -> JobFile:
     if term is None or (session_id and session is None):
         raise JobFailed("所选届次或会议已不存在。")
     scope = annual.Scope(term, session, job.params.get("year"))
-    progress(0, 3)
+    as_pdf = job.params.get("format") == "pdf"
+    steps = 4 if as_pdf else 3
+    progress(0, steps)
     data = stats.dashboard(term, session, year=scope.year)
-    progress(1, 3)
+    progress(1, steps)
     try:
         blocks = annual.render(scope, data)
     except annual.ReportTemplateError as exc:
         raise JobFailed(str(exc)) from exc
-    progress(2, 3)
-    path = storage.scratch_path(".docx")
-    path.write_bytes(annual.to_docx(scope, blocks))
-    progress(3, 3)
-    return JobFile(
-        path,
-        f"{annual.title(scope)}（草稿）.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    progress(2, steps)
+    content = annual.to_docx(scope, blocks, annual.figures(data), user=user)
+    name = f"{annual.title(scope)}（草稿）"
+    if as_pdf:
+        from reporting.documents import pdf
+
+        progress(3, steps)
+        try:
+            content = pdf.to_pdf(content)
+        except (pdf.PdfUnavailable, pdf.PdfFailed) as exc:
+            raise JobFailed(str(exc)) from exc
+    path = storage.scratch_path(".pdf" if as_pdf else ".docx")
+    path.write_bytes(content)
+    progress(steps, steps)
+    if as_pdf:
+        return JobFile(path, f"{name}.pdf", "application/pdf")
+    return JobFile(path, f"{name}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -81,33 +81,21 @@ def test_every_figure_of_the_report_equals_the_dashboards_for_a_term_a_year_and_
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="needs LibreOffice and poppler")
-def test_the_term_reports_word_draft_renders_to_pages(demo, tmp_path):
+def test_the_term_reports_word_draft_renders_to_pdf_pages(demo, tmp_path):
+    from reporting.documents import pdf as documents_pdf
+
     scope = annual.Scope(demo)
-    docx = tmp_path / "term-report.docx"
-    docx.write_bytes(annual.to_docx(scope, annual.render(scope, stats.dashboard(demo))))
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "term-report.pdf"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    data = stats.dashboard(demo)
+    word = annual.to_docx(scope, annual.render(scope, data), annual.figures(data))
+    path = tmp_path / "term-report.pdf"
+    path.write_bytes(documents_pdf.to_pdf(word))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     assert "立案提案393件、建议196件，确立重点提案12件" in "".join(text.split())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("annual-term-report-*.png"):
         old.unlink()
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "annual-term-report")],
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(path), str(ARTIFACTS / "annual-term-report")],
         check=True,
         timeout=120,
     )

@@ -266,6 +266,7 @@ def test_the_word_draft_is_a_background_job_of_staff_with_progress(built, world,
     assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/")
     assert job.state == Job.State.SUCCEEDED, job.message
     assert (job.done, job.total) == (3, 3)
+    assert job.result_name == "政协陈仓区委员会2025年度提案工作情况报告（草稿）.docx"
     download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200
     document = Document(io.BytesIO(b"".join(download.streaming_content)))
@@ -280,3 +281,37 @@ def test_only_staff_draft_the_report(built, world, login):
         assert login(user).get("/stats/annual/").status_code == 403
         assert login(user).post("/stats/annual/").status_code == 403
     assert not Job.objects.filter(kind="annual_report").exists()
+
+
+def test_the_word_draft_uses_the_template_the_administrator_uploaded(built, world):
+    from django.utils import timezone
+
+    from reporting import documents
+    from reporting.models import DocumentTemplate
+
+    kind = documents.get("annual_report")
+    assert documents.check_template(kind, kind.default_template.read_bytes()) == []
+    mine = Document()
+    mine.add_paragraph("{{ committee }}：{{ scope }}立案{{ n.proposals_filed }}件，立案率{{ n.filing_rate }}。")
+    mine.add_paragraph("{%p for b in body %}")
+    mine.add_paragraph("【{{ b.kind }}】{{ b.text }}{{ b.title }}")
+    mine.add_paragraph("{%p endfor %}")
+    buffer = io.BytesIO()
+    mine.save(buffer)
+    assert documents.check_template(kind, buffer.getvalue()) == []
+    DocumentTemplate.objects.create(
+        kind="annual_report",
+        version=1,
+        content=buffer.getvalue(),
+        filename="报告.docx",
+        uploaded_by=world.staff,
+        uploaded_at=timezone.now(),
+    )
+    scope = annual.Scope(world.term, year=2025)
+    with clock.frozen(TODAY):
+        data = stats.dashboard(world.term, year=2025)
+    content = annual.to_docx(scope, annual.render(scope, data), annual.figures(data))
+    text = [p.text for p in Document(io.BytesIO(content)).paragraphs]
+    assert text[0] == "中国人民政治协商会议陈仓区委员会：2025年度立案2件，立案率50.0%。"
+    assert "【heading】一、提案提交和审查情况" in text
+    assert "【table】提案审查情况" in text
