@@ -469,6 +469,8 @@ EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", 2000))
 # conversion may take; without soffice the Word files still work and the pages say PDF needs it.
 DOCUMENTS_SOFFICE = os.environ.get("DOCUMENTS_SOFFICE", "")
 DOCUMENTS_PDF_TIMEOUT = float(os.environ.get("DOCUMENTS_PDF_TIMEOUT", 120))
+# The annual report's text template (issue 23): a path to the office's own .j2; empty = reporting/doc_templates/annual_report.j2.
+ANNUAL_REPORT_TEMPLATE = os.environ.get("ANNUAL_REPORT_TEMPLATE", "")
 # The dashboard snapshot is refreshed this many seconds after a change (changes in between share one refresh).
 DASHBOARD_REFRESH_DELAY = float(os.environ.get("DASHBOARD_REFRESH_DELAY", 5))
 

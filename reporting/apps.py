@@ -10,7 +10,12 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from audit.models import AuditEvent
-        from reporting import jobs  # registers the export and refresh jobs
+        from reporting import (
+            annual,
+            jobs,  # registers the export and refresh jobs
+        )
         from reporting.documents import batch  # noqa: F401  (registers the 交办会 batch jobs)
+
+        annual.register_document_kind()
 
         post_save.connect(jobs.case_changed, sender=AuditEvent, dispatch_uid="reporting.dashboard_refresh")

@@ -62,16 +62,17 @@ def latest_change() -> int:
     return AuditEvent.objects.filter(case__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def compute_snapshot(term: Term, session: Session | None) -> DashboardSnapshot:
+def compute_snapshot(term: Term, session: Session | None, year: int | None = None) -> DashboardSnapshot:
     version = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     started = time.perf_counter()
-    data = stats.dashboard(term, session)
+    data = stats.dashboard(term, session, year=year)
     seconds = time.perf_counter() - started
     snapshot, _ = DashboardSnapshot.objects.update_or_create(
-        scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None),
+        scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None, year),
         defaults={
             "term": term,
             "session": session,
+            "year": year,
             "data": data,
             "version": version,
             "computed_for": clock.today(),
@@ -86,27 +87,29 @@ def compute_snapshot(term: Term, session: Session | None) -> DashboardSnapshot:
 def _refresh(job, progress) -> dict:
     """Recompute the asked scope, or every scope someone has looked at (and the current term)."""
     if job.params.get("term"):
-        scopes = [(job.params["term"], job.params.get("session"))]
+        scopes = [(job.params["term"], job.params.get("session"), job.params.get("year"))]
     else:
-        scopes = list(DashboardSnapshot.objects.values_list("term_id", "session_id"))
+        scopes = list(DashboardSnapshot.objects.values_list("term_id", "session_id", "year"))
         current = Term.current()
-        if current is not None and (current.pk, None) not in scopes:
-            scopes.append((current.pk, None))
+        if current is not None and (current.pk, None, None) not in scopes:
+            scopes.append((current.pk, None, None))
     progress(0, len(scopes))
-    for done, (term_id, session_id) in enumerate(scopes, start=1):
+    for done, (term_id, session_id, year) in enumerate(scopes, start=1):
         term = Term.objects.filter(pk=term_id).first()
         session = Session.objects.filter(pk=session_id, term_id=term_id).first() if session_id else None
         if term is not None and (session_id is None or session is not None):
-            compute_snapshot(term, session)
+            compute_snapshot(term, session, year)
         progress(done, len(scopes))
     return {"scopes": len(scopes)}
 
 
-def request_refresh(term: Term | None = None, session: Session | None = None, *, delay: float | None = None):
+def request_refresh(
+    term: Term | None = None, session: Session | None = None, *, delay: float | None = None, year: int | None = None
+):
     """Debounced: at most one refresh waits in the queue per scope; changes meanwhile are seen when it runs."""
     if term is not None:
-        key = "dashboard:" + DashboardSnapshot.key_for(term.pk, session.pk if session else None)
-        params = {"term": term.pk, "session": session.pk if session else None}
+        key = "dashboard:" + DashboardSnapshot.key_for(term.pk, session.pk if session else None, year)
+        params = {"term": term.pk, "session": session.pk if session else None, "year": year}
     else:
         key, params = "dashboard:all", {}
     wait = settings.DASHBOARD_REFRESH_DELAY if delay is None else delay
@@ -123,3 +126,60 @@ def case_changed(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
             request_refresh()
 
     transaction.on_commit(refresh)
+
+
+# --- The annual 提案工作情况报告 (issue 23) ----------------------------------------------------------
+
+
+def start_annual_report(user, term: Term, session: Session | None, year: int | None, fmt: str = "docx"):
+    params = {
+        "term": term.pk,
+        "session": session.pk if session else None,
+        "year": year,
+        "format": "pdf" if fmt == "pdf" else "docx",
+    }
+    return services.start("annual_report", user=user, params=params)
+
+
+@registry.register("annual_report", "提案工作情况报告")
+def _annual_report(job, progress) -> JobFile:
+    """Computes the scope's figures afresh (the dashboard's own function), renders the office's text
+    template around them and writes the Word draft."""
+    from proposals.access import is_staff
+    from reporting import annual
+
+    user = job.owner
+    if user is None or not user.is_active or not is_staff(user):
+        raise JobFailed("发起人已无生成报告的权限。")
+    term = Term.objects.filter(pk=job.params.get("term")).first()
+    session_id = job.params.get("session")
+    session = Session.objects.filter(pk=session_id, term=term).first() if session_id else None
+    if term is None or (session_id and session is None):
+        raise JobFailed("所选届次或会议已不存在。")
+    scope = annual.Scope(term, session, job.params.get("year"))
+    as_pdf = job.params.get("format") == "pdf"
+    steps = 4 if as_pdf else 3
+    progress(0, steps)
+    data = stats.dashboard(term, session, year=scope.year)
+    progress(1, steps)
+    try:
+        blocks = annual.render(scope, data)
+    except annual.ReportTemplateError as exc:
+        raise JobFailed(str(exc)) from exc
+    progress(2, steps)
+    content = annual.to_docx(scope, blocks, annual.figures(data), user=user)
+    name = f"{annual.title(scope)}（草稿）"
+    if as_pdf:
+        from reporting.documents import pdf
+
+        progress(3, steps)
+        try:
+            content = pdf.to_pdf(content)
+        except (pdf.PdfUnavailable, pdf.PdfFailed) as exc:
+            raise JobFailed(str(exc)) from exc
+    path = storage.scratch_path(".pdf" if as_pdf else ".docx")
+    path.write_bytes(content)
+    progress(steps, steps)
+    if as_pdf:
+        return JobFile(path, f"{name}.pdf", "application/pdf")
+    return JobFile(path, f"{name}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

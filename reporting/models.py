@@ -11,7 +11,10 @@ from django.db import models
 class DashboardSnapshot(models.Model):
     term = models.ForeignKey("members.Term", on_delete=models.CASCADE, verbose_name="届次")
     session = models.ForeignKey("members.Session", on_delete=models.CASCADE, null=True, blank=True, verbose_name="会议")
-    # "t<term>" or "t<term>s<session>": one row per scope (a unique key that also works with a NULL session).
+    # The year scope (issue 23): the term's cases submitted in this calendar year.
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    # "t<term>", "t<term>s<session>" or "t<term>y<year>": one row per scope (a unique key that also
+    # works with a NULL session).
     scope_key = models.CharField("范围", max_length=40, unique=True)
     data = models.JSONField("统计数据", encoder=DjangoJSONEncoder)
     # The newest audit sequence number when the computation started: every change of a case writes
@@ -29,8 +32,8 @@ class DashboardSnapshot(models.Model):
         return self.scope_key
 
     @staticmethod
-    def key_for(term_id: int, session_id: int | None) -> str:
-        return f"t{term_id}" + (f"s{session_id}" if session_id else "")
+    def key_for(term_id: int, session_id: int | None, year: int | None = None) -> str:
+        return f"t{term_id}" + (f"s{session_id}" if session_id else "") + (f"y{year}" if year else "")
 
 
 # --- Official documents (issue 16) ---------------------------------------------------------------------

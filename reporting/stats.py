@@ -27,6 +27,7 @@ from proposals.models import (
     Reply,
     Satisfaction,
     Status,
+    SupervisionActivity,
     overdue_q,
 )
 
@@ -366,6 +367,7 @@ PROPOSER_TYPES = [
 
 _LEAGUE_COUNTS = (
     "assigned",
+    "replying",
     "signed_on_time",
     "replied",
     "replies_due",
@@ -394,9 +396,28 @@ LEAGUE_SORTS = (
 )
 
 
-def scope(term: Term, session=None) -> QuerySet[Case]:
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The calendar year in local time (Asia/Shanghai), as aware datetimes [start, end)."""
+    start = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)
+    return start, dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL)
+
+
+def scope(term: Term, session=None, year: int | None = None) -> QuerySet[Case]:
+    """The cases a scope counts: a term's, one session's of it, or those of the term submitted in a
+    calendar year (local time) — a year's cases are followed to today, wherever they now stand."""
     cases = Case.objects.filter(term=term)
-    return cases.filter(session=session) if session is not None else cases
+    if session is not None:
+        cases = cases.filter(session=session)
+    if year is not None:
+        start, end = year_bounds(year)
+        cases = cases.filter(submitted_at__gte=start, submitted_at__lt=end)
+    return cases
+
+
+def scope_years(term: Term, today: dt.date | None = None) -> list[int]:
+    """The calendar years a term's year scope offers: from its start to its end (or today)."""
+    last = (term.end_date or today or clock.today()).year
+    return list(range(term.start_date.year, max(last, term.start_date.year) + 1))
 
 
 def _counting_proposers(cases):
@@ -636,9 +657,9 @@ def key_progress(cases) -> list[dict]:
     keys = (
         KeyProposal.objects.filter(case__in=cases, state=KeyProposal.State.DESIGNATED)
         .select_related("case__session")
-        .annotate(activities_n=Count("activities", distinct=True))
         .prefetch_related(
             "leaders",
+            Prefetch("activities", queryset=SupervisionActivity.objects.order_by("date", "id")),
             Prefetch(
                 "case__assignments",
                 queryset=Assignment.objects.select_related("unit")
@@ -652,6 +673,7 @@ def key_progress(cases) -> list[dict]:
     for key in keys:
         case = key.case
         replying = [a for a in case.assignments.all() if a.role in REPLYING]
+        activities = list(key.activities.all())
         out.append(
             {
                 "case_id": case.pk,
@@ -661,7 +683,17 @@ def key_progress(cases) -> list[dict]:
                 "status_label": case.status_label,
                 "units": "、".join(a.unit.name for a in case.assignments.all()),
                 "leaders": "、".join(u.display_name for u in key.leaders.all()),
-                "activities": key.activities_n,
+                "activities": len(activities),
+                # 带案视察, 上门协商督办, 座谈会: how many of each and on which dates.
+                "activity_kinds": [
+                    {
+                        "kind": kind,
+                        "label": label,
+                        "count": sum(1 for a in activities if a.kind == kind),
+                        "dates": [a.date.isoformat() for a in activities if a.kind == kind],
+                    }
+                    for kind, label in SupervisionActivity.Kind.choices
+                ],
                 "replies_accepted": sum(1 for a in replying if a.first_accepted_at is not None),
                 "replies_expected": len(replying),
             }
@@ -723,14 +755,131 @@ HEADLINE_KEYS = (
 )
 
 
+def review_outcomes(cases) -> dict:
+    """What review made of the proposals received (``filing``'s received: decided, once each): filed,
+    converted to suggestions, merged before filing (merged after filing stay in filed), not filed,
+    withdrawn — the five add up to received. Suggestions numbered in all (converted or filed as such)."""
+    received = cases.filter(submitted_at__isnull=False).filter(Q(kind=Kind.PROPOSAL) | ~Q(conversion_consent=""))
+    decided = ~Q(status__in=UNDER_REVIEW)
+    proposal = Q(kind=Kind.PROPOSAL)
+    counts = received.order_by().aggregate(
+        received=Count("id", filter=decided),
+        filed=Count("id", filter=decided & proposal & Q(number__isnull=False)),
+        converted=Count("id", filter=decided & Q(kind=Kind.SUGGESTION)),
+        merged=Count("id", filter=proposal & Q(status=Status.MERGED, number__isnull=True)),
+        merged_after_filing=Count("id", filter=proposal & Q(status=Status.MERGED, number__isnull=False)),
+        rejected=Count("id", filter=proposal & Q(status=Status.REJECTED)),
+        withdrawn=Count("id", filter=proposal & Q(status=Status.WITHDRAWN)),
+        under_review=Count("id", filter=~decided),
+    )
+    counts["filing_rate"] = _rate(counts["filed"], counts["received"])
+    return counts
+
+
+def handling_figures(cases, league: dict) -> dict:
+    """Units and replies of the scope, from the unit league (so they cannot disagree with it): units with
+    live assignments, replying assignments, those replied (first round accepted), the reply rate; cases
+    re-handled; B-class commitments (closed cases whose last accepted reply of a replying unit is class
+    B) and those whose follow-up (回头看) is marked delivered."""
+    totals = league["totals"]
+    # Only assignments with some accepted class-B reply can have B as their last class: the semi-join
+    # narrows the rows the last-class subquery runs for.
+    b_class = (
+        Assignment.objects.filter(
+            case=OuterRef("pk"),
+            role__in=REPLYING,
+            replies__state=Reply.State.ACCEPTED,
+            replies__reply_class="B",
+        )
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .annotate(last_class=_last_accepted_class_subquery())
+        .filter(last_class="B")
+    )
+    b_cases = cases.filter(status=Status.CLOSED).filter(Exists(b_class))
+    b = b_cases.order_by().aggregate(total=Count("id"), delivered=Count("id", filter=Q(follow_up_done=True)))
+    return {
+        "handling_units": sum(1 for r in league["rows"] if r["assigned"]),
+        "replying": totals["replying"],
+        "reply_rate": _rate(totals["replied"], totals["replying"]),
+        "rehandled": cases.filter(round__gt=1).count(),
+        "b_commitments": b["total"],
+        "b_delivered": b["delivered"],
+        "b_delivered_rate": _rate(b["delivered"], b["total"]),
+    }
+
+
+# The award candidates' rules (优秀提案, 办理先进单位) until the member-duty issue brings the
+# committee's own; the report states them in its text (reporting/doc_templates/annual_report.j2).
+AWARD_PROPOSALS_MAX = 10
+AWARD_UNITS_MAX = 5
+AWARD_UNIT_MIN_REPLIED = 3
+AWARD_UNIT_MIN_ON_TIME = 0.9
+AWARD_UNIT_MIN_SATISFACTION = 0.95
+
+
+def award_candidates(cases, league: dict) -> dict:
+    """优秀提案 candidates: closed proposals with a class-A reply whose latest-round reply ratings are
+    all 满意 (at least one), key proposals first, then by session and number, at most
+    AWARD_PROPOSALS_MAX. 办理先进单位 candidates: units of the league with at least
+    AWARD_UNIT_MIN_REPLIED replies, none overdue, on-time and satisfaction rates at least the minimums,
+    by A share, satisfaction rate and replies, at most AWARD_UNITS_MAX."""
+    from django.db.models import Subquery
+
+    class_a = (
+        Assignment.objects.filter(
+            case=OuterRef("pk"), role__in=REPLYING, replies__state=Reply.State.ACCEPTED, replies__reply_class="A"
+        )
+        .exclude(status=AssignmentStatus.WITHDRAWN_FROM_UNIT)
+        .annotate(last_class=Subquery(_last_accepted_class()))
+        .filter(last_class="A")
+    )
+    latest = latest_ratings(Rating.objects.filter(case=OuterRef("pk")))
+    proposals = (
+        cases.filter(kind=Kind.PROPOSAL, status=Status.CLOSED, number__isnull=False)
+        .filter(Exists(class_a), Exists(latest), ~Exists(latest.exclude(reply_rating=Satisfaction.SATISFIED)))
+        .select_related("session")
+        .order_by("-is_key", "session__opens", "number")[:AWARD_PROPOSALS_MAX]
+    )
+    units = [
+        r
+        for r in league["rows"]
+        if r["replied"] >= AWARD_UNIT_MIN_REPLIED
+        and r["overdue"] == 0
+        and (r["on_time_rate"] or 0) >= AWARD_UNIT_MIN_ON_TIME
+        and (r["satisfaction_rate"] or 0) >= AWARD_UNIT_MIN_SATISFACTION
+    ]
+    units.sort(key=lambda r: (-(r["a_share"] or 0), -(r["satisfaction_rate"] or 0), -r["replied"], r["unit"]))
+    return {
+        "proposals": [
+            {"case_id": c.pk, "number": c.display_number, "title": c.title, "is_key": c.is_key} for c in proposals
+        ],
+        "units": [
+            {k: r[k] for k in ("unit", "replied", "on_time_rate", "a_share", "satisfaction_rate")}
+            for r in units[:AWARD_UNITS_MAX]
+        ],
+    }
+
+
+def _last_accepted_class_subquery():
+    from django.db.models import Subquery
+
+    return Subquery(_last_accepted_class())
+
+
 def dashboard(
-    term: Term, session=None, today: dt.date | None = None, sort: str = "assigned", descending: bool = True
+    term: Term,
+    session=None,
+    today: dt.date | None = None,
+    sort: str = "assigned",
+    descending: bool = True,
+    year: int | None = None,
 ) -> dict:
-    """Everything the 统计分析 page shows. Per term the headline is ``summary`` itself."""
+    """Everything the 统计分析 page shows, and every figure of the annual report (``reporting.annual``
+    reads this and nothing else). Per term the headline is ``summary`` itself."""
     today = today or clock.today()
-    cases = scope(term, session)
+    cases = scope(term, session, year)
     league = unit_league(cases, today, sort, descending)
-    if session is None:
+    if session is None and year is None:
         full = summary(term, today)
         headline = {k: full[k] for k in HEADLINE_KEYS}
         headline["unrated_after_window"] = full["satisfaction"]["unrated_after_window"]
@@ -752,15 +901,19 @@ def dashboard(
             "sector_table": group_table(cases, "sector", today),
             "committee_table": group_table(cases, "committee", today),
         }
+    headline.update(handling_figures(cases, league))
     return {
         "term": {"id": term.pk, "name": term.name},
         "session": {"id": session.pk, "name": session.name} if session is not None else None,
+        "year": year,
         "today": today.isoformat(),
         "headline": headline,
+        "review": review_outcomes(cases),
         "by_kind_and_state": by_kind_and_state(cases),
         **groups,
         "by_proposer_type": by_proposer_type(cases),
         "league": league,
         "monthly_trend": monthly_trend(cases),
         "key_progress": key_progress(cases),
+        "award_candidates": award_candidates(cases, league),
     }

@@ -8,6 +8,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("stats/", views.dashboard, name="stats_dashboard"),
+    path("stats/annual/", views.annual_report, name="annual_report"),
     path("stats/league.xlsx", views.league_xlsx, name="stats_league_xlsx"),
     path("cases/<id:pk>/documents/<slug:kind>.docx", views.case_document, name="case_document"),
     path("cases/<id:pk>/documents/<slug:kind>.pdf", views.case_document_pdf, name="case_document_pdf"),

@@ -16,14 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
 from core.params import id_param, int_param
 from members.models import Session, Term
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
 from proposals.filters import filter_cases
-from reporting import documents, exports, stats
+from reporting import annual, documents, exports, stats
 from reporting import jobs as reporting_jobs
 from reporting.documents import batch as documents_batch
 from reporting.documents import offers as documents_offers
@@ -50,15 +50,19 @@ LEAGUE_HEADERS = [
 ]
 
 
-def _scope(request: HttpRequest) -> tuple[Term | None, Session | None]:
-    """?term= (default: the current term) and ?session= (must belong to that term; else all sessions)."""
+def _scope(request: HttpRequest) -> tuple[Term | None, Session | None, int | None]:
+    """?term= (default: the current term), ?session= (must belong to that term; else all sessions) or
+    ?year= (one of the term's years; a session, when given, wins)."""
     term_id, session_id = id_param(request.GET, "term", "届次"), id_param(request.GET, "session", "会次")
     term = Term.objects.filter(pk=term_id).first() if term_id else None
     term = term or Term.current() or Term.objects.order_by("-number").first()
     session = None
     if term and session_id:
         session = Session.objects.filter(pk=session_id, term=term).first()
-    return term, session
+    year = int_param(request.GET, "year", "年度", minimum=1990, maximum=2100)
+    if term is None or session is not None or year not in stats.scope_years(term):
+        year = None
+    return term, session, year
 
 
 def _sort(request: HttpRequest) -> tuple[str, bool]:
@@ -66,18 +70,19 @@ def _sort(request: HttpRequest) -> tuple[str, bool]:
     return (sort if sort in stats.LEAGUE_SORTS else "assigned"), request.GET.get("order") != "asc"
 
 
-def _scope_query(term: Term | None, session: Session | None) -> dict[str, int]:
-    return {k: v.pk for k, v in (("term", term), ("session", session)) if v is not None}
+def _scope_query(term: Term | None, session: Session | None, year: int | None = None) -> dict[str, int]:
+    query = {k: v.pk for k, v in (("term", term), ("session", session)) if v is not None}
+    return {**query, "year": year} if year else query
 
 
-def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
+def _league_headers(term, session, year, sort: str, descending: bool) -> list[dict]:
     """Each column header links to the league sorted by it; the current column's link flips the order."""
     headers = []
     for key, label in LEAGUE_HEADERS:
         current = key == sort
         # Names read naturally A→Z; numbers read best largest first.
         order = ("asc" if descending else "desc") if current else ("asc" if key == "unit" else "desc")
-        query = urlencode({**_scope_query(term, session), "sort": key, "order": order})
+        query = urlencode({**_scope_query(term, session, year), "sort": key, "order": order})
         headers.append(
             {
                 "key": key,
@@ -90,23 +95,22 @@ def _league_headers(term, session, sort: str, descending: bool) -> list[dict]:
     return headers
 
 
-def _snapshot(term: Term, session: Session | None, sort: str, descending: bool) -> tuple[dict | None, Any]:
+def snapshot_for(
+    term: Term, session: Session | None, year: int | None, sort: str = "assigned", descending: bool = True
+) -> tuple[dict | None, Any]:
     """The stored numbers of this scope, never computed here (the refresh job does that): when none
     exists yet, one is queued and the page shows a waiting state; a snapshot of an earlier day is shown
     while a refresh is queued."""
-    snapshot = DashboardSnapshot.objects.filter(
-        scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None)
-    ).first()
+    key = DashboardSnapshot.key_for(term.pk, session.pk if session else None, year)
+    snapshot = DashboardSnapshot.objects.filter(scope_key=key).first()
     if snapshot is None:
-        reporting_jobs.request_refresh(term, session, delay=0)
+        reporting_jobs.request_refresh(term, session, delay=0, year=year)
         # Under the in-process backend (tests) the job has run already.
-        snapshot = DashboardSnapshot.objects.filter(
-            scope_key=DashboardSnapshot.key_for(term.pk, session.pk if session else None)
-        ).first()
+        snapshot = DashboardSnapshot.objects.filter(scope_key=key).first()
         if snapshot is None:
             return None, None
     elif snapshot.computed_for != clock.today():
-        reporting_jobs.request_refresh(term, session, delay=0)
+        reporting_jobs.request_refresh(term, session, delay=0, year=year)
     data = dict(snapshot.data)
     data["league"] = stats.sort_league(data["league"], sort, descending)
     return data, snapshot
@@ -117,26 +121,30 @@ def _snapshot(term: Term, session: Session | None, sort: str, descending: bool) 
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not can_view_statistics(request.user):
         raise PermissionDenied("统计分析仅供提案委、审查和督办领导查看。")
-    term, session = _scope(request)
+    term, session, year = _scope(request)
     sort, descending = _sort(request)
     context = {
         "term": term,
         "session": session,
+        "year": year,
         "terms": Term.objects.all(),
         "sessions": Session.objects.filter(term=term) if term else Session.objects.none(),
+        "years": stats.scope_years(term) if term else [],
     }
     if term is not None:
-        data, snapshot = _snapshot(term, session, sort, descending)
+        data, snapshot = snapshot_for(term, session, year, sort, descending)
         context.update(
             data=data,
             snapshot=snapshot,
             today=clock.today(),
-            headers=_league_headers(term, session, sort, descending),
+            headers=_league_headers(term, session, year, sort, descending),
+            scope_query=urlencode(_scope_query(term, session, year)),
             export_query=urlencode(
-                {**_scope_query(term, session), "sort": sort, "order": "desc" if descending else "asc"}
+                {**_scope_query(term, session, year), "sort": sort, "order": "desc" if descending else "asc"}
             ),
             can_export=can_export(request.user),
             can_import=is_staff(request.user),
+            is_staff_user=is_staff(request.user),
         )
     return render(request, "stats/dashboard.html", context)
 
@@ -146,13 +154,53 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def league_xlsx(request: HttpRequest) -> HttpResponse:
     if not (can_view_statistics(request.user) and can_export(request.user)):
         raise PermissionDenied("只有提案委、审查和督办领导可以导出。")
-    term, session = _scope(request)
+    term, session, year = _scope(request)
     if term is None:
         raise PermissionDenied("尚无届次，无可导出的数据。")
     sort, descending = _sort(request)
-    league = stats.unit_league(stats.scope(term, session), sort=sort, descending=descending)
-    filters = {**_scope_query(term, session), "sort": sort, "descending": descending}
+    league = stats.unit_league(stats.scope(term, session, year), sort=sort, descending=descending)
+    filters = {**_scope_query(term, session, year), "sort": sort, "descending": descending}
     return exports.export_unit_league(request.user, league["rows"], filters=filters)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def annual_report(request: HttpRequest) -> HttpResponse:
+    """提案工作情况报告（草稿）: the text template around the dashboard's figures of the scope (the stored
+    snapshot, so nobody waits); POST starts the Word draft as a background job."""
+    if not is_staff(request.user):
+        raise PermissionDenied("提案工作情况报告仅供提案委工作人员起草。")
+    term, session, year = _scope(request)
+    if term is None:
+        raise PermissionDenied("尚无届次，无法起草报告。")
+    if request.method == "POST":
+        fmt = "pdf" if request.POST.get("format") == "pdf" else "docx"
+        job = reporting_jobs.start_annual_report(request.user, term, session, year, fmt)
+        return redirect("jobs:detail", job.pk)
+    scope = annual.Scope(term, session, year)
+    data, snapshot = snapshot_for(term, session, year)
+    blocks, error = [], ""
+    if data is not None:
+        try:
+            blocks = annual.render(scope, data)
+        except annual.ReportTemplateError as exc:
+            error = str(exc)
+    context = {
+        "term": term,
+        "session": session,
+        "year": year,
+        "terms": Term.objects.all(),
+        "sessions": Session.objects.filter(term=term),
+        "years": stats.scope_years(term),
+        "title": annual.title(scope),
+        "data": data,
+        "snapshot": snapshot,
+        "blocks": blocks,
+        "error": error,
+        "scope_query": urlencode(_scope_query(term, session, year)),
+        "pdf_available": documents_pdf.available(),
+    }
+    return render(request, "stats/annual_report.html", context)
 
 
 # --- Documents and exports -----------------------------------------------------------------------

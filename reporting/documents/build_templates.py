@@ -669,6 +669,50 @@ def catalogue():
     return d
 
 
+def annual_report():
+    """提案工作情况报告 (issue 23): the title, then the body the report's text template wrote — headings,
+    paragraphs and tables of any width ({%tc for %} columns, whose widths docxtpl shares out)."""
+    d = new_document()
+    title(d, "{{ title }}")
+    tag(d, "for b in body")
+    tag(d, 'if b.kind == "heading"')
+    para(d, "{{ b.text }}", font=FONT_HEI)
+    tag(d, 'elif b.kind == "subheading"')
+    para(d, "{{ b.text }}", font=FONT_KAI)
+    tag(d, 'elif b.kind == "table"')
+    para(d, "{{ b.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, first=0, font=FONT_HEI, size=SIHAO_PT)
+    # Column loops: a {%tc %} tag removes its whole cell, so each loop takes three cells (for, the
+    # value, endfor). The grid keeps one full-width column: docxtpl's fix_tables adds one per cell
+    # rendered and shares the width out evenly.
+    table = d.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    for row, (first, value, last) in (
+        (0, ("{%tc for h in b.header %}", "{{ h }}", "{%tc endfor %}")),
+        (2, ("{%tc for c in row %}", "{{ c }}", "{%tc endfor %}")),
+    ):
+        font = FONT_HEI if row == 0 else FONT_BODY
+        for cell, text in zip(table.rows[row].cells, (first, value, last)):
+            _cell(cell, text, size=12, font=font)
+    _cell(table.rows[1].cells[0], "{%tr for row in b.rows %}", size=12)
+    _cell(table.rows[3].cells[0], "{%tr endfor %}", size=12)
+    for row in (1, 3):
+        for cell in table.rows[row].cells[1:]:
+            _cell(cell, "", size=12)
+    _set(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+    _fixed(table, [TEXT_WIDTH_MM / 3] * 3)
+    grid_cols = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    for extra in grid_cols[1:]:
+        table._tbl.tblGrid.remove(extra)
+    grid_cols[0].set(qn("w:w"), str(_twips_mm(TEXT_WIDTH_MM)))
+    para(d, "", first=0, line=None, rule="auto", size=8)
+    tag(d, "else")
+    para(d, "{{ b.text }}")
+    tag(d, "endif")
+    tag(d, "endfor")
+    signature(d, issuer="{{ issuer }}", date="{{ date }}")
+    return d
+
+
 BUILDERS = {
     "proposal_form": proposal_form,
     "filing_notice": filing_notice,
@@ -680,6 +724,7 @@ BUILDERS = {
     "reminder_notice": reminder_notice,
     "key_catalogue": key_catalogue,
     "catalogue": catalogue,
+    "annual_report": annual_report,
 }
 
 

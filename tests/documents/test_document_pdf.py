@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core import clock
 from proposals.models import Case
-from reporting import documents
+from reporting import annual, documents, stats
 from reporting.documents import offers, pdf, selectors
 from reporting.documents import proposal_documents as kinds
 from tests.conftest import skip_or_fail
@@ -62,6 +62,7 @@ def test_each_document_kind_converts_to_a_pdf_with_its_text_and_pages(world):
             scope=case.session.name, items=list(selectors.session_catalogue(Case.objects.all(), case.session))
         ),
     }
+    made["annual_report"] = annual.draft(annual.Scope(world.term), stats.dashboard(world.term))
     assert set(made) == {k.key for k in documents.kinds()}
     with clock.frozen((overdue.views_due or overdue.due_date) + dt.timedelta(days=2)):
         word = {key: documents.make(documents.get(key), obj, user=world.staff) for key, obj in made.items()}
@@ -79,6 +80,7 @@ def test_each_document_kind_converts_to_a_pdf_with_its_text_and_pages(world):
         "assignment_list": ["交办清单", case.title, "区教育局"],
         "key_catalogue": ["重点提案目录", "督办领导", world.leader.display_name],
         "catalogue": ["提案目录", case.title],
+        "annual_report": ["提案工作情况报告", "共立案提案1件、建议0件，确立重点提案1件", "承办单位办理情况"],
     }
     for key, content in pdfs.items():
         path = ARTIFACTS / f"{key}.pdf"
@@ -88,7 +90,7 @@ def test_each_document_kind_converts_to_a_pdf_with_its_text_and_pages(world):
             assert "".join(needle.split()) in text, (key, needle)
         info = pdf_info(path)
         pages = int(info["Pages"])
-        assert 1 <= pages <= 3, (key, pages)
+        assert 1 <= pages <= (9 if key == "annual_report" else 3), (key, pages)
         width, height = (float(v) for v in info["Page size"].split()[0:3:2])
         if documents.get(key).landscape:
             assert (round(width), round(height)) == (842, 595), key  # A4 landscape, in points

@@ -41,7 +41,9 @@ def test_the_dashboard_refresh_runs_a_bounded_number_of_queries(world, django_as
     assert _compute_queries(world) <= few
 
 
-@pytest.mark.parametrize("path", ["/stats/", "/stats/?sort=satisfaction_rate&order=asc"])
+@pytest.mark.parametrize(
+    "path", ["/stats/", "/stats/?sort=satisfaction_rate&order=asc", "/stats/?year=2026", "/stats/annual/?year=2026"]
+)
 def test_the_dashboard_page_reads_its_snapshot_in_a_few_queries_whatever_the_number_of_cases(world, login, path):
     client = login(world.staff)
     _add(world, 6)
