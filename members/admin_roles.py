@@ -40,6 +40,8 @@ _SYSADMIN_DATA = [
     "proposals.calendarday",
     "proposals.workflowsetting",
     "assist.synonymgroup",  # the synonym list of the similar-case search (staff ask; the sysadmin edits)
+    "duty.pointrule",  # the duty point rules, versioned by year (issue 24)
+    "duty.assessmentpolicy",  # how points become 优秀/合格/基本合格/不合格
 ]
 
 # model label → admin role → operations. A model not listed is for superusers only.
