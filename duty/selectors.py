@@ -71,11 +71,13 @@ def _rank(value: Decimal, peers: list[Decimal]) -> int:
     return 1 + sum(1 for p in peers if p > value)
 
 
-def ranked_totals(year: int, term: Term) -> tuple[dict[int, Membership], dict[int, Decimal]]:
+def ranked_totals(
+    year: int, term: Term, computed: dict[int, list[points.RuleRow]] | None = None
+) -> tuple[dict[int, Membership], dict[int, Decimal]]:
     """Every active member of the term with their total of the year (0 without records)."""
     ms = memberships(term)
-    computed = points.totals(year)
-    return ms, {uid: computed.get(uid, points.ZERO) for uid in ms}
+    computed = points.compute(year) if computed is None else computed
+    return ms, {uid: points.total(computed.get(uid, [])) for uid in ms}
 
 
 # --- The 履职档案 --------------------------------------------------------------------------------
@@ -112,11 +114,12 @@ class Dossier:
         return f"{self.user.display_name}委员{self.year}年度履职档案"
 
 
-def dossier(user: User, year: int) -> Dossier:
-    term = term_for_year(year)
-    ms, all_totals = ranked_totals(year, term) if term else ({}, {})
+def dossier(user: User, year: int, term: Term | None = None) -> Dossier:
+    term = term or term_for_year(year)
+    everyone = points.compute(year)  # the ranks need everyone's totals: one pass serves both
+    ms, all_totals = ranked_totals(year, term, everyone) if term else ({}, {})
     membership = ms.get(user.pk)
-    rows = points.compute(year, [user.pk]).get(user.pk, [])
+    rows = everyone.get(user.pk, [])
     total = points.total(rows)
     ranks = []
     if membership is not None:

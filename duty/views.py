@@ -195,15 +195,14 @@ def activity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _dossier(request: HttpRequest, year: int, user_id: int):
     user = access.get_member_or_404(request.user, user_id)
-    _year_or_404(year)
-    return selectors.dossier(user, year)
+    term = _year_or_404(year)
+    return selectors.dossier(user, year, term), term
 
 
 @require_GET
 @login_required
 def dossier(request: HttpRequest, year: int, user_id: int) -> HttpResponse:
-    d = _dossier(request, year, user_id)
-    term = selectors.term_for_year(year)
+    d, term = _dossier(request, year, user_id)
     return render(
         request,
         "duty/dossier.html",
@@ -214,7 +213,7 @@ def dossier(request: HttpRequest, year: int, user_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def dossier_print(request: HttpRequest, year: int, user_id: int) -> HttpResponse:
-    return render(request, "duty/print_dossier.html", {"d": _dossier(request, year, user_id)})
+    return render(request, "duty/print_dossier.html", {"d": _dossier(request, year, user_id)[0]})
 
 
 @require_GET
