@@ -180,9 +180,9 @@ class AssessmentPolicy(models.Model):
 
     year = models.PositiveSmallIntegerField("起始年度", unique=True)
     method = models.CharField("评定方式", max_length=20, choices=Method.choices, default=Method.THRESHOLDS)
-    excellent_min = models.DecimalField("优秀分数线", max_digits=6, decimal_places=1, default=Decimal("40"))
-    qualified_min = models.DecimalField("合格分数线", max_digits=6, decimal_places=1, default=Decimal("15"))
-    basic_min = models.DecimalField("基本合格分数线", max_digits=6, decimal_places=1, default=Decimal("8"))
+    excellent_min = models.DecimalField("优秀分数线", max_digits=6, decimal_places=1, default=Decimal("25"))
+    qualified_min = models.DecimalField("合格分数线", max_digits=6, decimal_places=1, default=Decimal("10"))
+    basic_min = models.DecimalField("基本合格分数线", max_digits=6, decimal_places=1, default=Decimal("5"))
     excellent_share = models.PositiveSmallIntegerField(
         "优秀比例（%）", default=15, validators=[MaxValueValidator(100)], help_text="按比例时：得分最高的前百分之几"
     )

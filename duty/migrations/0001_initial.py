@@ -33,19 +33,19 @@ class Migration(migrations.Migration):
                 (
                     "excellent_min",
                     models.DecimalField(
-                        decimal_places=1, default=Decimal("40"), max_digits=6, verbose_name="优秀分数线"
+                        decimal_places=1, default=Decimal("25"), max_digits=6, verbose_name="优秀分数线"
                     ),
                 ),
                 (
                     "qualified_min",
                     models.DecimalField(
-                        decimal_places=1, default=Decimal("15"), max_digits=6, verbose_name="合格分数线"
+                        decimal_places=1, default=Decimal("10"), max_digits=6, verbose_name="合格分数线"
                     ),
                 ),
                 (
                     "basic_min",
                     models.DecimalField(
-                        decimal_places=1, default=Decimal("8"), max_digits=6, verbose_name="基本合格分数线"
+                        decimal_places=1, default=Decimal("5"), max_digits=6, verbose_name="基本合格分数线"
                     ),
                 ),
                 (
