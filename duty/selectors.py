@@ -289,7 +289,7 @@ def notice(year: int) -> Notice | None:
         members=len(results),
         by_grade=[(g.label, count[g.value]) for g in Grade],
         excellent=sorted(excellent.items(), key=lambda kv: -len(kv[1])),
-        below=sorted(below),
+        below=sorted(below, key=lambda row: (row[0] != Grade.BASIC.label, row[2], row[1])),
         standing_reports=(submitted, standing.count()),
         activities={
             "study": sum(per_kind.get(k, 0) for k in STUDY_KINDS),
