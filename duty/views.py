@@ -134,8 +134,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_or_404(request.user, pk)  # another member's activity: 404 before 403
     access.require_manage(request.user)
-    activity = access.get_activity_or_404(request.user, pk)
     statuses = {}
     for p in activity.participants.all():
         status = request.POST.get(f"status_{p.pk}")
@@ -161,8 +161,8 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def activity_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_or_404(request.user, pk)  # another member's activity: 404 before 403
     access.require_manage(request.user)
-    activity = access.get_activity_or_404(request.user, pk)
     try:
         services.add_opinion(
             request.user,

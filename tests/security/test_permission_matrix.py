@@ -318,9 +318,9 @@ MATRIX: dict[str, list[Probe]] = {
     "duty:activity_list": [GET(duty_page(hidden=()))],
     "duty:activity_new": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     "duty:activity_detail": [GET(duty_page(ok={"member", "staff"}), kwargs={"pk": "duty_activity"})],
-    "duty:activity_attendance": [POST(page(ok={"staff"}), kwargs={"pk": "duty_activity"})],
+    "duty:activity_attendance": [POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"})],
     "duty:activity_opinion": [
-        POST(page(ok={"staff"}), kwargs={"pk": "duty_activity"}, body={"text": "建议分片区推进雨污分流改造。"})
+        POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"}, body={"text": "建议分片区推进雨污分流改造。"})
     ],
     # The member confirms their recorded attendance; staff are not among its participants (told by a message).
     "duty:activity_confirm": [
