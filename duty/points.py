@@ -154,12 +154,11 @@ def attendance_records(year: int, user_ids: Iterable[int] | None) -> Iterable[Re
         .order_by("activity__date", "activity_id")
     )
     for r in rows:
-        if r["status"] == Participation.Status.ABSENT:
-            kind = RuleKind.ABSENCE
-        else:
-            kind = ATTENDANCE_KIND.get(r["activity__kind"])
-            if kind is None:
-                continue
+        kind: RuleKind | None = (
+            RuleKind.ABSENCE if r["status"] == Participation.Status.ABSENT else ATTENDANCE_KIND.get(r["activity__kind"])
+        )
+        if kind is None:
+            continue
         label = f"{ActivityKind(r['activity__kind']).label}：{r['activity__title']}"
         yield Record(r["user_id"], kind, r["activity__date"], label, _activity_url(r["activity_id"]))
 
