@@ -215,10 +215,16 @@ def policy_text(policy: AssessmentPolicy | dict) -> str:
             f"按得分排名评定：前 {p['excellent_share']}% 为优秀，末位 {p['unqualified_share']}% 为不合格，"
             f"其上 {p['basic_share']}% 为基本合格，其余为合格。"
         )
+    excellent, qualified, basic = (_plain(p[k]) for k in ("excellent_min", "qualified_min", "basic_min"))
     return (
-        f"按分数线评定：{p['excellent_min']} 分及以上为优秀，{p['qualified_min']} 分及以上为合格，"
-        f"{p['basic_min']} 分及以上为基本合格，不足 {p['basic_min']} 分为不合格。"
+        f"按分数线评定：{excellent} 分及以上为优秀，{qualified} 分及以上为合格，"
+        f"{basic} 分及以上为基本合格，不足 {basic} 分为不合格。"
     )
+
+
+def _plain(value) -> str:
+    """25.0 → 25, 7.5 → 7.5: how a document writes a score line."""
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def policy_snapshot(policy: AssessmentPolicy) -> dict:
