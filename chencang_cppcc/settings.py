@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "assist",
     "notifications",
     "jobs",
+    "duty",
     "reporting",
     "imports",
     "ops",
@@ -197,7 +198,7 @@ ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 90))
 OTP_TOTP_ISSUER = "陈仓区政协提案"
 
 # Apps above proposals that add endpoints to /api/ (proposals.api.urls includes them by name).
-API_URLCONFS = ["reporting.api_urls", "assist.api_urls"]
+API_URLCONFS = ["reporting.api_urls", "assist.api_urls", "duty.api_urls"]
 
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "proposals:home"

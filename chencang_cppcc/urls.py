@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("audit.urls")),
     path("", include("assist.urls")),
+    path("", include("duty.urls")),
     path("", include("members.urls")),
     path("", include("proposals.urls")),
 ]

@@ -56,6 +56,18 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "api:case-attachment-download": [("GET", "/api/cases/{case}/attachments/{attachment}/download/")],
 }
 
+# 委员履职 (issue 24): another member's activity and record. Only members are intruders of the same role
+# here (staff see every record; other roles are refused with 403 before any object is looked up).
+DUTY_OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
+    "duty:activity_detail": [("GET", "/duty/activities/{activity}/")],
+    "duty:activity_attendance": [("POST", "/duty/activities/{activity}/attendance/")],
+    "duty:activity_opinion": [("POST", "/duty/activities/{activity}/opinions/")],
+    "duty:activity_confirm": [("POST", "/duty/activities/{activity}/confirm/")],
+    "duty:dossier": [("GET", "/duty/dossier/2025/{member}/")],
+    "duty:dossier_print": [("GET", "/duty/dossier/2025/{member}/print/")],
+    "api:duty-points": [("GET", "/api/duty/points/2025/{member}/")],
+}
+
 
 @pytest.fixture(scope="module")
 def sw(django_db_setup, django_db_blocker):
@@ -76,7 +88,23 @@ def sw(django_db_setup, django_db_blocker):
 
 def test_every_object_route_is_probed():
     object_routes = {key for key, route, _ in walk() if "<id:" in route and not route.startswith("admin/")}
-    assert object_routes - set(OBJECT_URLS) == set(), "add the new object routes to OBJECT_URLS"
+    assert object_routes - set(OBJECT_URLS) - set(DUTY_OBJECT_URLS) == set(), "add the new object routes to OBJECT_URLS"
+
+
+def test_another_members_duty_record_is_a_404_and_the_member_sees_their_own(sw, db):
+    ids = {"activity": sw.ids["duty_activity"], "member": sw.ids["member_user"]}
+    for role, want_404 in (("other_member", True), ("member", False)):
+        client = Client()
+        login(client, sw.users[role])
+        for probes in DUTY_OBJECT_URLS.values():
+            for method, template in probes:
+                url = template.format(**ids)
+                with transaction.atomic():
+                    status = client.generic(
+                        method, url, "", content_type="application/x-www-form-urlencoded"
+                    ).status_code
+                    transaction.set_rollback(True)
+                assert (status == 404) == want_404, f"{method} {url} as {role}: {status}"
 
 
 # (intruder role, target): a user of the same role as someone who may see the target.

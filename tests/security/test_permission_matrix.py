@@ -56,6 +56,20 @@ def case_api(ok=SEES_CASE) -> dict:
     return {r: 401 if r == "anonymous" else OK if r in ok else 403 if r in SEES_CASE else 404 for r in ROLES}
 
 
+# 委员履职 (issue 24): members and staff use it, everyone else is refused (403); another member's record
+# (an activity the outsider was not invited to, the member's dossier) is a 404 to the outsider.
+DUTY = frozenset({"member", "other_member", "staff"})
+DUTY_MEMBER = {"year": "2025", "user_id": "member_user"}
+
+
+def duty_page(ok=DUTY, *, hidden=frozenset({"other_member"}), refused=403) -> dict:
+    return {r: LOGIN if r == "anonymous" else OK if r in ok else 404 if r in hidden else refused for r in ROLES}
+
+
+def duty_api(ok=DUTY, *, hidden=frozenset()) -> dict:
+    return {r: 401 if r == "anonymous" else OK if r in ok else 404 if r in hidden else 403 for r in ROLES}
+
+
 def public() -> dict:
     return {r: OK for r in ROLES}
 
@@ -156,6 +170,8 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
     },
     "proposals.calendarday": SYS_DATA,
     "assist.synonymgroup": SYS_DATA,  # the similar-case synonym list: reference data
+    "duty.pointrule": SYS_DATA,  # the duty point rules, versioned by year (issue 24)
+    "duty.assessmentpolicy": SYS_DATA,
     # Referenced by cases, so never deleted (deactivated instead).
     **{
         f"proposals.{m}": {"sysadmin": frozenset({"view", "add", "change"})}
@@ -289,6 +305,9 @@ MATRIX: dict[str, list[Probe]] = {
     "api:stats-summary": [GET(api(ok=STATS))],
     "api:case-similar": [GET(case_api(), kwargs=CASE)],
     "api:case-suggested-units": [GET(case_api(ok={"staff"}), kwargs=CASE)],  # issue 22: staff only
+    "api:duty-activities": [GET(duty_api())],
+    "api:duty-totals": [GET(duty_api(), kwargs={"year": "2025"})],
+    "api:duty-points": [GET(duty_api(ok={"member", "staff"}, hidden={"other_member"}), kwargs=DUTY_MEMBER)],
     "api:schema": [GET(public())],
     "api:docs": [GET(public())],
     # --- Review assistance (issue 15) -------------------------------------------------------------
@@ -300,6 +319,32 @@ MATRIX: dict[str, list[Probe]] = {
     # The world's case is in handling: past drafting, so only staff and reviewers see its 预审 record.
     "assist:case_precheck": [GET(case_page(ok={"staff", "reviewer"}), kwargs=CASE)],
     "assist:draft_precheck": [POST(page(), body={"title": "老旧小区加装电梯"})],
+    # --- 委员履职 (issue 24) ------------------------------------------------------------------------
+    "duty:home": [GET(duty_page(hidden=()))],
+    "duty:activity_list": [GET(duty_page(hidden=()))],
+    "duty:activity_new": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
+    "duty:activity_detail": [GET(duty_page(ok={"member", "staff"}), kwargs={"pk": "duty_activity"})],
+    "duty:activity_attendance": [POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"})],
+    "duty:activity_opinion": [
+        POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"}, body={"text": "建议分片区推进雨污分流改造。"})
+    ],
+    # The member confirms their recorded attendance; staff are not among its participants (told by a message).
+    "duty:activity_confirm": [
+        POST(duty_page(ok={"member"}) | {"staff": MSG}, kwargs={"pk": "duty_activity"}),
+    ],
+    "duty:dossier": [GET(duty_page(ok={"member", "staff"}), kwargs=DUTY_MEMBER)],
+    "duty:dossier_print": [GET(duty_page(ok={"member", "staff"}), kwargs=DUTY_MEMBER)],
+    "duty:totals": [GET(duty_page(hidden=()), kwargs={"year": "2025"})],
+    "duty:self_report": [
+        GET(duty_page(hidden=()), kwargs={"year": "2025"}),
+        POST(duty_page(hidden=()), kwargs={"year": "2025"}),
+    ],
+    "duty:self_reports": [GET(page(ok={"staff"}), kwargs={"year": "2025"})],
+    "duty:assessment": [
+        GET(page(ok={"staff"}), kwargs={"year": "2025"}),
+        POST(page(ok={"staff"}), kwargs={"year": "2025"}),
+    ],
+    "duty:notice_print": [GET(duty_page(hidden=()), kwargs={"year": "2025"})],
     # --- Accounts (part B) ---------------------------------------------------------------------------
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],

@@ -95,6 +95,7 @@ def build() -> SecurityWorld:
     from jobs import services as jobs
 
     export_job = jobs.start("export_cases", user=w.staff, params={"export": "case_list", "query": ""})
+    duty_activity = _duty_records(w)
     ids = {
         "job": export_job.pk,
         "case": b.case.pk,
@@ -106,8 +107,25 @@ def build() -> SecurityWorld:
         "notification": notice.pk,
         "other_leader": other_leader.pk,
         "member_user": w.member.pk,
+        "duty_activity": duty_activity.pk,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
+
+
+def _duty_records(w: World):
+    """委员履职 (issue 24): a 2025 调研 the member attended (and 2025 assessed), the outsider not invited."""
+    import datetime as dt
+
+    from duty import services as duty
+    from duty.models import Activity
+
+    activity = duty.record_activity(
+        w.staff, Activity(kind="research", title="城镇生活污水处理专题调研", date=dt.date(2025, 5, 20)), [w.member.pk]
+    )
+    row = activity.participants.get()
+    duty.set_attendance(w.staff, activity, {row.pk: ("present", "")})
+    duty.run_assessment(w.staff, 2025)
+    return activity
 
 
 def walk(patterns=None, prefix: str = "", namespace: str | None = None):

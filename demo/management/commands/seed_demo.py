@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assist import index
-from demo import assist_demo
+from demo import assist_demo, duty_demo
 from demo.seeder import PASSWORD, Seeder, history_is_silent
 
 DEMO_LOGINS = [
@@ -62,6 +62,7 @@ class Command(BaseCommand):
         with transaction.atomic(), history_is_silent():
             assist_demo.add_same_matter_cases(seeder.member, out=self.stdout.write)
         assist_demo.build_index(out=self.stdout.write)
+        duty_demo.build(seeder, out=self.stdout.write)  # 委员履职 (issue 24): activities, attendance, assessment
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_summary()
         if demo:
