@@ -47,7 +47,7 @@ ROLES = {
 # Pages not followed: downloads (they count as linked: tests/web/test_every_feature_linked.py), Django's
 # admin and the API's own UI (not this project's templates), leaving.
 NOT_FOLLOWED = ("/logout/", "/admin/", "/static/", "/api/", "/files/", "/exports/", "/documents/", "/download/")
-PER_NAME = {"proposals:case_detail": 4, "proposals:case_action": 1}  # visits per URL name (others: 1)
+PER_NAME = {"proposals:case_detail": 3, "proposals:case_action": 1}  # visits per URL name (others: 1)
 MAX_PAGES = 22
 BAD_IMPACT = {"serious", "critical"}
 
@@ -174,6 +174,9 @@ def phone_problems(page) -> list[str]:
 def check_page(page, label: str) -> list[str]:
     """axe at desktop width, then the phone checks; a screenshot at each width."""
     problems = [f"axe {p}" for p in axe_problems(page)]
+    leaked = re.findall(r"\{[#%{].{0,40}", page.inner_text("body"))
+    if leaked:
+        problems.append(f"template syntax shown as text: {leaked[:2]}")  # e.g. a multi-line {# #} comment
     page.screenshot(path=str(SHOTS / f"{label}-1280.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 812})
     try:
