@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/otp/", views.otp_verify, name="otp_verify"),
+    path("account/", views.account, name="account"),
     path("account/2fa/", views.otp_enrol, name="otp_enrol"),
     path("account/password/", views.password_change, name="password_change"),
 ]

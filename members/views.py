@@ -132,3 +132,19 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "密码已修改。")
         return redirect("/")
     return render(request, "members/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    """我的账户: where every account page is linked from (password, 2FA, notification settings)."""
+    user = request.user
+    return render(
+        request,
+        "members/account.html",
+        {
+            "has_2fa": twofactor.confirmed_device(user) is not None,
+            "requires_2fa": twofactor.requires_2fa(user),
+            "roles": sorted(user.role_set()),
+        },
+    )

@@ -69,6 +69,7 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("reply_accepted", "收到答复、请评价", sms=True),
         EventKind("rating", "评价结果"),
         EventKind("rehandle", "重新办理", sms=True),
+        EventKind("progress", "办理进展（交办承办单位、重新办理）"),
         EventKind("closed", "办结"),
         EventKind("key_proposal", "重点提案"),
         EventKind("supervision", "督办记录"),
@@ -290,7 +291,19 @@ RULES: dict[str, tuple[Rule, ...]] = {
             lambda h: f"理由：{payloads.read(h, 'ground', '')}。{payloads.read(h, 'message', '')}",
         ),
     ),
-    "assign": (R("assigned", [unit], lambda h: f"新交办：{h.t}", _assigned_body, each=each_live),),
+    "assign": (
+        R("assigned", [unit], lambda h: f"新交办：{h.t}", _assigned_body, each=each_live),
+        # Proposers follow their case (issue 17 item 7): told where it went and by when it is answered.
+        R(
+            "progress",
+            [proposers],
+            lambda h: f"{h.t}已交办承办单位",
+            lambda h: "；".join(
+                f"{u['unit']}（{dict(AssignmentRole.choices).get(u['role'], u['role'])}）"
+                for u in payloads.read(h, "units", [])
+            ),
+        ),
+    ),
     "reassign": (
         R("assigned", [unit], lambda h: f"新交办（改派/增派）：{h.t}", _assigned_body, each=each_reassigned),
         R(
@@ -349,6 +362,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "rehandle": (
         R(
+            "progress",
+            [proposers],
+            lambda h: f"{h.t}已转承办单位重新办理",
+            lambda h: "重新办理的单位：" + "、".join(payloads.read(h, "reopened", [])),
+        ),
+        R(
             "rehandle",
             [unit],
             lambda h: f"重新办理：{h.t}",
@@ -380,6 +399,17 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
     ),
     "publish": (R("published", [proposers], lambda h: f"{h.t}已公开"),),
+    # 催办 from the 逾期督办 board (proposals.services.urging), not a workflow action.
+    "urge": (
+        R(
+            "reminder",
+            [unit],
+            lambda h: f"提案委催办：{h.t}",
+            lambda h: (
+                f"{h.assignment.step_due_label if h.assignment else '期限'}：{_d(payloads.read(h, 'due'))}，请抓紧办理。"
+            ),
+        ),
+    ),
 }
 
 
@@ -521,7 +551,9 @@ def dispatch(h: Happening) -> list[int]:
                 body=rule.body(target),
                 link=case_link(h.case.pk) + rule.anchor,
                 key=f"ev:{h.event_id}:{index}:{assignment_id}",
-                sms_params=sms_templates.params_for_rule(rule.kind, h.action, rule, h.case),
+                sms_params=sms_templates.params_for_rule(
+                    rule.kind, h.action, rule, h.case, date=_d(payloads.read(h, "due")) if h.action == "urge" else ""
+                ),
             )
     return ids
 
@@ -561,6 +593,23 @@ def _on_draft_changed(sender, case, user, event, invited, **kwargs) -> None:
 
 
 services.draft_changed.connect(_on_draft_changed, dispatch_uid="notifications.draft_changed")
+
+
+def _on_urged(sender, assignment, user, event, **kwargs) -> None:
+    h = Happening(
+        action="urge",
+        case=assignment.case,
+        actor=user,
+        data=event.data or {},
+        event_id=event.pk,
+        from_state=assignment.case.status,
+        assignment=assignment,
+        object_id=event.object_id,
+    )
+    outbox.deliver_after_commit(dispatch(h))
+
+
+services.assignment_urged.connect(_on_urged, dispatch_uid="notifications.assignment_urged")
 
 
 # --- Web: requests that are not user activity -------------------------------------------------------------

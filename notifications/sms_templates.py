@@ -80,6 +80,7 @@ TEMPLATES: dict[str, Template] = {
         Template("reply_accepted", "您的“${title}”已收到承办单位答复。请登录提案管理系统查看。"),
         Template("rating", "提案人已对“${title}”的答复作出评价。请登录提案管理系统查看。"),
         Template("rehandle", "提案人对“${title}”的答复不满意，请重新办理。请登录提案管理系统查看。"),
+        Template("progress", "您的“${title}”有新的办理进展。请登录提案管理系统查看。"),
         Template("closed", "“${title}”已办结。请登录提案管理系统查看。"),
         Template("key_proposal", "“${title}”已确定为重点提案。请登录提案管理系统查看。"),
         Template("supervision", "重点提案“${title}”有新的督办记录。请登录提案管理系统查看。"),
@@ -91,6 +92,7 @@ TEMPLATES: dict[str, Template] = {
 
 # The ``result`` phrase of each action (kinds that cover several outcomes).
 RESULTS = {
+    "urge": "提案委催办",
     "cosign": "确认附议",
     "decline_cosign": "谢绝附议",
     "return_for_revision": "退回修改",
@@ -130,10 +132,10 @@ def short(value: str, name: str) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def params_for_rule(kind: str, action: str, rule, case) -> dict:
+def params_for_rule(kind: str, action: str, rule, case, date: str = "") -> dict:
     """The template parameters of a notice written by a rule of notifications.rules.RULES."""
     template = TEMPLATES[kind]
-    values = {"title": short(getattr(case, "title", ""), "title")}
+    values = {"title": short(getattr(case, "title", ""), "title"), "date": date}
     if "result" in template.params:
         each = getattr(getattr(rule, "each", None), "__name__", "")
         values["result"] = short(REPLACED if each == "each_replaced" else RESULTS.get(action, ""), "result")

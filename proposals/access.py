@@ -106,18 +106,31 @@ def visible_attachments(user, case: Case) -> QuerySet[Attachment]:
 
 
 def upload_purposes(user, case: Case) -> frozenset[str]:
-    """Which kinds of file ``user`` may attach to a visible ``case`` (web pages and API alike)."""
+    """Which kinds of file ``user`` may attach to a visible ``case`` in its present state (web pages and
+    API alike): each purpose only while the step it serves can still happen (issue 17 item 4)."""
 
     rel = relations(user, case)
     P = Attachment.Purpose
+    status = case.status
+    handling = status in ("assigned", "handling", "rehandling")
+    supervised = case.is_key and status in ("assigned", "handling", "rehandling", "replied")
     allowed: set[str] = set()
     if STAFF in rel:
-        allowed |= set(P.values)
-    if {INITIATOR, CREATOR} & rel and case.status in PRE_SUBMIT:
+        if status in PRE_SUBMIT or status == "submitted":
+            allowed |= {P.ATTACHMENT, P.PAPER_SCAN, P.SEALED_SCAN, P.COSIGN_SCAN}
+        if handling:
+            allowed |= {P.REPLY_LETTER}
+        if status == "replied":
+            allowed |= {P.RATING_FORM}
+        if supervised:
+            allowed |= {P.EVIDENCE}
+    if {INITIATOR, CREATOR} & rel and status in PRE_SUBMIT:
         allowed |= {P.ATTACHMENT, P.SEALED_SCAN}
-    if UNIT in rel:
-        allowed |= {P.REPLY_LETTER}
-    if LEADER in rel:
+    if UNIT in rel and handling:
+        mine = unit_ids(user)
+        if any(a.unit_id in mine and a.status == "signed" for a in case.assignments.all()):
+            allowed |= {P.REPLY_LETTER}
+    if LEADER in rel and supervised:
         allowed |= {P.EVIDENCE}
     return frozenset(allowed)
 

@@ -236,6 +236,14 @@ class LogSupervision(TypedDict):
     photos: list[int]
 
 
+class Urge(TypedDict):
+    """催办 (proposals.services.urging): not a workflow action, no state moves."""
+
+    assignment: int
+    unit: str
+    due: str  # the step's due date the unit was reminded of
+
+
 PAYLOADS: dict[str, Any] = {  # action → its TypedDict
     "create": Create,
     "edit_draft": EditDraft,
@@ -274,6 +282,7 @@ PAYLOADS: dict[str, Any] = {  # action → its TypedDict
     "recommend_key": Leaders,
     "designate_key": Leaders,
     "log_supervision": LogSupervision,
+    "urge": Urge,
 }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("workbench/leader/", views.leader_workbench, name="leader_workbench"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/overdue/", views.overdue_board, name="overdue_board"),
+    path("cases/overdue/<id:pk>/urge/", views.urge_assignment, name="urge_assignment"),
     path("cases/assign/", views.bulk_assign, name="bulk_assign"),
     path("cases/new/", views.draft_new, name="draft_new"),
     path("cases/<id:pk>/", views.case_detail, name="case_detail"),

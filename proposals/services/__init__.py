@@ -8,10 +8,11 @@ states, writes exactly one audit event and commits. A refusal rolls everything b
 recorded, in its own transaction, as one ``refused`` security event.
 """
 
-from . import closing, drafting, handling, keys, review  # noqa: F401  (each registers its handlers)
+from . import closing, drafting, handling, keys, review, urging  # noqa: F401  (each registers its handlers)
 from .drafting import create_draft, update_draft
 from .handling import save_reply_draft
 from .runner import BODY_MAX, HANDLERS, TITLE_MAX, Outcome, action_performed, draft_changed, perform
+from .urging import assignment_urged, urge
 
 __all__ = [
     "BODY_MAX",
@@ -19,9 +20,11 @@ __all__ = [
     "TITLE_MAX",
     "Outcome",
     "action_performed",
+    "assignment_urged",
     "create_draft",
     "draft_changed",
     "perform",
     "save_reply_draft",
     "update_draft",
+    "urge",
 ]

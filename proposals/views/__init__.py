@@ -14,4 +14,5 @@ from .workbenches import (  # noqa: F401
     reviewer_workbench,
     staff_workbench,
     unit_workbench,
+    urge_assignment,
 )

@@ -20,7 +20,7 @@ from proposals.errors import WorkflowError
 from proposals.models import Proposer, Status
 
 from .common import role_required
-from .forms import ROLE_CHOICES, _unit_choices, unit_rows
+from .forms import ROLE_CHOICES, _unit_choices, unit_groups, unit_rows
 
 MAX_CASES = 200
 
@@ -64,6 +64,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             "failures": failures,
             "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
             "unit_choices": _unit_choices(),
+            "unit_groups": unit_groups(),
             "role_choices": ROLE_CHOICES,
             "proposer_initiator": Proposer.Role.INITIATOR,
         },

@@ -16,7 +16,17 @@ from proposals.errors import WorkflowError
 from proposals.models import Assignment, Attachment, Case, Proposer, Reply
 
 from .common import case_url, is_htmx
-from .forms import FILE_FIELDS, LETTER_UPLOAD, ROLE_CHOICES, _unit_choices, build_form, post_data, unit_rows
+from .forms import (
+    FILE_FIELDS,
+    LETTER_UPLOAD,
+    PHOTO_UPLOAD,
+    ROLE_CHOICES,
+    _unit_choices,
+    build_form,
+    post_data,
+    unit_groups,
+    unit_rows,
+)
 from .timeline import timeline_for
 
 
@@ -33,6 +43,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
     relations = workflow.relations(user, case)
     title, timeline = timeline_for(user, case)
     proposers = list(case.proposers.all())
+    purposes = access.upload_purposes(user, case)
     return {
         "case": case,
         "assignments": assignments,
@@ -55,8 +66,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict:
         # Proposers read their own ratings in the timeline; the table is for those who see them all.
         "ratings": access.visible_ratings(user, case, relations) if access.RATING_READERS & relations else [],
         "can_edit": workflow.can_edit_draft(user, case, relations),
-        "can_upload": bool(relations),
-        "purposes": Attachment.Purpose.choices,
+        "purposes": [(v, label) for v, label in Attachment.Purpose.choices if v in purposes],
         "awaiting_cosigners": [p for p in proposers if p.role == "cosigner" and p.confirmation == "pending"],
     }
 
@@ -76,9 +86,17 @@ def _assignment_of(case: Case, request: HttpRequest):
 
 
 def _render_action(request, case, action, assignment, form, *, error: WorkflowError | None = None, status=200):
-    reply_draft = None
+    reply_draft = rated_reply = None
     if action.name == "reply" and assignment is not None:
         reply_draft = Reply.objects.draft_of(assignment)
+    if action.name == "rate" and assignment is not None:
+        # The reply being rated, shown above the form (issue 17 item 3): the accepted one of this round.
+        rated_reply = (
+            Reply.objects.filter(assignment=assignment, state=Reply.State.ACCEPTED)
+            .select_related("assignment__unit")
+            .order_by("-round", "-id")
+            .first()
+        )
     context = {
         "case": case,
         "action": action,
@@ -87,13 +105,17 @@ def _render_action(request, case, action, assignment, form, *, error: WorkflowEr
         "error": error,
         "unit_rows": unit_rows(request.POST if request.method == "POST" else None),
         "unit_choices": _unit_choices() if action.name == "assign" else [],
+        "unit_groups": unit_groups() if action.name == "assign" else [],
         "role_choices": ROLE_CHOICES,
         "file_purposes": [
             (name, FILE_FIELDS[name])
             for name in form.fields
-            if name in FILE_FIELDS and not (name == "letter_file" and LETTER_UPLOAD in form.fields)
+            if name in FILE_FIELDS
+            and not (name == "letter_file" and LETTER_UPLOAD in form.fields)
+            and not (name == "photos" and PHOTO_UPLOAD in form.fields)
         ],
         "reply_draft": reply_draft,
+        "rated_reply": rated_reply,
         "host_case": Case.objects.filter(pk=parse_id(form["host"].value())).first()
         if "host" in form.fields and parse_id(form["host"].value())
         else None,
@@ -119,6 +141,22 @@ def _upload_reply_letter(request: HttpRequest, case: Case, assignment) -> int | 
             case, request.user, request.FILES[LETTER_UPLOAD], Attachment.Purpose.REPLY_LETTER, assignment
         )
     return letter.pk
+
+
+def _upload_photos(request: HttpRequest, case: Case) -> list[int]:
+    """Store the photos chosen in the 督办记录 form (as the reply form does its letter): only when the
+    record itself would be accepted from this user, and only a purpose the user may upload."""
+    try:
+        workflow.check(workflow.ACTIONS["log_supervision"], request.user, case, None)
+    except WorkflowError:
+        return []
+    if Attachment.Purpose.EVIDENCE not in access.upload_purposes(request.user, case):
+        return []
+    with transaction.atomic():
+        return [
+            uploads.store(case, request.user, f, Attachment.Purpose.EVIDENCE).pk
+            for f in request.FILES.getlist(PHOTO_UPLOAD)
+        ]
 
 
 @login_required
@@ -166,6 +204,8 @@ def action_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     try:
         if action.name == "reply" and request.FILES.get(LETTER_UPLOAD) and assignment is not None:
             data["letter_file"] = _upload_reply_letter(request, case, assignment) or data.get("letter_file")
+        if action.name == "log_supervision" and request.FILES.getlist(PHOTO_UPLOAD):
+            data["photos"] = list(data.get("photos") or []) + _upload_photos(request, case)
         services.perform(action.name, request.user, case.pk, data, assignment_id=assignment.pk if assignment else None)
     except WorkflowError as error:
         if error.kind == WorkflowError.NOT_FOUND and not action.on_assignment:

@@ -12,12 +12,35 @@ from django import forms
 from django.http import QueryDict
 
 from members.models import Role, Unit, User
+from proposals import settings_registry
+from proposals.access import is_staff
 from proposals.action_forms import action_form_class
-from proposals.models import AssignmentRole, Attachment, Case, Category, Proposer, RejectionGround
+from proposals.models import AssignmentRole, Attachment, Case, Category, Proposer, RejectionGround, ReplyClass
 from proposals.workflow import ActionDef
 
 UNIT_ROWS = 4
 LETTER_UPLOAD = "letter_upload"  # the reply form's own file input for the stamped letter  # rows of the assignment picker; more units can be added by several assignments
+PHOTO_UPLOAD = "photo_upload"  # the 督办记录 form's own file input for photos and materials
+# Fields only staff fill, entering a paper form on a proposer's behalf (代录): hidden from everyone else.
+PROXY_FIELDS = {"proposer", "scan", "form_scan"}
+PROXY_ACTIONS = {"cosign", "decline_cosign", "rate"}
+CLASS_HELP = (
+    "A类：问题已解决或建议已采纳；B类：正在解决或已列入计划（写明时间安排）；C类：因条件限制留作参考（说明原因）。"
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return super().clean(data, initial)
+
 
 FILE_FIELDS = {
     "scan": Attachment.Purpose.COSIGN_SCAN,
@@ -42,6 +65,16 @@ def _choice(field: forms.Field, choices, *, multiple: bool = False, widget=None)
 
 def _unit_choices():
     return [(u.pk, u.name) for u in Unit.objects.filter(active=True).order_by("name")]
+
+
+def unit_groups() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The active units grouped as people look for them: district bureaus, towns and streets, city branches."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    labels = dict(Unit.Kind.choices)
+    for unit in Unit.objects.filter(active=True).order_by("kind", "name"):
+        groups.setdefault(unit.kind, []).append((unit.pk, unit.name))
+    order = [k for k, _ in Unit.Kind.choices]
+    return [(labels[k], groups[k]) for k in order if k in groups]
 
 
 def _file_choices(case: Case, purpose: str):
@@ -86,6 +119,27 @@ def build_form(action: ActionDef, case: Case, user, data=None, initial=None) -> 
             )
         elif name == "host":
             fields[name] = forms.IntegerField(label=field.label, required=field.required, widget=forms.HiddenInput)
+    if action.name in PROXY_ACTIONS and not is_staff(user):
+        for name in PROXY_FIELDS & set(fields):
+            del fields[name]
+    if "reply_class" in fields:
+        original = fields["reply_class"]
+        required_here = action.name == "reply" and settings_registry.needs_class(case.kind)
+        fields["reply_class"] = forms.ChoiceField(
+            label=original.label,
+            required=original.required,
+            choices=([] if required_here else [("", "不填" if action.name == "reply" else "不调整")])
+            + list(ReplyClass.choices),
+            widget=forms.RadioSelect,
+            help_text=CLASS_HELP + ("本件须选择类别。" if required_here else ""),
+        )
+    if action.name == "log_supervision":
+        # Photos are uploaded with the record itself; ones uploaded before are still offered when there are any.
+        if not fields["photos"].choices:
+            del fields["photos"]
+        else:
+            fields["photos"].label = "或选择已上传的照片/材料"
+        fields[PHOTO_UPLOAD] = MultipleFileField(label="照片/材料（可多选；JPG、PNG、PDF）", required=False)
     if action.name == "reply":
         # The stamped letter is uploaded with the reply itself (issue 13); one uploaded before is still offered.
         fields["letter_file"].label = "或选择已上传的盖章答复函"

@@ -29,7 +29,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
     qs = search.filter_cases(qs, q)
     # Keyset pages (index case_published_id): page 400 of the public record costs what page 1 does.
     page = KeysetPage(qs, request, [Key("published_at", "published_at", True), Key("id", "id", True)])
-    return render(request, "public/list.html", {"page": page, "q": q})
+    # A search says how many it found (one COUNT, only when searching); the plain list pages without one.
+    found = qs.count() if q else None
+    return render(request, "public/list.html", {"page": page, "q": q, "found": found})
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,14 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from audit.models import AuditEvent
 from proposals import payloads, workflow
 from proposals.access import is_reviewer, is_staff
-from proposals.models import AssignmentRole, Case, ContactRecord, Reply, ReplyClass, Satisfaction
+from proposals.models import (
+    AssignmentRole,
+    Attachment,
+    Case,
+    ContactRecord,
+    Reply,
+    ReplyClass,
+    Satisfaction,
+    SupervisionActivity,
+)
 
-EXTRA_LABELS = {"create": "起草", "edit_draft": "修改草稿", "import": "导入", "save_reply_draft": "保存答复草稿"}
+EXTRA_LABELS = {
+    "create": "起草",
+    "edit_draft": "修改草稿",
+    "import": "导入",
+    "save_reply_draft": "保存答复草稿",
+    "urge": "催办",
+}
 ROLE_LABELS = dict(AssignmentRole.choices)
 WAY_LABELS = dict(ContactRecord.Way.choices)
 POINT_LABELS = dict(ContactRecord.Point.choices)
@@ -33,6 +48,7 @@ class Entry:
     who: str
     reply: Reply | None = None
     internal: bool = False
+    activity: SupervisionActivity | None = None  # a 督办记录's people, minutes and photos
 
 
 def action_label(name: str) -> str:
@@ -83,6 +99,9 @@ def _describe(event: AuditEvent) -> str:
         return f"第 {d('round', '')} 轮：{'、'.join(d('reopened', []))}"
     if a == "set_public":
         return "同意公开" if d("public") else f"不公开：{d('reason', '')}"
+    if a == "log_supervision":
+        kind = SupervisionActivity.Kind(d("kind")).label if d("kind") in SupervisionActivity.Kind.values else ""
+        return f"{kind}，{d('date', '')}"
     if a == "designate_key":
         return "督办领导：" + "、".join(d("leaders", []))
     fallback = ("unit", "reason", "title")
@@ -108,6 +127,25 @@ def _events(case: Case):
     )
 
 
+def _activities(events) -> dict[str, SupervisionActivity]:
+    """The 督办记录 of the log_supervision events, with their photos, in two queries."""
+    ids = [e.object_id for e in events if e.action == "log_supervision" and e.object_id]
+    if not ids:
+        return {}
+    activities = SupervisionActivity.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("evidence", Attachment.objects.order_by("id"), to_attr="photo_list")
+    )
+    return {str(a.pk): a for a in activities}
+
+
+def _with_activities(entries_events: list[tuple[Entry, AuditEvent]]) -> list[Entry]:
+    activities = _activities([e for _, e in entries_events])
+    for entry, event in entries_events:
+        if event.action == "log_supervision":
+            entry.activity = activities.get(event.object_id)
+    return [entry for entry, _ in entries_events]
+
+
 def proposer_timeline(user, case: Case) -> list[Entry]:
     visible = workflow.proposer_visible_actions()
     events = _events(case).filter(action__in=visible).exclude(Q(action="rate") & ~Q(actor=user) & ~Q(on_behalf_of=user))
@@ -128,18 +166,20 @@ def proposer_timeline(user, case: Case) -> list[Entry]:
             text = f"{reply.assignment.unit.name}答复（第 {reply.round} 轮）"
             if reply.reply_class:
                 text += f"，{CLASS_LABELS[reply.reply_class]}"
-            entries.append(Entry(e.at, "答复", text, reply.assignment.unit.name, reply=reply))
+            entries.append((Entry(e.at, "答复", text, reply.assignment.unit.name, reply=reply), e))
             continue
-        entries.append(Entry(e.at, action_label(e.action), _describe(e), _who(e)))
-    return entries
+        entries.append((Entry(e.at, action_label(e.action), _describe(e), _who(e)), e))
+    return _with_activities(entries)
 
 
 def full_history(case: Case) -> list[Entry]:
     visible = workflow.proposer_visible_actions()
-    return [
-        Entry(e.at, action_label(e.action), _describe(e), _who(e), internal=e.action not in visible)
-        for e in _events(case)
-    ]
+    return _with_activities(
+        [
+            (Entry(e.at, action_label(e.action), _describe(e), _who(e), internal=e.action not in visible), e)
+            for e in _events(case)
+        ]
+    )
 
 
 def timeline_for(user, case: Case) -> tuple[str, list[Entry]]:

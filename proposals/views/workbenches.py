@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import (
@@ -28,14 +29,17 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from core import clock
 from core.pagination import Key, KeysetPage
 from members.models import Role
-from proposals import access, selectors, workdays, workflow
+from proposals import access, selectors, services, workdays, workflow
+from proposals.errors import WorkflowError
 from proposals.models import (
     Assignment,
     AssignmentStatus,
@@ -94,6 +98,12 @@ def _counts_list(counts: dict[str, int]) -> list[dict]:
 def home(request: HttpRequest) -> HttpResponse:
     benches = workbenches_of(request.user)
     if not benches:
+        # The administrators have no workbench: their own page is their start (issue 17 item 1).
+        roles = request.user.role_set()
+        if "auditor" in roles:
+            return redirect("audit:audit_log")
+        if {"sysadmin", "secadmin"} & roles:
+            return redirect("members:account")
         return redirect("proposals:public_list")
     return redirect(benches[0][0])
 
@@ -249,11 +259,18 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
     for a in inbox:
         # Only a window still open needs counting; a past one just says so.
         a.workdays_left = workdays.workdays_between(today, a.return_deadline) if a.return_deadline >= today else -1
+    # 办理中 is what the unit still owes; a reply or views already sent waits on others (issue 17 item 7).
     in_hand = list(
         mine.filter(
-            status__in=[AssignmentStatus.SIGNED, AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
+            status=AssignmentStatus.SIGNED,
             case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING],
         ).order_by(Coalesce("views_due", "due_date"), "id")[: WORKBENCH_PAGE + 1]  # each row's own due date
+    )
+    sent = list(
+        mine.filter(
+            status__in=[AssignmentStatus.VIEWS_SENT, AssignmentStatus.REPLIED],
+            case__status__in=[Status.ASSIGNED, Status.HANDLING, Status.REHANDLING],
+        ).order_by("-id")[:LIST_LIMIT]
     )
     for a in in_hand:
         a.overdue = a.is_overdue(today)
@@ -268,6 +285,7 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
             "inbox_more": len(inbox) > WORKBENCH_PAGE,
             "in_hand": in_hand[:WORKBENCH_PAGE],
             "in_hand_more": len(in_hand) > WORKBENCH_PAGE,
+            "sent": sent,
             # The newest ten picked by id first, so only they are joined to their cases and units.
             "ratings": Rating.objects.filter(
                 pk__in=Rating.objects.filter(assignment__unit__in=units)
@@ -275,7 +293,7 @@ def unit_workbench(request: HttpRequest) -> HttpResponse:
                 .order_by("-rated_at", "-pk")
                 .values("pk")[:LIST_LIMIT]
             )
-            .select_related("case", "assignment__unit")
+            .select_related("case", "assignment__unit", "proposer__user")
             .order_by("-rated_at", "-pk"),
             "follow_ups": mine.filter(case__status=Status.CLOSED, case__follow_up_done=False).filter(
                 Exists(Reply.objects.filter(assignment=OuterRef("pk"), **workflow.FOLLOW_UP_OWED))
@@ -302,6 +320,13 @@ SORTS = {
     "submitted": ("-submitted_at", "-id"),
     "title": ("title", "id"),
 }
+
+
+def _without(params, *names: str) -> str:
+    query = params.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def filter_cases(request: HttpRequest, qs):
@@ -338,6 +363,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "page": KeysetPage(_rows(filter_cases(request, qs)), request, keys),
             "filters": request.GET,
+            # "export what I see": the same query string, through the same CaseFilterSet, without the page.
+            "export_query": _without(request.GET, "after"),
+            "can_export": access.can_export(request.user),
             "kinds": Kind.choices,
             "statuses": Status.choices,
             **selectors.filter_choices(),
@@ -357,15 +385,37 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     horizon = today + dt.timedelta(days=NEAR_DUE_DAYS)
     # Overdue by the one definition (Assignment.objects.overdue), plus the steps due within the horizon.
-    rows = (
+    rows = list(
         Assignment.objects.filter(
             overdue_q(horizon + dt.timedelta(days=1)), case__in=access.visible_cases(request.user).values("id")
         )
         .select_related("unit", "case__session")
-        .order_by("unit__name", "due_date")[:500]
+        .order_by("due_date")[:500]
     )
+    urged = services.urging.last_urged([a.pk for a in rows])
+    # Most urgent first: each unit's rows by their step's due date, the units by their most overdue row.
+    rows.sort(key=lambda a: (a.step_due or today, a.pk))
     by_unit: dict[str, list] = {}
     for a in rows:
         a.days = (a.step_due - today).days
+        a.last_urged = urged.get(a.pk)
         by_unit.setdefault(a.unit.name, []).append(a)
     return render(request, "proposals/overdue.html", {"by_unit": by_unit, "today": today, "horizon": horizon})
+
+
+@role_required(Role.STAFF)
+@require_POST
+def urge_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 from the board: one reminder to the unit's contacts, audited (services.urge)."""
+    assignment = Assignment.objects.filter(pk=pk).only("id", "case_id").first()
+    if assignment is None:
+        raise Http404("未找到该交办记录。")
+    try:
+        services.urge(request.user, assignment.case_id, assignment.pk)
+    except WorkflowError as error:
+        if error.kind == WorkflowError.NOT_FOUND:
+            raise Http404(error.message)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已催办，承办单位联系人将收到提醒。")
+    return redirect(reverse("proposals:overdue_board") + f"#a{assignment.pk}")

@@ -64,6 +64,8 @@
       var option = bars(rows.map(function (r) { return r.month; }),
         [line("提交", "submitted"), line("立案", "filed"), line("答复", "replied"), line("办结", "closed")], false);
       option.tooltip = { trigger: "axis" };
+      // Dozens of months: let ECharts thin the labels and drop any that would still overlap.
+      option.xAxis.axisLabel = { interval: "auto", hideOverlap: true, rotate: rows.length > 12 ? 45 : 0 };
       return option;
     },
     league: function () {

@@ -179,7 +179,7 @@ def test_a_whole_case_through_the_pages(transactional_db, world, browser, live_s
 
     def reply(letter):
         def fill(f):
-            f.locator("select[name=reply_class]").select_option("B")
+            f.locator("input[name=reply_class][value=B]").check()  # radios that say what A, B and C mean (issue 17)
             f.locator("textarea[name=letter]").fill(letter)
             f.locator("input[name=signer]").fill("赵局长")
             f.locator("input[name=contact_person]").fill("钱科长")

@@ -139,12 +139,12 @@ EVENTS = [
         set(),
     ),
     (
-        "assign_tells_each_unit",
+        "assign_tells_each_unit_and_the_proposers",  # proposers in-app and by email (issue 17 item 7)
         lambda w: CaseBuilder(w).filed(),
         lambda w, b: b.act(
             "assign", w.staff, {"units": [{"unit": w.unit.pk, "role": "lead"}, {"unit": w.unit2.pk, "role": "co"}]}
         ),
-        {"unit", "unit2"},
+        {"unit", "unit2", "member", "member2"},
         {"unit", "unit2"},
     ),
     (
@@ -271,10 +271,10 @@ EVENTS = [
         set(),
     ),
     (
-        "rehandle_tells_unit",
+        "rehandle_tells_unit_and_the_proposers",
         _unsatisfied,
         lambda w, b: b.act("rehandle", w.staff, {"reason": "请重新办理"}),
-        {"unit"},
+        {"unit", "member", "member2"},
         {"unit"},
     ),
     (

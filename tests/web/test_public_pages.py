@@ -20,7 +20,9 @@ def published(world):
 
 def test_anyone_finds_a_published_case_with_its_reply_and_no_contact_details(client, world, published):
     listing = client.get(reverse("proposals:public_list"), {"q": "棚户区"}).content.decode()
-    assert published.title in listing
+    # The search says how many it found and marks the words in each title (issue 17 item 7).
+    assert published.title.replace("棚户区", "<mark>棚户区</mark>") in listing
+    assert "共找到 <strong>1</strong> 件" in listing
     detail = client.get(reverse("proposals:public_detail", args=[published.pk])).content.decode()
     assert "经研究，答复如下" in detail
     assert "13900002222" not in detail and "0917-6212345" not in detail
