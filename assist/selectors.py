@@ -207,6 +207,8 @@ def synonym_groups(user):
 
 def synonym_group_or_404(user, pk: int) -> SynonymGroup:
     return get_object_or_404(synonym_groups(user), pk=pk)
+
+
 # --- Suggested units (issue 22) -------------------------------------------------------------------------
 
 ASSIGNED_STATES = ("assigned", "handling", "replied", "rehandling", "closed")

@@ -140,6 +140,8 @@ def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已删除同义词组“{label}”，提到这些词的提案已重新索引。")
         return redirect("assist:synonyms")
     return render(request, "assist/synonym_delete.html", {"group": group})
+
+
 # --- Suggested units and the pre-submission check (issue 22) ------------------------------------------------
 
 

@@ -115,5 +115,6 @@ def test_without_libreoffice_the_pdf_link_says_so_and_the_word_file_still_works(
     assert client.get(f"/cases/{case.pk}/documents/proposal_form.docx").status_code == 200
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert (
-        "生成 PDF 需要服务器安装 LibreOffice" in page and ".pdf" not in page.split("文书与打印")[1].split("</section>")[0]
+        "生成 PDF 需要服务器安装 LibreOffice" in page
+        and ".pdf" not in page.split("文书与打印")[1].split("</section>")[0]
     )
