@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case as SqlCase,
 )
@@ -403,19 +404,20 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/overdue.html", {"by_unit": by_unit, "today": today, "horizon": horizon})
 
 
-@role_required(Role.STAFF)
+@login_required
 @require_POST
-def urge_assignment(request: HttpRequest, pk: int) -> HttpResponse:
-    """催办 from the board: one reminder to the unit's contacts, audited (services.urge)."""
-    assignment = Assignment.objects.filter(pk=pk).only("id", "case_id").first()
-    if assignment is None:
-        raise Http404("未找到该交办记录。")
+def urge_assignment(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    """催办 from the board: one reminder to the unit's contacts, audited (services.urge). A case the user
+    cannot see is a 404, as on every object route; the service refuses anyone but staff."""
+    case = access.get_case_or_404(request.user, pk)
     try:
-        services.urge(request.user, assignment.case_id, assignment.pk)
+        services.urge(request.user, case.pk, assignment_id)
     except WorkflowError as error:
         if error.kind == WorkflowError.NOT_FOUND:
             raise Http404(error.message)
+        if error.kind == WorkflowError.FORBIDDEN:
+            raise PermissionDenied(error.message)
         messages.error(request, error.message)
     else:
         messages.success(request, "已催办，承办单位联系人将收到提醒。")
-    return redirect(reverse("proposals:overdue_board") + f"#a{assignment.pk}")
+    return redirect(reverse("proposals:overdue_board") + f"#a{assignment_id}")

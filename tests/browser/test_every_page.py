@@ -346,6 +346,10 @@ def test_the_smaller_stumbles(people, site, server):
     assert "已答复" not in in_hand
     ratings = unit.locator("section", has=unit.locator("h2", has_text="收到的评价")).inner_text()
     assert site.world.member.display_name in ratings
+    # Found on the walk: the reviewer reads the staff's recommendation beside the decision buttons.
+    reviewer = people("reviewer")
+    reviewer.goto(f"{base}/cases/{site.cases['submitted']}/")
+    assert "提案委初审意见：立案" in reviewer.locator("section.actions").inner_text()
     # Public search: a count and the words marked.
     public = people("member")
     public.goto(f"{base}/public/?q=制造业")

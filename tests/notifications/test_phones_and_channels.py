@@ -102,7 +102,9 @@ def test_preferences_on_a_gateway_mark_kinds_without_a_template(client, w, setti
     settings.SMS_TEMPLATES = {"reply_accepted": "SMS_480100001"}
     html = page(client, w.member)
     assert "经阿里云短信发往" in html
-    assert 'name="reply_accepted:sms"' in html and html.count("<small>未开通</small>") == 18  # the other 18 kinds
+    assert (
+        'name="reply_accepted:sms"' in html and html.count("<small>未开通</small>") == 19
+    )  # the other 19 kinds (办理进展 added by issue 17)
     # Saving keeps the choice of an unavailable kind (a hidden field), so it holds once its template is registered.
     client.post(reverse("notifications:preferences"), {"assigned:sms": "on", "reply_accepted:sms": "on"})
     assert 'type="hidden" name="assigned:sms"' in page(client, w.member)

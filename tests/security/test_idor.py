@@ -28,6 +28,7 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
         for m in ("GET", "POST")
     ],
     "proposals:reply_draft": [("POST", "/cases/{case}/reply-draft/{assignment}/")],
+    "proposals:urge_assignment": [("POST", "/cases/{case}/urge/{assignment}/")],
     "proposals:host_search": [("GET", "/cases/{case}/hosts/?host_q=提案")],
     "proposals:upload": [("POST", "/cases/{case}/files/")],
     "proposals:download": [("GET", "/files/{attachment}/")],

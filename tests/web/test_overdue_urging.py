@@ -37,7 +37,7 @@ def test_the_board_lists_the_most_overdue_first(client, world, late):
 
 def test_staff_urge_a_unit_once_audited_and_its_contacts_are_told(client, world, late):
     client.force_login(world.staff)
-    response = client.post(reverse("proposals:urge_assignment", args=[late.pk]), follow=True)
+    response = client.post(reverse("proposals:urge_assignment", args=[late.case_id, late.pk]), follow=True)
     assert "已催办" in response.content.decode()
     event = AuditEvent.objects.get(action="urge")
     assert event.actor == world.staff and event.case_id == late.case_id
@@ -55,7 +55,7 @@ def test_only_staff_may_urge_and_a_refusal_is_recorded(client, world, late):
         services.urge(world.outsider, late.case_id, late.pk)
     assert hidden.value.kind == WorkflowError.NOT_FOUND
     client.force_login(world.unit_user)
-    assert client.post(reverse("proposals:urge_assignment", args=[late.pk])).status_code == 403
+    assert client.post(reverse("proposals:urge_assignment", args=[late.case_id, late.pk])).status_code == 403
     assert not AuditEvent.objects.filter(action="urge", outcome="success").exists()
     assert AuditEvent.objects.filter(action="urge", outcome="refused").exists()
 
@@ -64,6 +64,6 @@ def test_a_unit_that_already_replied_is_not_urged(client, world):
     builder = CaseBuilder(world).reply_sent(co=False)
     assignment = builder.assignment(world.unit)
     client.force_login(world.staff)
-    response = client.post(reverse("proposals:urge_assignment", args=[assignment.pk]), follow=True)
+    response = client.post(reverse("proposals:urge_assignment", args=[assignment.case_id, assignment.pk]), follow=True)
     assert "无需催办" in response.content.decode()
     assert not Notification.objects.filter(event="reminder").exists()
