@@ -751,10 +751,10 @@ def duty_dossier():
         d,
         [
             ("序号", "index", 14),
-            ("项目", "rule", 40),
+            ("项目", "rule", 38),
             ("日期", "date", 22),
-            ("记录", "record", 56),
-            ("分值", "points", 24),
+            ("记录", "record", 62),
+            ("分值", "points", 20),
         ],
         items="lines",
         size=12,
