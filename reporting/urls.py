@@ -27,4 +27,21 @@ urlpatterns = [
         name="session_assignment_list_pdf",
     ),
     path("sessions/<id:pk>/notices/", views.session_batch, name="session_batch"),
+    # 委员履职 (issue 24): the 履职档案 and the 考核通报, scoped by duty's own rules.
+    path(
+        "duty/dossier/<int:year>/<id:user_id>/dossier.docx", views.duty_dossier_document, name="duty_dossier_document"
+    ),
+    path(
+        "duty/dossier/<int:year>/<id:user_id>/dossier.pdf",
+        views.duty_dossier_document,
+        {"fmt": "pdf"},
+        name="duty_dossier_document_pdf",
+    ),
+    path("duty/assessment/<int:year>/notice.docx", views.duty_notice_document, name="duty_notice_document"),
+    path(
+        "duty/assessment/<int:year>/notice.pdf",
+        views.duty_notice_document,
+        {"fmt": "pdf"},
+        name="duty_notice_document_pdf",
+    ),
 ]

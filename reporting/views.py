@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import clock
 from core.params import id_param, int_param
+from duty import access as duty_access
+from duty import selectors as duty_selectors
 from members.models import Session, Term
 from proposals.access import can_export, can_view_statistics, get_case_or_404, is_staff, visible_cases
 from proposals.filters import filter_cases
@@ -383,3 +385,47 @@ def session_batch(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.POST.get("format", "pdf")
     job = documents_batch.start(request.user, session, fmt if fmt in documents_batch.FORMATS else "pdf")
     return redirect("jobs:detail", job.pk)
+
+
+# --- Duty documents (issue 24): the 履职档案 and the 考核通报 as Word/PDF --------------------------------
+# Who may get them is duty's own rule, the one its pages use (duty.access): a member their own dossier,
+# staff anyone's (another member's is a 404); the 通报 anyone duty admits once the year is assessed.
+
+
+def _duty_document(request: HttpRequest, kind: str, obj, fmt: str, data: dict) -> HttpResponse:
+    document_kind = documents.get(kind)
+    assert document_kind is not None
+    content = documents.make(document_kind, obj, user=request.user)
+    if fmt == "pdf":
+        content = _pdf_or_page(request, content)
+        if isinstance(content, HttpResponse):
+            return content
+    return documents_responses.document_response(
+        request.user, content, kind=kind, fmt=fmt, filename_stem=document_kind.filename(obj), data=data
+    )
+
+
+def _duty_term_or_404(year: int):
+    term = duty_selectors.term_for_year(year) if 2000 <= year <= 2100 else None
+    if term is None:
+        raise Http404("该年度没有届次记录。")
+    return term
+
+
+@require_GET
+@login_required
+def duty_dossier_document(request: HttpRequest, year: int, user_id: int, fmt: str = "docx") -> HttpResponse:
+    member = duty_access.get_member_or_404(request.user, user_id)
+    dossier = duty_selectors.dossier(member, year, _duty_term_or_404(year))
+    return _duty_document(request, "duty_dossier", dossier, fmt, {"year": year, "member": member.pk})
+
+
+@require_GET
+@login_required
+def duty_notice_document(request: HttpRequest, year: int, fmt: str = "docx") -> HttpResponse:
+    duty_access.require_use(request.user)
+    _duty_term_or_404(year)
+    notice = duty_selectors.notice(year)
+    if notice is None:
+        raise Http404("该年度尚未进行履职考核。")
+    return _duty_document(request, "duty_notice", notice, fmt, {"year": year})

@@ -10,6 +10,7 @@ Modules:
 - ``registry``  — ``DocumentKind`` and ``register``/``get``/``kinds``: the catalogue of kinds;
 - ``proposal_documents`` — the kinds of the proposal work (提案表, 立案/不予立案通知, 交办通知书, 交办清单, 答复函,
                   征询意见表, 催办通知, 重点提案目录, 提案目录);
+- ``duty_documents`` — the kinds of members' duty work (委员年度履职档案, 履职考核情况通报; issue 24);
 - ``engine``    — ``make(kind, obj, user=…)`` → .docx bytes; ``check_template`` for uploads;
 - ``numbers``   — 发文字号: the next number of a series, once per document, under a row lock; audited;
 - ``pdf``       — ``convert([docx, …])``/``to_pdf``/``merge`` via LibreOffice headless (optional);
@@ -42,6 +43,7 @@ year=…)`` inside ``build`` and puts it in ``doc_number``. Every template may u
 filled from the 公文设置 (``reporting.models.DocumentSettings``).
 """
 
+from . import duty_documents as _duty_documents  # noqa: F401  (registers the 履职档案 and the 考核通报, issue 24)
 from . import proposal_documents as _proposal_documents  # noqa: F401  (registers the proposal work's kinds)
 from .engine import check_template, make, render, sample_context
 from .registry import COMMON_FIELDS, DocumentKind, get, kinds, register

@@ -713,6 +713,95 @@ def annual_report():
     return d
 
 
+def duty_dossier():
+    """委员年度履职档案 (issue 24): the member's form, the points per rule and line by line, the activities
+    and the yearly self-report."""
+    d = new_document()
+    title(d, "{{ committee }}\n{{ title }}")
+    form(
+        d,
+        [
+            ("姓　　名", "{{ name }}"),
+            ("界　　别", "{{ sector }}"),
+            ("专 委 会", "{{ special_committee }}"),
+            ("年度得分", "{{ total }} 分"),
+            ("考核等次", "{{ grade }}"),
+            ("排　　名", "{{ ranks }}"),
+            ("活动出席", "{{ attendance }}"),
+            ("意见建议", "{{ opinions }}"),
+            ("履职报告", "{{ report_status }}"),
+        ],
+    )
+    para(d, "一、得分汇总", first=2, font=FONT_HEI)
+    grid(
+        d,
+        [
+            ("项目", "rule", 56),
+            ("每项分值", "per", 24),
+            ("年度上限", "cap", 28),
+            ("项数", "count", 20),
+            ("得分", "subtotal", 28),
+        ],
+        items="rules",
+        size=12,
+    )
+    para(d, "合计 {{ total }} 分。得分由系统根据提案办理记录和履职活动登记计算。", first=2, size=SIHAO_PT)
+    para(d, "二、得分明细", first=2, font=FONT_HEI)
+    grid(
+        d,
+        [
+            ("序号", "index", 14),
+            ("项目", "rule", 38),
+            ("日期", "date", 22),
+            ("记录", "record", 62),
+            ("分值", "points", 20),
+        ],
+        items="lines",
+        size=12,
+    )
+    para(d, "三、参加活动", first=2, font=FONT_HEI)
+    grid(
+        d,
+        [("日期", "date", 24), ("类型", "kind", 30), ("活动", "title", 68), ("出席", "status", 34)],
+        items="activities",
+        size=12,
+    )
+    tag(d, "if self_report")
+    para(d, "四、年度履职工作报告", first=2, font=FONT_HEI)
+    loop(d, "self_report", "line", "{{ line }}")
+    tag(d, "endif")
+    para(d, "")
+    para(d, "生成日期：{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, first=0, size=SIHAO_PT)
+    return d
+
+
+def duty_notice():
+    """履职考核情况通报 (issue 24): the office's letter to all members — the year's figures, the grades,
+    the excellent members by 界别 and the members below 合格."""
+    d = new_document()
+    masthead(d, "{{ office }}", size=26)
+    number_rule(d)
+    title(d, "{{ title }}")
+    para(d, "各位委员：", first=0)
+    loop(d, "body", "line", "{{ line }}")
+    para(d, "一、履职优秀委员（按界别）", font=FONT_HEI)
+    tag(d, "for e in excellent")
+    para(d, "{{ e.sector }}：{{ e.names }}")
+    tag(d, "else")
+    para(d, "无。")
+    tag(d, "endfor")
+    para(d, "二、基本合格和不合格委员", font=FONT_HEI)
+    tag(d, "for b in below")
+    para(d, "{{ b.grade }}：{{ b.name }}（{{ b.sector }}）")
+    tag(d, "else")
+    para(d, "无。")
+    tag(d, "endfor")
+    para(d, "{{ closing }}")
+    signature(d, issuer="{{ office }}", date="{{ date }}")
+    colophon(d)
+    return d
+
+
 BUILDERS = {
     "proposal_form": proposal_form,
     "filing_notice": filing_notice,
@@ -725,6 +814,8 @@ BUILDERS = {
     "key_catalogue": key_catalogue,
     "catalogue": catalogue,
     "annual_report": annual_report,
+    "duty_dossier": duty_dossier,
+    "duty_notice": duty_notice,
 }
 
 

@@ -345,6 +345,11 @@ MATRIX: dict[str, list[Probe]] = {
         POST(page(ok={"staff"}), kwargs={"year": "2025"}),
     ],
     "duty:notice_print": [GET(duty_page(hidden=()), kwargs={"year": "2025"})],
+    # The 履职档案 and the 通报 as Word/PDF (reporting's documents engine): exactly duty's pages' rules.
+    "reporting:duty_dossier_document": [GET(duty_page(ok={"member", "staff"}), kwargs=DUTY_MEMBER)],
+    "reporting:duty_dossier_document_pdf": [GET(duty_page(ok={"member", "staff"}), kwargs=DUTY_MEMBER)],
+    "reporting:duty_notice_document": [GET(duty_page(hidden=()), kwargs={"year": "2025"})],
+    "reporting:duty_notice_document_pdf": [GET(duty_page(hidden=()), kwargs={"year": "2025"})],
     # --- Accounts (part B) ---------------------------------------------------------------------------
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],
