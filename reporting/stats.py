@@ -834,12 +834,25 @@ def award_candidates(cases, league: dict) -> dict:
         .filter(last_class="A")
     )
     latest = latest_ratings(Rating.objects.filter(case=OuterRef("pk")))
-    proposals = (
-        cases.filter(kind=Kind.PROPOSAL, status=Status.CLOSED, number__isnull=False)
-        .filter(Exists(class_a), Exists(latest), ~Exists(latest.exclude(reply_rating=Satisfaction.SATISFIED)))
-        .select_related("session")
-        .order_by("-is_key", "session__opens", "number")[:AWARD_PROPOSALS_MAX]
+    eligible = Case.objects.filter(
+        Exists(class_a), Exists(latest), ~Exists(latest.exclude(reply_rating=Satisfaction.SATISFIED))
     )
+    ordered = cases.filter(kind=Kind.PROPOSAL, status=Status.CLOSED, number__isnull=False).order_by(
+        "-is_key", "session__opens", "number", "pk"
+    )
+    # The first AWARD_PROPOSALS_MAX in that order that meet the rule: the rule's subqueries run for a
+    # growing window of the ordered cases (not for every closed proposal of a 100k-case term).
+    chosen: list[int] = []
+    start, size = 0, 4 * AWARD_PROPOSALS_MAX
+    while len(chosen) < AWARD_PROPOSALS_MAX:
+        window = list(ordered.values_list("pk", flat=True)[start : start + size])
+        if not window:
+            break
+        ok = set(eligible.filter(pk__in=window).values_list("pk", flat=True))
+        chosen += [pk for pk in window if pk in ok]
+        start, size = start + size, size * 4
+    by_pk = Case.objects.select_related("session").in_bulk(chosen[:AWARD_PROPOSALS_MAX])
+    proposals = [by_pk[pk] for pk in chosen[:AWARD_PROPOSALS_MAX]]
     units = [
         r
         for r in league["rows"]

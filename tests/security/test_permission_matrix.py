@@ -378,6 +378,7 @@ MATRIX: dict[str, list[Probe]] = {
     # --- Statistics -------------------------------------------------------------------------------
     "reporting:stats_dashboard": [GET(page(ok=STATS))],
     "reporting:stats_league_xlsx": [GET(page(ok=STATS))],
+    "reporting:annual_report": [GET(page(ok={"staff"})), POST(page(ok={"staff"}), body={})],
     "imports:catalogue": [GET(page(ok={"staff"})), POST(page(ok={"staff"}), body={})],
     # --- Pages ------------------------------------------------------------------------------------
     "proposals:home": [GET(page())],
