@@ -21,6 +21,10 @@ class AttendanceSet(TypedDict):
     report_author: int | None
 
 
+class Invited(TypedDict):
+    added: list[int]  # user ids
+
+
 class OpinionAdded(TypedDict):
     activity: int
     author: int | None
@@ -47,6 +51,7 @@ class AssessmentRun(TypedDict):
 EVENTS: dict[str, Any] = {
     "duty_activity": ActivityRecorded,
     "duty_attendance": AttendanceSet,
+    "duty_invite": Invited,
     "duty_opinion": OpinionAdded,
     "duty_confirm": Confirmed,
     "duty_self_report": SelfReportSubmitted,

@@ -9,6 +9,7 @@ its year on). Part 2 (社情民意, issue 25) adds its kinds to ``RuleKind`` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def case_records(year: int, user_ids: Iterable[int] | None) -> Iterable[Record]:
         suggestion = r["case__kind"] == Kind.SUGGESTION
         number = f"{r['case__session__name']} {'建议' if suggestion else ''}第{r['case__number']:03d}号"
         label = f"{number} {r['case__title']}"
-        url = reverse("proposals:case_detail", args=[r["case_id"]])
+        url = _case_url(r["case_id"])
         day = r["case__filed_at"].astimezone(LOCAL).date()
         lead = r["role"] == Proposer.Role.INITIATOR
         if suggestion:
@@ -142,8 +143,21 @@ ATTENDANCE_KIND = {
 }
 
 
+_MARK = 987654321
+
+
+@functools.cache
+def _url_pattern(name: str) -> str:
+    # reverse() once per route, not once per record: a year of everyone's records is thousands of links.
+    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
+
+
+def _case_url(case_id: int) -> str:
+    return _url_pattern("proposals:case_detail").format(case_id)
+
+
 def _activity_url(activity_id: int, anchor: str = "") -> str:
-    return reverse("duty:activity_detail", args=[activity_id]) + (f"#{anchor}" if anchor else "")
+    return _url_pattern("duty:activity_detail").format(activity_id) + (f"#{anchor}" if anchor else "")
 
 
 def attendance_records(year: int, user_ids: Iterable[int] | None) -> Iterable[Record]:

@@ -115,6 +115,18 @@ def set_attendance(
 
 
 @transaction.atomic
+def invite(actor: User, activity: Activity, user_ids: Iterable[int]) -> int:
+    """Staff invite more members after registering the activity; those already invited are left as they are."""
+    access.require_manage(actor)
+    ids = set(_members_of(activity.term, user_ids)) - set(activity.participants.values_list("user_id", flat=True))
+    if not ids:
+        raise ValidationError({"invitees": "请选择尚未邀请的委员。"})
+    Participation.objects.bulk_create([Participation(activity=activity, user_id=uid) for uid in sorted(ids)])
+    record("duty_invite", {"added": sorted(ids)}, actor=actor, obj=activity, object_type="duty_activity")
+    return len(ids)
+
+
+@transaction.atomic
 def add_opinion(actor: User, activity: Activity, text: str, author: int | None) -> Opinion:
     access.require_manage(actor)
     text = text.strip()

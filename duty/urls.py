@@ -12,6 +12,7 @@ urlpatterns = [
     path("duty/activities/new/", views.activity_new, name="activity_new"),
     path("duty/activities/<id:pk>/", views.activity_detail, name="activity_detail"),
     path("duty/activities/<id:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
+    path("duty/activities/<id:pk>/invite/", views.activity_invite, name="activity_invite"),
     path("duty/activities/<id:pk>/opinions/", views.activity_opinion, name="activity_opinion"),
     path("duty/activities/<id:pk>/confirm/", views.activity_confirm, name="activity_confirm"),
     path("duty/dossier/<int:year>/<id:user_id>/", views.dossier, name="dossier"),

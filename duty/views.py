@@ -115,6 +115,14 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         participants = participants.filter(user=request.user)
     opinions = activity.opinions.select_related("author")
     participant_rows = list(participants)
+    others = []
+    if manage:
+        others = (
+            Membership.objects.filter(term=activity.term, active=True)
+            .exclude(user__in=[p.user_id for p in participant_rows])
+            .select_related("user", "sector")
+            .order_by("sector__order", "user__name")
+        )
     return render(
         request,
         "duty/activity_detail.html",
@@ -126,6 +134,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_study": activity.kind in STUDY_KINDS,
             "statuses": Participation.Status.choices,
             "opinion_form": OpinionForm(),
+            "others": others,
             "counts": {s: sum(1 for p in participant_rows if p.status == s) for s in Participation.Status.values},
         },
     )
@@ -155,6 +164,22 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, f"已保存出席情况（{changed} 人有变动）。")
+    return redirect("duty:activity_detail", pk=activity.pk)
+
+
+@require_POST
+@login_required
+def activity_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_or_404(request.user, pk)  # another member's activity: 404 before 403
+    access.require_manage(request.user)
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("members")[:500]) if i is not None]
+    try:
+        added = services.invite(request.user, activity, ids)
+    except ValidationError as e:
+        for message in _errors(e):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已增加邀请 {added} 名委员。")
     return redirect("duty:activity_detail", pk=activity.pk)
 
 

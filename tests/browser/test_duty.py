@@ -57,3 +57,11 @@ def test_a_member_reads_the_2025_dossier_and_staff_print_the_notice(transactiona
     assert "关于2025年度政协委员履职考核情况的通报" in page.locator("h1").inner_text()
     page.screenshot(path=str(DUTY_SHOTS / "notice-2025.png"), full_page=True)
     assert problems == []
+
+    # The staff's attendance page of the 调研 on a phone.
+    page, problems = _page(browser, base, w.staff.username, 375)
+    page.goto(f"{base}/duty/activities/{w.study.pk}/")
+    page.wait_for_selector("text=出席情况")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(DUTY_SHOTS / "activity-attendance-375.png"), full_page=True)
+    assert problems == []

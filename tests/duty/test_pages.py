@@ -89,6 +89,18 @@ def test_staff_record_an_activity_and_leave_without_a_reason_is_refused_and_chan
     assert any("请假须填写事由" in m for m in messages)
 
 
+def test_staff_invite_more_members_and_the_invitation_is_audited(client, duty_world):
+    w = duty_world
+    client.force_login(w.staff)
+    url = reverse("duty:activity_invite", args=[w.meeting.pk])
+    client.post(url, {"members": [w.member2.pk, w.member.pk, "abc"]})
+    assert set(w.meeting.participants.values_list("user__username", flat=True)) == {"m1", "m2"}
+    assert AuditEvent.objects.filter(action="duty_invite").latest("seq").data == {"added": [w.member2.pk]}
+    response = client.post(url, {"members": [w.member2.pk]})  # already invited: a message, nothing changes
+    assert any("尚未邀请" in str(m) for m in response.wsgi_request._messages)
+    assert w.meeting.participants.count() == 2
+
+
 def test_bad_input_gets_a_chinese_message_and_no_server_error(client, duty_world):
     w = duty_world
     client.force_login(w.staff)

@@ -62,6 +62,7 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
 DUTY_OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "duty:activity_detail": [("GET", "/duty/activities/{activity}/")],
     "duty:activity_attendance": [("POST", "/duty/activities/{activity}/attendance/")],
+    "duty:activity_invite": [("POST", "/duty/activities/{activity}/invite/")],
     "duty:activity_opinion": [("POST", "/duty/activities/{activity}/opinions/")],
     "duty:activity_confirm": [("POST", "/duty/activities/{activity}/confirm/")],
     "duty:dossier": [("GET", "/duty/dossier/2025/{member}/")],

@@ -325,6 +325,9 @@ MATRIX: dict[str, list[Probe]] = {
     "duty:activity_new": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     "duty:activity_detail": [GET(duty_page(ok={"member", "staff"}), kwargs={"pk": "duty_activity"})],
     "duty:activity_attendance": [POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"})],
+    "duty:activity_invite": [
+        POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"}, body={"members": "@other_member_user"})
+    ],
     "duty:activity_opinion": [
         POST(duty_page(ok={"staff"}), kwargs={"pk": "duty_activity"}, body={"text": "建议分片区推进雨污分流改造。"})
     ],

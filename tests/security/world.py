@@ -108,6 +108,7 @@ def build() -> SecurityWorld:
         "other_leader": other_leader.pk,
         "member_user": w.member.pk,
         "duty_activity": duty_activity.pk,
+        "other_member_user": w.outsider.pk,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
 
