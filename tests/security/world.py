@@ -106,6 +106,7 @@ def build() -> SecurityWorld:
         "notification": notice.pk,
         "other_leader": other_leader.pk,
         "member_user": w.member.pk,
+        "session": b.case.session_id,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
 
