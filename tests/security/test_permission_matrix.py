@@ -172,6 +172,9 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
     "assist.synonymgroup": SYS_DATA,  # the similar-case synonym list: reference data
     "duty.pointrule": SYS_DATA,  # the duty point rules, versioned by year (issue 24)
     "duty.assessmentpolicy": SYS_DATA,
+    # The documents' settings (one row, never deleted) and uploaded templates (versions kept, never deleted).
+    "reporting.documentsettings": {"sysadmin": frozenset({"view", "add", "change"})},
+    "reporting.documenttemplate": {"sysadmin": frozenset({"view", "add", "change"})},
     # Referenced by cases, so never deleted (deactivated instead).
     **{
         f"proposals.{m}": {"sysadmin": frozenset({"view", "add", "change"})}
@@ -254,6 +257,9 @@ MATRIX: dict[str, list[Probe]] = {
     "admin:password_change": [GET(admin_site()), POST(admin_site(), body={})],
     "admin:password_change_done": [GET(admin_site())],
     "admin:autocomplete": [GET(admin_site(ok=()))],  # without its query parameters: refused
+    # The template in use, to edit it in Word; an uploaded version's file (none in the world: 404).
+    "admin:reporting_documenttemplate_current": [GET(admin_site(ok={"sysadmin"}), kwargs={"kind": "filing_notice"})],
+    "admin:reporting_documenttemplate_file": [GET({**admin_site(ok=()), "sysadmin": 404}, kwargs={"pk": "1"})],
     # Importing the State Council's holiday notice replaces a year's calendar: the sysadmin only.
     "admin:proposals_calendarday_import_notice": [GET(admin_site(ok={"sysadmin"}))],
     "admin:jsi18n": [GET(admin_site())],
@@ -368,8 +374,17 @@ MATRIX: dict[str, list[Probe]] = {
     # --- Documents and exports --------------------------------------------------------------------
     "reporting:case_document": [
         GET(case_page(), kwargs={**CASE, "kind": "proposal_form"}),
-        GET(case_page(), kwargs={**CASE, "kind": "assignment_notice"}),
+        # The 交办通知书 goes to units and the office, not to the proposer (offers.case_documents).
+        GET(case_page(SEES_CASE - {"member"}, seen_but_refused=404), kwargs={**CASE, "kind": "assignment_notice"}),
     ],
+    # PDFs: LibreOffice is switched off for this module (the page saying PDF needs it is what answers).
+    "reporting:case_document_pdf": [GET(case_page(), kwargs={**CASE, "kind": "proposal_form"})],
+    "reporting:export_catalogue_docx": [GET(page(ok=STATS))],
+    "reporting:export_catalogue_pdf": [GET(page(ok=STATS))],
+    "reporting:export_key_catalogue_pdf": [GET(page(ok=STATS))],
+    "reporting:session_assignment_list": [GET(page(ok={"staff"}), kwargs={"pk": "session"})],
+    "reporting:session_assignment_list_pdf": [GET(page(ok={"staff"}), kwargs={"pk": "session"})],
+    "reporting:session_batch": [POST(page(ok={"staff"}), kwargs={"pk": "session"}, body={"format": "zip"})],
     "reporting:case_print": [GET(case_page(), kwargs=CASE)],
     "reporting:export_catalogue": [GET(page(ok=STATS))],
     "reporting:export_cases": [GET(page(ok=STATS))],
@@ -520,6 +535,12 @@ def outcome(response):
 
 
 ROUTES = {key: (route, pattern) for key, route, pattern in walk()}
+
+
+@pytest.fixture(autouse=True)
+def _no_libreoffice(settings):
+    """PDF routes answer their "PDF needs LibreOffice" page: a conversion per role would cost minutes."""
+    settings.DOCUMENTS_SOFFICE = "/nonexistent/soffice"
 
 
 def test_every_route_is_in_the_matrix():

@@ -109,6 +109,7 @@ def build() -> SecurityWorld:
         "member_user": w.member.pk,
         "duty_activity": duty_activity.pk,
         "other_member_user": w.outsider.pk,
+        "session": b.case.session_id,
     }
     return SecurityWorld(world=w, users=users, ids=ids, builder=b)
 
