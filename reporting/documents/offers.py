@@ -37,10 +37,6 @@ class Offer:
     case_id: int = 0
 
     @property
-    def title(self) -> str:
-        return registry.get(self.kind).title  # type: ignore[union-attr]
-
-    @property
     def url(self) -> str:
         base = reverse("reporting:case_document", args=[self.case_id, self.kind])
         return f"{base}?{self.param}" if self.param else base
