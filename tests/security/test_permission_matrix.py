@@ -363,6 +363,7 @@ MATRIX: dict[str, list[Probe]] = {
     "members:otp_verify": [GET(page())],
     "members:otp_enrol": [GET(page())],
     "members:password_change": [GET(page())],
+    "members:account": [GET(page())],  # 我的账户 (issue 17): every signed-in user
     "audit:audit_log": [GET(page(ok={"auditor"}))],
     # --- Notifications ----------------------------------------------------------------------------
     "notifications:list": [GET(page())],
@@ -409,6 +410,11 @@ MATRIX: dict[str, list[Probe]] = {
     "proposals:leader_workbench": [GET(page(ok={"leader"}))],
     "proposals:case_list": [GET(page())],
     "proposals:overdue_board": [GET(page(ok={"staff"}))],
+    # 催办 from the board (issue 17): staff only; others who see the case are refused by the service.
+    # The world's lead assignment is not overdue: staff are told so by a message.
+    "proposals:urge_assignment": [
+        POST(case_page(ok={"staff"}) | {"staff": MSG}, kwargs={**CASE, "assignment_id": "lead"})
+    ],
     "proposals:bulk_assign": [GET(page(ok={"staff"})), POST(page(ok={"staff"}))],
     # Only members draft; staff enter paper proposals on a member's behalf (on_behalf_of).
     "proposals:draft_new": [
