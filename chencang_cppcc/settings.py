@@ -456,6 +456,10 @@ JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", 60))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", 3))
 # An Excel export of more cases than this runs as a background job (我的导出); smaller ones download at once.
 EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", 2000))
+# Official documents as PDF (issue 16): LibreOffice's soffice (found on PATH when empty) and the longest a
+# conversion may take; without soffice the Word files still work and the pages say PDF needs it.
+DOCUMENTS_SOFFICE = os.environ.get("DOCUMENTS_SOFFICE", "")
+DOCUMENTS_PDF_TIMEOUT = float(os.environ.get("DOCUMENTS_PDF_TIMEOUT", 120))
 # The dashboard snapshot is refreshed this many seconds after a change (changes in between share one refresh).
 DASHBOARD_REFRESH_DELAY = float(os.environ.get("DASHBOARD_REFRESH_DELAY", 5))
 

@@ -39,6 +39,8 @@ _SYSADMIN_DATA = [
     "proposals.rejectionground",
     "proposals.calendarday",
     "proposals.workflowsetting",
+    "reporting.documentsettings",  # the official documents: names, 版头, 发文字号 patterns (issue 16)
+    "reporting.documenttemplate",  # uploaded .docx templates, versions kept
     "assist.synonymgroup",  # the synonym list of the similar-case search (staff ask; the sysadmin edits)
 ]
 

@@ -11,5 +11,6 @@ class ReportingConfig(AppConfig):
 
         from audit.models import AuditEvent
         from reporting import jobs  # registers the export and refresh jobs
+        from reporting.documents import batch  # noqa: F401  (registers the 交办会 batch jobs)
 
         post_save.connect(jobs.case_changed, sender=AuditEvent, dispatch_uid="reporting.dashboard_refresh")

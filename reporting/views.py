@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.params import id_param, int_param
@@ -25,6 +25,13 @@ from proposals.access import can_export, can_view_statistics, get_case_or_404, i
 from proposals.filters import filter_cases
 from reporting import documents, exports, stats
 from reporting import jobs as reporting_jobs
+from reporting.documents import batch as documents_batch
+from reporting.documents import offers as documents_offers
+from reporting.documents import pdf as documents_pdf
+from reporting.documents import printing as documents_printing
+from reporting.documents import proposal_documents as documents_kinds
+from reporting.documents import responses as documents_responses
+from reporting.documents import selectors as document_selectors
 from reporting.models import DashboardSnapshot
 
 LEAGUE_HEADERS = [
@@ -151,22 +158,59 @@ def league_xlsx(request: HttpRequest) -> HttpResponse:
 # --- Documents and exports -----------------------------------------------------------------------
 
 
+def _case_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    case = get_case_or_404(request.user, pk)
+    offer = documents_offers.find(request.user, case, kind, request.GET)
+    document_kind = documents.get(kind)
+    assert document_kind is not None  # find() refused unknown kinds
+    content = documents.make(document_kind, offer.obj, user=request.user)
+    if fmt == "pdf":
+        content = _pdf_or_page(request, content, case=case)
+        if isinstance(content, HttpResponse):
+            return content
+    return documents_responses.document_response(
+        request.user,
+        content,
+        kind=kind,
+        fmt=fmt,
+        case=case,
+        filename_stem=document_kind.filename(offer.obj),
+        data={"item": offer.param} if offer.param else None,
+    )
+
+
+def _pdf_or_page(request: HttpRequest, content: bytes, *, case=None) -> bytes | HttpResponse:
+    """The PDF of a .docx; without LibreOffice (or when it fails), a page that says so and links the Word file."""
+    try:
+        return documents_pdf.to_pdf(content)
+    except (documents_pdf.PdfUnavailable, documents_pdf.PdfFailed) as error:
+        word_url = request.path.removesuffix(".pdf") + ".docx"
+        if request.GET:
+            word_url += "?" + request.GET.urlencode()
+        return render(
+            request,
+            "reporting/pdf_unavailable.html",
+            {"reason": str(error), "word_url": word_url, "case": case},
+            status=503,
+        )
+
+
 @require_GET
 @login_required
 def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    case = get_case_or_404(request.user, pk)
-    if kind not in documents.CASE_DOCUMENTS:
-        raise Http404("没有这种文书。")
-    content = documents.case_document(kind, case)
-    return documents.docx_response(
-        request.user, content, kind=kind, case=case, filename_stem=documents.document_filename(kind, case)
-    )
+    return _case_document(request, pk, kind, "docx")
+
+
+@require_GET
+@login_required
+def case_document_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    return _case_document(request, pk, kind, "pdf")
 
 
 @require_GET
 @login_required
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
-    return documents.print_html(request.user, get_case_or_404(request.user, pk))
+    return documents_printing.print_html(request.user, get_case_or_404(request.user, pk))
 
 
 def _exporter(request: HttpRequest) -> None:
@@ -199,13 +243,95 @@ def cases_xlsx(request: HttpRequest) -> HttpResponse:
     return _filtered_export(request, "case_list")
 
 
+def _listing_document(request: HttpRequest, kind: str, listing, fmt: str) -> HttpResponse:
+    document_kind = documents.get(kind)
+    assert document_kind is not None
+    content = documents.make(document_kind, listing, user=request.user)
+    if fmt == "pdf":
+        content = _pdf_or_page(request, content)
+        if isinstance(content, HttpResponse):
+            return content
+    return documents_responses.document_response(
+        request.user,
+        content,
+        kind=kind,
+        fmt=fmt,
+        filename_stem=document_kind.filename(listing),
+        data={"scope": listing.scope, "rows": len(listing.items)},
+    )
+
+
 @require_GET
 @login_required
-def key_catalogue_docx(request: HttpRequest) -> HttpResponse:
+def key_catalogue_docx(request: HttpRequest, fmt: str = "docx") -> HttpResponse:
     _exporter(request)
     year = int_param(request.GET, "year", "年度", minimum=1990, maximum=2100) or clock.today().year
-    keys = documents.key_proposals_of_year(visible_cases(request.user), year)
-    content = documents.key_catalogue(year, keys)
-    return documents.docx_response(
-        request.user, content, kind="key_catalogue", filename_stem=f"{year}年度重点提案目录", data={"year": year}
+    keys = list(document_selectors.key_proposals_of_year(visible_cases(request.user), year))
+    listing = documents_kinds.Listing(scope=f"{year}年度", year=year, items=keys)
+    return _listing_document(request, "key_catalogue", listing, fmt)
+
+
+@require_GET
+@login_required
+def key_catalogue_pdf(request: HttpRequest) -> HttpResponse:
+    return key_catalogue_docx(request, "pdf")
+
+
+@require_GET
+@login_required
+def catalogue_docx(request: HttpRequest, fmt: str = "docx") -> HttpResponse:
+    """提案目录 of a session (?session=), as a Word table: the cases the person may see."""
+    _exporter(request)
+    session = Session.objects.filter(pk=id_param(request.GET, "session", "会次")).first()
+    if session is None:
+        raise Http404("请选择会次。")
+    cases = list(document_selectors.session_catalogue(visible_cases(request.user), session))
+    listing = documents_kinds.Listing(scope=session.name, year=session.opens.year, items=cases)
+    return _listing_document(request, "catalogue", listing, fmt)
+
+
+@require_GET
+@login_required
+def catalogue_pdf(request: HttpRequest) -> HttpResponse:
+    return catalogue_docx(request, "pdf")
+
+
+def _session_for_staff(request: HttpRequest, pk: int) -> Session:
+    if not is_staff(request.user):
+        raise PermissionDenied("只有提案委可以打印交办材料。")
+    session = Session.objects.filter(pk=pk).first()
+    if session is None:
+        raise Http404("没有这次会议。")
+    return session
+
+
+@require_GET
+@login_required
+def assignment_list(request: HttpRequest, pk: int, fmt: str = "docx") -> HttpResponse:
+    """交办清单 of a session (staff)."""
+    session = _session_for_staff(request, pk)
+    document_kind = documents.get("assignment_list")
+    assert document_kind is not None
+    content = documents.make(document_kind, session, user=request.user)
+    if fmt == "pdf":
+        content = _pdf_or_page(request, content)
+        if isinstance(content, HttpResponse):
+            return content
+    return documents_responses.document_response(
+        request.user,
+        content,
+        kind="assignment_list",
+        fmt=fmt,
+        filename_stem=document_kind.filename(session),
+        data={"session": session.pk},
     )
+
+
+@require_POST
+@login_required
+def session_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the 交办会 batch: every 交办通知书 of the session as one PDF and one .zip of .docx (a job)."""
+    session = _session_for_staff(request, pk)
+    fmt = request.POST.get("format", "pdf")
+    job = documents_batch.start(request.user, session, fmt if fmt in documents_batch.FORMATS else "pdf")
+    return redirect("jobs:detail", job.pk)

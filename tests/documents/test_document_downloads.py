@@ -84,3 +84,62 @@ def test_the_case_list_export_applies_the_filters_and_records_them(client, world
     b"".join(response.streaming_content)
     event = AuditEvent.objects.filter(action="export").latest("seq")
     assert event.data == {"kind": "case_list", "rows": 0, "filters": {"status": ["closed"]}}
+
+
+# --- The case page's document list and the download views read the same offers (issue 16) -----------
+
+
+def document_links(client, user, case) -> str:
+    client.force_login(user)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    return html.split('id="case-documents-h"')[1].split("</section>")[0] if 'id="case-documents-h"' in html else ""
+
+
+def test_the_case_page_lists_what_each_person_may_get(client, world, replied):
+    staff = document_links(client, world.staff, replied)
+    assert "交办通知书（区住建局）" in staff and "交办通知书（区教育局）" in staff and "答复函（区住建局）" in staff
+    member = document_links(client, world.member, replied)
+    assert "答复函（区住建局）" in member and "交办通知书" not in member
+    assert "征询意见表（张委员，区住建局）" in member and "征询意见表（李委员" not in member
+    co_unit = document_links(client, world.unit2_user, replied)
+    assert "交办通知书（区教育局）" in co_unit and "交办通知书（区住建局）" not in co_unit
+
+
+def test_a_document_not_offered_is_a_404_even_with_a_guessed_id(client, world, replied):
+    lead = replied.assignments.get(unit=world.unit)
+    client.force_login(world.unit2_user)
+    url = f"/cases/{replied.pk}/documents/assignment_notice.docx"
+    assert client.get(url, {"assignment": lead.pk}).status_code == 404
+    client.force_login(world.member)
+    assert client.get(url).status_code == 404
+
+
+def test_a_download_picks_the_asked_item_and_records_it(client, world, replied):
+    co = replied.assignments.get(unit=world.unit2)
+    response = get(client, world.staff, f"/cases/{replied.pk}/documents/assignment_notice.docx", assignment=co.pk)
+    assert response.status_code == 200
+    assert "区教育局" in "".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    event = AuditEvent.objects.filter(action="download").latest("seq")
+    assert event.data == {"kind": "assignment_notice", "format": "docx", "item": f"assignment={co.pk}"}
+
+
+def test_the_reply_letter_pdf_downloads_where_libreoffice_is_installed(client, world, replied):
+    from reporting.documents import pdf
+    from tests.conftest import skip_or_fail
+
+    if not pdf.available():
+        skip_or_fail("LibreOffice（soffice）未安装：PDF 下载需要 libreoffice-writer-nogui")
+    response = get(client, world.member, f"/cases/{replied.pk}/documents/reply_letter.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="download").latest("seq").data["format"] == "pdf"
+
+
+def test_the_catalogue_and_key_catalogue_come_as_word(client, world, replied):
+    response = get(client, world.staff, "/exports/catalogue.docx", session=replied.session_id)
+    assert response.status_code == 200
+    assert replied.title in "".join(
+        c.text for t in Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells
+    )
+    assert get(client, world.member, "/exports/catalogue.docx", session=replied.session_id).status_code == 403
+    assert get(client, world.staff, "/exports/catalogue.docx").status_code == 404
