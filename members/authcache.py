@@ -16,6 +16,10 @@ running them. Now both come from one cache entry per user, next to the session (
   ``AUTH_STATE_CACHE_SECONDS``; the code of the project does not make them (members.signals bumps
   after its own ``update`` at login).
 
+The cache then holds the users' password hashes and TOTP device rows (with their keys) beside the
+sessions it already holds, which are bearer credentials themselves: Redis must be as private as the
+database (docs/deploy.md §8: bound to the private network, with a password).
+
 Only where one cache serves every process (``CACHE_URL``: Redis) — or in a single process (DEBUG, the
 tests) — is this on (``settings.AUTH_STATE_CACHE``): with a cache per worker a change made through one
 worker would go unseen by the others.

@@ -32,7 +32,7 @@ def _load_user(user_id):
     from django_otp import devices_for_user
 
     user = User.objects.with_roles().filter(pk=user_id).first()
-    if user is not None:
+    if user is not None and authcache.enabled():  # uncached, django-otp reads the one device it needs
         # members.middleware.OTPMiddleware takes the session's device from here.
         user._otp_devices = {device.persistent_id: device for device in devices_for_user(user, confirmed=True)}
     return user

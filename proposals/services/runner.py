@@ -74,8 +74,19 @@ def _lock_case(case_id) -> Case:
         raise not_found()
 
 
+# One form class per action definition, built on first use (a form copies its class's fields anyway).
+_FORM_CLASSES: dict[str, tuple[ActionDef, type]] = {}
+
+
+def _form_class(action: ActionDef) -> type:
+    cached = _FORM_CLASSES.get(action.name)
+    if cached is None or cached[0] is not action:
+        cached = _FORM_CLASSES[action.name] = (action, action_form_class(action))
+    return cached[1]
+
+
 def _validate(action: ActionDef, data: dict | None) -> dict:
-    form = action_form_class(action)(data=data or {})
+    form = _form_class(action)(data=data or {})
     if form.is_valid():
         return form.cleaned_data
     errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}

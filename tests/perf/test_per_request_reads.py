@@ -87,3 +87,17 @@ def test_the_member_workbench_counts_follow_the_next_action(client, world):
         assert counts() == {Status.SUBMITTED: 1}  # from the cache
         CaseBuilder(world, title="关于污水处理的提案").filed()
     assert counts() == {Status.SUBMITTED: 1, Status.FILED: 1}
+
+
+def test_the_staff_workbench_counts_follow_the_next_action(client, world):
+    login(client, world.staff)
+    with clock.frozen(dt.date(2026, 3, 2)):
+        CaseBuilder(world, title="关于供暖的提案").submitted()
+
+        def counts():
+            return {c["status"]: c["n"] for c in client.get(reverse("proposals:staff_workbench")).context["counts"]}
+
+        assert counts() == {Status.SUBMITTED: 1}
+        assert counts() == {Status.SUBMITTED: 1}  # from the cache
+        CaseBuilder(world, title="关于污水处理的提案").filed()
+    assert counts() == {Status.SUBMITTED: 1, Status.FILED: 1}

@@ -134,3 +134,15 @@ def test_a_state_cached_under_an_old_token_is_read_again(world):
     assert authcache.load(world.member.pk, loader) == "state 1"  # cached
     authcache.forget(world.member.pk)
     assert authcache.load(world.member.pk, loader) == "state 2"
+
+
+def test_without_the_cache_every_request_reads_the_user_and_its_device_again(client, world, settings):
+    settings.AUTH_STATE_CACHE = False  # a cache per worker: nothing about the user may be kept
+    login(client, world.staff)
+    client.get(reverse("proposals:staff_workbench"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("proposals:staff_workbench")).status_code == 200
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"members_user"."password"' in tables and "otp_totp_totpdevice" in tables
+    world.staff.groups.remove(role_group(Role.STAFF))
+    assert client.get(reverse("proposals:staff_workbench")).status_code == 403
