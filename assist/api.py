@@ -82,21 +82,25 @@ class SimilarCasesView(APIView):
         return Response(out)
 
 
-UNIT_SUGGESTION_FIELDS: dict[str, serializers.Field] = {
-    "unit_id": serializers.IntegerField(),
-    "unit": serializers.CharField(help_text="单位名称"),
-    "score": serializers.FloatField(help_text="推荐分（类似提案的相似度之和等，仅用于排序）"),
-    "count": serializers.IntegerField(help_text="近年类似提案中由该单位主办（会办）的件数"),
-    "reason": serializers.CharField(help_text="推荐理由，如“近3年类似提案 7 件由区住建局主办”"),
-    "examples": serializers.ListField(child=serializers.CharField(), help_text="类似提案的案由（至多 3 件）"),
-}
+class UnitSuggestionSerializer(serializers.Serializer):
+    """One suggested unit (a class, not an inline serializer: the lead and co lists share one component)."""
+
+    unit_id = serializers.IntegerField()
+    unit = serializers.CharField(help_text="单位名称")
+    score = serializers.FloatField(help_text="推荐分（类似提案的相似度之和等，仅用于排序）")
+    count = serializers.IntegerField(help_text="近年类似提案中由该单位主办（会办）的件数")
+    reason = serializers.CharField(help_text="推荐理由，如“近3年类似提案 7 件由区住建局主办”")
+    examples = serializers.ListField(child=serializers.CharField(), help_text="类似提案的案由（至多 3 件）")
+
+    class Meta:
+        ref_name = "UnitSuggestion"
+
+
 SuggestedUnitsSerializer = inline_serializer(
     "SuggestedUnits",
     {
-        "lead": inline_serializer(
-            "UnitSuggestion", UNIT_SUGGESTION_FIELDS, many=True, help_text="可能的主办单位（至多 3 个，按可能性排列）"
-        ),
-        "co": inline_serializer("UnitSuggestion", UNIT_SUGGESTION_FIELDS, many=True, help_text="可能的会办单位"),
+        "lead": UnitSuggestionSerializer(many=True, help_text="可能的主办单位（至多 3 个，按可能性排列）"),
+        "co": UnitSuggestionSerializer(many=True, help_text="可能的会办单位"),
     },
 )
 

@@ -68,6 +68,8 @@ DUTY_OBJECT_URLS: dict[str, list[tuple[str, str]]] = {
     "duty:activity_confirm": [("POST", "/duty/activities/{activity}/confirm/")],
     "duty:dossier": [("GET", "/duty/dossier/2025/{member}/")],
     "duty:dossier_print": [("GET", "/duty/dossier/2025/{member}/print/")],
+    "reporting:duty_dossier_document": [("GET", "/duty/dossier/2025/{member}/dossier.docx")],
+    "reporting:duty_dossier_document_pdf": [("GET", "/duty/dossier/2025/{member}/dossier.pdf")],
     "api:duty-points": [("GET", "/api/duty/points/2025/{member}/")],
 }
 

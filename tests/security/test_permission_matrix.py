@@ -301,7 +301,10 @@ MATRIX: dict[str, list[Probe]] = {
     "api:case-ratings": [GET(case_api(), kwargs=CASE)],
     "api:case-contacts": [GET(case_api(), kwargs=CASE)],
     # Uploading: staff any file; the initiator only before submission; a unit only its reply letter.
-    "api:case-attachments": [GET(case_api(), kwargs=CASE), POST(case_api(ok={"staff"}), kwargs=CASE, body=None)],
+    "api:case-attachments": [
+        GET(case_api(), kwargs=CASE),
+        POST(case_api(ok={"staff", "leader"}), kwargs=CASE, body=None),
+    ],
     "api:case-attachment-download": [GET(case_api(), kwargs={**CASE, "attachment_id": "attachment"})],
     "api:members": [GET(api())],
     "api:units": [GET(api())],
@@ -320,6 +323,16 @@ MATRIX: dict[str, list[Probe]] = {
     "assist:case_similar": [GET(case_page(), kwargs=CASE)],
     "assist:draft_similar": [POST(page(), body={"title": "老旧小区加装电梯"})],
     "assist:merge_suggestions": [GET(page(ok={"staff", "reviewer"})), POST(page(ok={"staff", "reviewer"}), body={})],
+    # The synonym list is staff's (issue 15): everyone else is refused, whatever the group.
+    "assist:synonyms": [GET(page(ok={"staff"})), POST(page(ok={"staff"}), body={"words": "公交 公共交通"})],
+    "assist:synonym_edit": [
+        GET(page(ok={"staff"}), kwargs={"pk": "synonym_group"}),
+        POST(page(ok={"staff"}), kwargs={"pk": "synonym_group"}, body={"words": "矩阵甲 矩阵丙"}),
+    ],
+    "assist:synonym_delete": [
+        GET(page(ok={"staff"}), kwargs={"pk": "synonym_group"}),
+        POST(page(ok={"staff"}), kwargs={"pk": "synonym_group"}, body={}),
+    ],
     # --- Review assistance, part 2 (issue 22): suggested units to staff; 预审 to drafters and reviewers --------
     "assist:case_units": [GET(case_page(ok={"staff"}), kwargs=CASE)],
     # The world's case is in handling: past drafting, so only staff and reviewers see its 预审 record.
@@ -457,11 +470,9 @@ MATRIX: dict[str, list[Probe]] = {
         GET(case_page(ok={"member"}, seen_but_refused=404), kwargs={"pk": "draft"}),
     ],
     "proposals:host_search": [GET(case_page(), kwargs=CASE, query="host_q=提案")],
-    # Uploading on the page: staff any file; the initiator only before submission, a unit only its
-    # reply letter, a leader only evidence (told by a message); no upload right at all: 404.
-    "proposals:upload": [
-        POST(case_page(ok={"staff"}, seen_but_refused=404) | {"unit": MSG, "leader": MSG}, kwargs=CASE, body=None)
-    ],
+    # Uploading 督办材料 on the page: staff and the supervising leader; the initiator only before submission,
+    # a unit only its reply letter while it handles (this one has replied): no upload right at all is a 404.
+    "proposals:upload": [POST(case_page(ok={"staff", "leader"}, seen_but_refused=404), kwargs=CASE, body=None)],
     "proposals:download": [GET(case_page(), kwargs={"pk": "attachment"})],
     "proposals:member_search": [GET(page(), query="q=委员")],
     "proposals:public_list": [GET(public())],
@@ -512,7 +523,9 @@ def send(client: Client, probe: Probe, url: str, ids: dict, api: bool):
     if probe.method == "GET":
         return client.get(url)
     if probe.body is None:  # an upload
-        return client.post(url, {"file": _pdf(), "purpose": "attachment"})
+        # 督办材料: the world's case is a key proposal in handling, where staff and its leader may add
+        # evidence (issue 17: each purpose only while its step can happen).
+        return client.post(url, {"file": _pdf(), "purpose": "evidence"})
     body = {k: _fill(v, ids) for k, v in probe.body.items()}
     if api:
         return client.generic(probe.method, url, data=__import__("json").dumps(body), content_type="application/json")

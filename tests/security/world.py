@@ -96,7 +96,12 @@ def build() -> SecurityWorld:
 
     export_job = jobs.start("export_cases", user=w.staff, params={"export": "case_list", "query": ""})
     duty_activity = _duty_records(w)
+    # A synonym group of the similar-case list, which staff keep (issue 15).
+    from assist.models import SynonymGroup
+
+    synonym_group = SynonymGroup.objects.create(words="矩阵甲 矩阵乙", note="权限矩阵")
     ids = {
+        "synonym_group": synonym_group.pk,
         "job": export_job.pk,
         "case": b.case.pk,
         "lead": lead.pk,
