@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from . import labels
 from . import trail as audit
 from .models import AuditEvent
 
@@ -64,7 +65,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         )
     values = form.cleaned_data
     for name in AUDIT_FILTERS:
-        if values[name]:
+        if not values[name]:
+            continue
+        if name == "action":
+            # 事件 may be typed as its Chinese name (登录) as well as its code (login).
+            events = events.filter(action__in=[values[name], *labels.codes_named(values[name])])
+        else:
             events = events.filter(**{name: values[name]})
     if values["since"]:
         events = events.filter(at__date__gte=values["since"])
@@ -73,6 +79,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _audit_csv(request, events, chosen)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.action_label = labels.label(event.action)
     query = urlencode({k: v for k, v in chosen.items() if v})
     return render(
         request,

@@ -17,7 +17,7 @@ from members.models import Membership
 
 from . import access, selectors, services
 from .forms import ActivityForm, OpinionForm, SelfReportForm, filter_activities
-from .models import STUDY_KINDS, Participation, SelfReport
+from .models import STUDY_KINDS, Assessment, Participation, SelfReport
 
 
 def _year_or_404(year: int):
@@ -55,6 +55,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "can_manage": access.can_manage(request.user),
             "has_report": SelfReport.objects.filter(user=request.user, year=year).exists(),
+            # The years whose assessment has been run: their public 通报 is every member's to read.
+            "notice_years": list(
+                Assessment.objects.filter(term=term).order_by("-year").values_list("year", flat=True) if term else []
+            ),
         },
     )
 

@@ -27,3 +27,22 @@ class MembersConfig(AppConfig):
         # INSTALLED_APPS order, so listen for the last such app.
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
         post_migrate.connect(sync_group_permissions, sender=last, dispatch_uid="members_sync_admin_groups")
+
+        from audit import labels
+
+        labels.register(
+            {
+                "login": "登录",
+                "login_failed": "登录失败",
+                "logout": "退出登录",
+                "lockout": "账号锁定",
+                "otp_enrolled": "启用双因素验证",
+                "otp_failed": "双因素验证失败",
+                "otp_reset": "重置双因素验证",
+                "password_changed": "修改密码",
+                "permission_denied": "越权访问被拒",
+                "account_disabled": "停用账号",
+                "admin_change": "后台修改",
+                "term_ended": "届满",
+            }
+        )

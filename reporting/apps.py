@@ -19,3 +19,14 @@ class ReportingConfig(AppConfig):
         annual.register_document_kind()
 
         post_save.connect(jobs.case_changed, sender=AuditEvent, dispatch_uid="reporting.dashboard_refresh")
+
+        from audit import labels
+
+        labels.register(
+            {
+                "download": "下载",
+                "document_number": "编发文字号",
+                "document_template_upload": "上传公文模板",
+                "unit_league": "导出单位排名",
+            }
+        )

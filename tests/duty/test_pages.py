@@ -166,3 +166,15 @@ def test_the_reminder_reaches_standing_members_without_a_report_once(duty_world)
     assert reminders.remind_self_reports(2025) == [w.member.pk]
     assert reminders.remind_self_reports(2025) == []
     assert Notification.objects.filter(user=w.member, title="请提交2025年度履职工作报告").count() == 1
+
+
+def test_a_member_finds_the_notice_of_every_assessed_year_on_the_duty_home(client, duty_world):
+    from duty import services
+
+    w = duty_world
+    client.force_login(w.member)
+    notice = reverse("duty:notice_print", args=[2025])
+    assert notice not in client.get(reverse("duty:home")).content.decode()
+    services.run_assessment(w.staff, 2025)
+    assert notice in client.get(reverse("duty:home")).content.decode()
+    assert client.get(notice).status_code == 200
