@@ -34,11 +34,12 @@ demo: install
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist; a test module stays on one worker, so its module-scoped
-# fixtures and servers are built once). TEST_WORKERS=0 runs it in one process.
+# fixtures and servers are built once). TEST_WORKERS=0 runs it in one process. --durations lists the slowest
+# tests, so every CI log says where its time goes (the workflow property test must stay under 5 minutes).
 TEST_WORKERS ?= auto
 
 test: install-dev
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=12
 
 # Lint and architecture checks (.ci/run runs them before the tests).
 lint: install-dev
