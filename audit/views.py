@@ -79,8 +79,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _audit_csv(request, events, chosen)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    for event in page:
-        event.action_label = labels.label(event.action)
     query = urlencode({k: v for k, v in chosen.items() if v})
     return render(
         request,
