@@ -70,11 +70,11 @@ def _flush_with_audit_unlocked(self, **options):
         result = _original_flush(self, **options)
     finally:
         create_audit_triggers(connection)
-    _reload_reference_data(connection)
+    _reload_reference_data(connection, reset_sequences=options.get("reset_sequences", True))
     return result
 
 
-def _reload_reference_data(connection):
+def _reload_reference_data(connection, reset_sequences: bool = False):
     """A flush also empties what data migrations loaded (roles, categories, grounds, the calendar);
     put it back so the next transactional test starts from a migrated database."""
     import importlib
@@ -86,6 +86,15 @@ def _reload_reference_data(connection):
         # The same rows under the same keys: a serialized_rollback test that loads them again
         # then only updates them, instead of clashing on the unique names.
         connection.creation.deserialize_db_from_string(serialized)
+        if reset_sequences:
+            # `manage.py flush` restarts the sequences (TestCase flushes do not); the rows put back keep their
+            # keys, so move each sequence past them or the next insert clashes with a restored row (PostgreSQL).
+            from django.apps import apps as django_apps
+            from django.core.management.color import no_style
+
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), django_apps.get_models()):
+                    cursor.execute(sql)
         return
     for module in (
         "members.migrations.0002_role_groups",

@@ -208,7 +208,7 @@ def walk(page, base: str, role: str) -> dict[str, list[str]]:
             if (
                 parts.netloc != urlsplit(base).netloc
                 or any(part in parts.path for part in NOT_FOLLOWED)
-                or parts.path.endswith((".docx", ".xlsx", ".csv"))
+                or parts.path.endswith((".docx", ".pdf", ".xlsx", ".csv", ".zip"))
                 or "after=" in parts.query
             ):
                 continue
