@@ -11,6 +11,7 @@ from django.http import Http404
 from members.models import Role, User
 
 from .models import Assignment, AssignmentStatus, Attachment, Case, KeyProposal, Proposer
+from .models.handling import HANDLING_CASE_STATES
 from .relations import (
     CREATOR,
     INITIATOR,
@@ -112,7 +113,7 @@ def upload_purposes(user, case: Case) -> frozenset[str]:
     rel = relations(user, case)
     P = Attachment.Purpose
     status = case.status
-    handling = status in ("assigned", "handling", "rehandling")
+    handling = status in HANDLING_CASE_STATES
     supervised = case.is_key and status in ("assigned", "handling", "rehandling", "replied")
     allowed: set[str] = set()
     if STAFF in rel:
