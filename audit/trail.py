@@ -180,6 +180,12 @@ class ChainReport:
         return self.first_break is None
 
 
+def head_seq() -> int:
+    """The newest event's number (0 on an empty trail): it changes whenever anything is recorded, so it
+    keys caches and snapshots of what the trail's events change."""
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
 def verify_chain(batch: int = 2000) -> ChainReport:
     """Walk the chain in order; report the first row whose hash, link, sequence or key is wrong.
 

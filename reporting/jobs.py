@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import QueryDict
 
+from audit import trail as audit
 from audit.models import AuditEvent
 from core import clock
 from jobs import registry, services, storage
@@ -63,7 +64,7 @@ def latest_change() -> int:
 
 
 def compute_snapshot(term: Term, session: Session | None, year: int | None = None) -> DashboardSnapshot:
-    version = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    version = audit.head_seq()
     started = time.perf_counter()
     data = stats.dashboard(term, session, year=year)
     seconds = time.perf_counter() - started

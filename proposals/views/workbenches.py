@@ -35,7 +35,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit import trail as audit
 from core import clock
 from core.pagination import Key, KeysetPage
 from members.models import Role
@@ -81,7 +81,7 @@ def _cached_state_counts(user, qs, name: str) -> list[dict]:
     every change of a case writes an audit event (one per action, services.perform), so the newest
     event's number keys the count. (A member's thousand cases cost a few ms to count, the staff's
     100,000 a fifth of a second; the key is one index probe.)"""
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    head = audit.head_seq()
     key = f"workbench:{name}-counts:{user.pk}:{head}"
     counts = cache.get(key)
     if counts is None:
